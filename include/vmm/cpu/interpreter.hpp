@@ -1,0 +1,60 @@
+#pragma once
+// The RV64GC interpreter: threaded dispatch over the decode cache, no
+// per-instruction virtual calls or map lookups; budgets are exact.
+#include <cstdint>
+#include <optional>
+
+#include "vmm/cpu/decode_cache.hpp"
+#include "vmm/cpu/hart_state.hpp"
+#include "vmm/isa/decoded_insn.hpp"
+#include "vmm/memory/guest_memory.hpp"
+
+namespace vmm::cpu {
+
+enum class StopReason : std::uint8_t {
+  kBudget,     ///< executed the requested number of instructions
+  kEcall,      ///< ecall at hart.pc (not yet retired); the environment handles it
+  kException,  ///< synchronous exception at hart.pc; see Stop::cause/tval
+  kHalt,       ///< a device (HTIF) asked to stop after the instruction at hart.pc - length
+};
+
+struct Stop {
+  StopReason reason = StopReason::kBudget;
+  Cause cause = Cause::kIllegalInsn;
+  std::uint64_t tval = 0;
+};
+
+class Interpreter {
+ public:
+  Interpreter(HartState& hart, memory::GuestMemory& memory);
+
+  /// Runs at most `budget` (> 0) instructions. Retired instructions are added
+  /// to hart.instret. Exceptions do not enter a trap handler: the caller
+  /// decides (deliver with enter_trap in machine mode, a signal in user mode).
+  Stop run(std::uint64_t budget);
+
+  /// Watch callback: a guest page holding decoded code was written.
+  void invalidate_code_page(GuestAddr page) { m_cache.invalidate(page); }
+  /// Drops all decoded code; call between runs when mappings changed.
+  void flush_decode_cache() { m_cache.clear(); }
+
+  /// Decodes the instruction at `pc` as the guest would fetch it, or nullopt.
+  std::optional<isa::DecodedInsn> peek(GuestAddr pc);
+
+  [[nodiscard]] const DecodeCache& decode_cache() const { return m_cache; }
+  [[nodiscard]] HartState& hart() { return m_hart; }
+
+ private:
+  DecodeCache::Page* enter_page(GuestAddr pc);
+  bool decode_slot(DecodeCache::Page& page, GuestAddr pc, isa::DecodedInsn& slot);
+
+  HartState& m_hart;
+  memory::GuestMemory& m_memory;
+  DecodeCache m_cache;
+};
+
+/// Executes one F/D computational instruction (not loads and stores).
+/// Returns false when the rounding mode is invalid (illegal instruction).
+bool execute_fp(HartState& hart, const isa::DecodedInsn& insn);
+
+}  // namespace vmm::cpu

@@ -1,0 +1,65 @@
+#pragma once
+// A user-mode Linux process (like qemu-riscv64): a static RV64 ELF loaded
+// into a private guest address space, its initial stack, and the system-call
+// layer that runs its ecalls on the host.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vmm/core/result.hpp"
+#include "vmm/cpu/interpreter.hpp"
+#include "vmm/memory/address_space.hpp"
+#include "vmm/memory/guest_memory.hpp"
+#include "vmm/system/run_control.hpp"
+
+namespace vmm::linux_user {
+
+struct ProcessConfig {
+  std::vector<std::string> argv;  ///< argv[0] is the program as named by the user
+  std::vector<std::string> envp;
+  std::string exec_path;          ///< absolute path, for AT_EXECFN and /proc/self/exe
+};
+
+/// The guest's memory layout, derived from the size of the host window.
+struct Layout {
+  GuestAddr window_size = 0;
+  GuestAddr stack_top = 0;
+  std::uint64_t stack_size = 8u << 20;
+  GuestAddr mmap_base = 0;
+  GuestAddr brk_start = 0;
+};
+
+class Syscalls;
+
+class Process {
+ public:
+  static Result<std::unique_ptr<Process>> create(std::span<const std::uint8_t> elf_bytes, const std::string& name,
+                                                 const ProcessConfig& config);
+  ~Process();
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  system::RunResult run(const system::RunOptions& options);
+
+  [[nodiscard]] cpu::HartState& hart() { return m_hart; }
+  [[nodiscard]] memory::GuestMemory& memory() { return *m_memory; }
+  [[nodiscard]] memory::AddressSpace& space() { return m_space; }
+  [[nodiscard]] cpu::Interpreter& interpreter() { return *m_interpreter; }
+  [[nodiscard]] const Layout& layout() const { return m_layout; }
+
+ private:
+  Process();
+  Result<void> load(std::span<const std::uint8_t> elf_bytes, const std::string& name, const ProcessConfig& config);
+  system::RunResult fault_result(const cpu::Stop& stop);
+
+  memory::AddressSpace m_space;
+  std::unique_ptr<memory::GuestMemory> m_memory;
+  cpu::HartState m_hart;
+  std::unique_ptr<cpu::Interpreter> m_interpreter;
+  std::unique_ptr<Syscalls> m_syscalls;
+  Layout m_layout;
+};
+
+}  // namespace vmm::linux_user

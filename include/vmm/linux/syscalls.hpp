@@ -1,0 +1,112 @@
+#pragma once
+// The Linux system-call layer for riscv64 guests (asm-generic numbering).
+// Arguments come from a0..a5 and the number from a7; results go to a0 as
+// Linux returns them (negative errno on failure). Files, pipes and the
+// terminal go through to the host, as qemu-user does.
+#include <array>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "vmm/cpu/hart_state.hpp"
+#include "vmm/cpu/interpreter.hpp"
+#include "vmm/linux/process.hpp"
+#include "vmm/memory/guest_memory.hpp"
+
+namespace vmm::linux_user {
+
+/// Name of a riscv64 system call number, or nullptr when unknown.
+const char* syscall_name(std::uint64_t number);
+
+class Syscalls {
+ public:
+  Syscalls(memory::GuestMemory& memory, cpu::Interpreter& interpreter, const Layout& layout, std::string exec_path);
+
+  struct Outcome {
+    bool exited = false;
+    int exit_code = 0;
+    int signal = 0;  ///< non-zero: the guest killed itself with this signal
+  };
+  /// Runs the system call described by the hart's registers.
+  Outcome handle(cpu::HartState& hart);
+
+  [[nodiscard]] GuestAddr current_brk() const { return m_brk; }
+
+ private:
+  using Args = std::array<std::uint64_t, 6>;
+  std::int64_t dispatch(std::uint64_t number, const Args& a, Outcome& outcome);
+
+  // Guest memory helpers: the only places syscalls touch guest memory.
+  std::uint8_t* guest_range(GuestAddr addr, std::uint64_t len, bool writable);
+  bool read_string(GuestAddr addr, std::string& out);
+  template <typename T>
+  bool put(GuestAddr addr, const T& value) {
+    return m_memory.write_bytes(addr, &value, sizeof(T));
+  }
+  template <typename T>
+  bool get(GuestAddr addr, T& value) {
+    return m_memory.read_bytes(addr, &value, sizeof(T));
+  }
+
+  // Families, one function each.
+  std::int64_t sys_read(const Args& a);
+  std::int64_t sys_write(const Args& a);
+  std::int64_t sys_pread(const Args& a);
+  std::int64_t sys_pwrite(const Args& a);
+  std::int64_t sys_iov(const Args& a, bool write);
+  std::int64_t sys_openat(const Args& a);
+  std::int64_t sys_fstat(const Args& a);
+  std::int64_t sys_newfstatat(const Args& a);
+  std::int64_t sys_statx(const Args& a);
+  std::int64_t sys_readlinkat(const Args& a);
+  std::int64_t sys_getcwd(const Args& a);
+  std::int64_t sys_getdents64(const Args& a);
+  std::int64_t sys_ioctl(const Args& a);
+  std::int64_t sys_fcntl(const Args& a);
+  std::int64_t sys_pipe2(const Args& a);
+  std::int64_t sys_path_op(std::uint64_t number, const Args& a);
+  std::int64_t sys_brk(const Args& a);
+  std::int64_t sys_mmap(const Args& a);
+  std::int64_t sys_munmap(const Args& a);
+  std::int64_t sys_mprotect(const Args& a);
+  std::int64_t sys_mremap(const Args& a);
+  std::int64_t sys_madvise(const Args& a);
+  std::int64_t sys_clock(std::uint64_t number, const Args& a);
+  std::int64_t sys_uname(const Args& a);
+  std::int64_t sys_rt_sigaction(const Args& a);
+  std::int64_t sys_rt_sigprocmask(const Args& a);
+  std::int64_t sys_sigaltstack(const Args& a);
+  std::int64_t sys_prlimit64(const Args& a);
+  std::int64_t sys_host_struct(std::uint64_t number, const Args& a);
+
+  /// Writable MAP_SHARED file mappings, written back to their file.
+  struct SharedMapping {
+    GuestAddr addr;
+    std::uint64_t len;
+    int fd;  ///< private duplicate, so the guest closing its fd does not matter
+    std::uint64_t offset;
+  };
+  void write_back(GuestAddr addr, std::uint64_t len);
+  void forget_shared(GuestAddr addr, std::uint64_t len);
+  void flush_shared_mappings();
+
+  /// A mapping changed: decoded code may be stale.
+  void mappings_changed() { m_interpreter.flush_decode_cache(); }
+
+  memory::GuestMemory& m_memory;
+  cpu::Interpreter& m_interpreter;
+  Layout m_layout;
+  std::string m_exec_path;
+  GuestAddr m_brk = 0;
+  GuestAddr m_brk_mapped_end = 0;  ///< end of pages mapped for the heap
+  std::uint64_t m_signal_mask = 0;
+  std::array<std::array<std::uint64_t, 4>, 65> m_sigactions{};
+  std::array<std::uint64_t, 3> m_sigaltstack{0, 2, 0};  ///< ss_sp, ss_flags (SS_DISABLE), ss_size
+  std::set<std::uint64_t> m_logged_unknown;
+  std::vector<SharedMapping> m_shared;
+
+  friend class Process;
+};
+
+}  // namespace vmm::linux_user

@@ -1,0 +1,109 @@
+#pragma once
+// The guest's address space: regions of RAM (host memory from mmap) and MMIO
+// (device callbacks), page-granular permissions (PageMap), and watched pages
+// whose writes must be seen (decoded code, device mailboxes such as HTIF).
+//
+// Guest code never reaches this class directly: GuestMemory (guest_memory.hpp)
+// is the one checked path, with the software TLB in front.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "vmm/core/result.hpp"
+#include "vmm/core/types.hpp"
+#include "vmm/memory/page_map.hpp"
+#include "vmm/memory/tlb.hpp"
+
+namespace vmm::memory {
+
+/// A device on the bus (Firecracker's BusDevice): offsets are relative to the
+/// region base; size is 1, 2, 4 or 8.
+class MmioDevice {
+ public:
+  virtual ~MmioDevice() = default;
+  virtual std::uint64_t read(std::uint64_t offset, unsigned size) = 0;
+  virtual void write(std::uint64_t offset, unsigned size, std::uint64_t value) = 0;
+};
+
+/// Why pages are watched; a page may be watched for several reasons.
+enum WatchKind : std::uint8_t { kWatchCode = 1, kWatchDevice = 2 };
+
+class AddressSpace {
+ public:
+  /// Called for each write to a watched page, after the bytes have changed.
+  using WatchCallback = std::function<void(GuestAddr page, WatchKind kind)>;
+
+  AddressSpace() = default;
+  ~AddressSpace();
+  AddressSpace(const AddressSpace&) = delete;
+  AddressSpace& operator=(const AddressSpace&) = delete;
+
+  /// Reserves [base, base+size) as RAM backed by an anonymous host mapping.
+  /// Pages start as holes in the PageMap unless `perm` is not kPermNone.
+  Result<void> add_ram(GuestAddr base, std::uint64_t size, std::uint8_t perm);
+  /// Registers an MMIO region; the device must outlive the address space.
+  Result<void> add_mmio(GuestAddr base, std::uint64_t size, MmioDevice* device);
+
+  /// Maps [addr, addr+len) inside RAM with `perm` (page aligned); contents kept.
+  Result<void> map(GuestAddr addr, std::uint64_t len, std::uint8_t perm);
+  /// Changes permissions of mapped pages (mprotect); contents kept.
+  Result<void> protect(GuestAddr addr, std::uint64_t len, std::uint8_t perm);
+  /// Unmaps [addr, addr+len): contents are discarded (read back as zero when remapped).
+  void unmap(GuestAddr addr, std::uint64_t len);
+
+  [[nodiscard]] const PageMap& page_map() const { return m_page_map; }
+  [[nodiscard]] PageMap& page_map() { return m_page_map; }
+
+  /// Result of translating one guest page for an access.
+  struct Translation {
+    std::uint8_t* host = nullptr;      ///< host address of `addr` for RAM, else null
+    MmioDevice* device = nullptr;      ///< for MMIO
+    std::uint64_t device_offset = 0;
+    bool cacheable = false;            ///< may enter the TLB (not watched for this access)
+  };
+  /// Translates one address for an access; nullopt-like failure is signalled by
+  /// both host and device being null. `check_perm` false is for loaders.
+  [[nodiscard]] Translation translate(GuestAddr addr, Access access, bool check_perm = true) const;
+
+  /// Host bytes of [addr, addr+len) when the whole range is RAM in one region
+  /// with `perm`, else an empty span. For the host side (system calls, loaders).
+  [[nodiscard]] std::span<std::uint8_t> host_range(GuestAddr addr, std::uint64_t len, std::uint8_t perm);
+
+  // Watched pages ------------------------------------------------------------
+  void watch_page(GuestAddr addr, WatchKind kind);
+  void unwatch_page(GuestAddr addr, WatchKind kind);
+  [[nodiscard]] bool is_watched(GuestAddr addr) const {
+    return !m_watched.empty() && m_watched.count(page_floor(addr)) != 0;
+  }
+  void set_watch_callback(WatchCallback callback) { m_watch_callback = std::move(callback); }
+  /// Runs the callbacks for every watched page in [addr, addr+len); code
+  /// watches are dropped (the decoded code is gone once invalidated).
+  void notify_write(GuestAddr addr, std::uint64_t len);
+
+  // TLBs caching translations of this space are flushed when mappings change.
+  void attach_tlb(Tlb* tlb) { m_tlbs.push_back(tlb); }
+  void detach_tlb(Tlb* tlb);
+
+ private:
+  struct Region {
+    GuestAddr base;
+    std::uint64_t size;
+    std::uint8_t* host;  ///< null for MMIO
+    std::size_t host_bytes;
+    MmioDevice* device;
+  };
+  [[nodiscard]] const Region* find_region(GuestAddr addr) const;
+  Result<void> check_overlap(GuestAddr base, std::uint64_t size) const;
+  void flush_tlbs();
+
+  std::map<GuestAddr, Region> m_regions;
+  PageMap m_page_map;
+  std::unordered_map<GuestAddr, std::uint8_t> m_watched;
+  WatchCallback m_watch_callback;
+  std::vector<Tlb*> m_tlbs;
+};
+
+}  // namespace vmm::memory

@@ -1,0 +1,95 @@
+#pragma once
+// The one checked path for guest memory accesses: a software TLB in front of
+// the AddressSpace. Hits are inline (one compare, one add); misses, MMIO,
+// misaligned accesses, watched pages and faults are out of line.
+#include <cstdint>
+#include <cstring>
+#include <span>
+
+#include "vmm/memory/address_space.hpp"
+#include "vmm/memory/tlb.hpp"
+
+namespace vmm::memory {
+
+/// The last failed access, for the trap or signal it becomes.
+struct MemFault {
+  GuestAddr addr = 0;
+  Access access = Access::kRead;
+  bool misaligned = false;  ///< atomics only: regular accesses may be misaligned
+};
+
+class GuestMemory {
+ public:
+  explicit GuestMemory(AddressSpace& space) : m_space(space) { m_space.attach_tlb(&m_tlb); }
+  ~GuestMemory() { m_space.detach_tlb(&m_tlb); }
+  GuestMemory(const GuestMemory&) = delete;
+  GuestMemory& operator=(const GuestMemory&) = delete;
+
+  template <typename T>
+  [[nodiscard]] inline bool load(GuestAddr addr, T& out) {
+    const TlbEntry& entry = m_tlb.read[Tlb::index_of(addr)];
+    ++m_tlb.accesses;
+    if (entry.tag == (addr & (~kPageOffsetMask | (sizeof(T) - 1)))) [[likely]] {
+      // SAFETY: a TLB hit means the whole aligned T lies in one readable RAM page.
+      std::memcpy(&out, reinterpret_cast<const void*>(addr + entry.addend), sizeof(T));
+      return true;
+    }
+    return load_slow(addr, &out, sizeof(T));
+  }
+
+  template <typename T>
+  [[nodiscard]] inline bool store(GuestAddr addr, T value) {
+    const TlbEntry& entry = m_tlb.write[Tlb::index_of(addr)];
+    ++m_tlb.accesses;
+    if (entry.tag == (addr & (~kPageOffsetMask | (sizeof(T) - 1)))) [[likely]] {
+      // SAFETY: a TLB hit means the whole aligned T lies in one writable, unwatched RAM page.
+      std::memcpy(reinterpret_cast<void*>(addr + entry.addend), &value, sizeof(T));
+      return true;
+    }
+    return store_slow(addr, &value, sizeof(T));
+  }
+
+  /// Host pointer to the executable page holding addr, or null (fault recorded).
+  [[nodiscard]] const std::uint8_t* fetch_page(GuestAddr addr);
+
+  /// Host pointer for an atomic read-modify-write of `size` bytes at addr:
+  /// naturally aligned, readable and writable RAM. Null on fault (recorded).
+  [[nodiscard]] std::uint8_t* atomic_pointer(GuestAddr addr, unsigned size);
+
+  /// Copies between guest and host as the guest would (permissions checked,
+  /// watchers notified). False on a fault anywhere in the range.
+  [[nodiscard]] bool read_bytes(GuestAddr addr, void* out, std::uint64_t len);
+  [[nodiscard]] bool write_bytes(GuestAddr addr, const void* in, std::uint64_t len);
+  /// Loader writes: ignore permissions, still require mapped RAM.
+  [[nodiscard]] bool poke_bytes(GuestAddr addr, const void* in, std::uint64_t len);
+
+  [[nodiscard]] const MemFault& last_fault() const { return m_fault; }
+
+  /// A device asks the running hart to stop after the current store (HTIF
+  /// tohost). The store then reports failure and the interpreter sees the
+  /// request with take_stop_request(), so the fast path carries no check.
+  void request_stop() { m_stop_request = true; }
+  [[nodiscard]] bool take_stop_request() {
+    bool requested = m_stop_request;
+    m_stop_request = false;
+    return requested;
+  }
+  [[nodiscard]] Tlb& tlb() { return m_tlb; }
+  [[nodiscard]] AddressSpace& space() { return m_space; }
+
+ private:
+  bool load_slow(GuestAddr addr, void* out, unsigned size);
+  bool store_slow(GuestAddr addr, const void* in, unsigned size);
+  bool fault(GuestAddr addr, Access access, bool misaligned = false) {
+    m_fault = MemFault{addr, access, misaligned};
+    return false;
+  }
+  bool copy(GuestAddr addr, void* host, std::uint64_t len, Access access, bool check_perm);
+
+  Tlb m_tlb;
+  AddressSpace& m_space;
+  MemFault m_fault;
+  bool m_stop_request = false;
+};
+
+}  // namespace vmm::memory

@@ -1,0 +1,116 @@
+#pragma once
+// Memory pools for objects allocated and freed at high rates: decode-cache
+// pages and (later) JIT code, block metadata and device requests. Both pools
+// keep an intrusive free list, so allocate/free are a few instructions and
+// never return memory to the host until the pool is destroyed.
+#include <cstddef>
+#include <new>
+#include <utility>
+#include <vector>
+
+namespace vmm::memory {
+
+/// Fixed-size objects carved from chunks obtained with operator new.
+class ObjectPool {
+ public:
+  ObjectPool(std::size_t object_size, std::size_t alignment, std::size_t objects_per_chunk = 64);
+  ~ObjectPool();
+  ObjectPool(const ObjectPool&) = delete;
+  ObjectPool& operator=(const ObjectPool&) = delete;
+
+  /// Returns uninitialised storage, or nullptr when the host is out of memory.
+  [[nodiscard]] void* allocate() {
+    if (m_free == nullptr && !grow()) return nullptr;
+    FreeNode* node = m_free;
+    m_free = node->next;
+    ++m_live;
+    return node;
+  }
+  /// Returns storage obtained from allocate() of this pool.
+  void free(void* p) {
+    auto* node = static_cast<FreeNode*>(p);
+    node->next = m_free;
+    m_free = node;
+    --m_live;
+  }
+
+  [[nodiscard]] std::size_t live_objects() const { return m_live; }
+  [[nodiscard]] std::size_t object_size() const { return m_object_size; }
+  [[nodiscard]] std::size_t reserved_bytes() const { return m_chunks.size() * m_chunk_bytes; }
+
+ private:
+  struct FreeNode {
+    FreeNode* next;
+  };
+  bool grow();
+
+  std::size_t m_object_size;
+  std::size_t m_alignment;
+  std::size_t m_objects_per_chunk;
+  std::size_t m_chunk_bytes;
+  FreeNode* m_free = nullptr;
+  std::size_t m_live = 0;
+  std::vector<void*> m_chunks;
+};
+
+/// Typed front end of ObjectPool: constructs and destroys T in pooled storage.
+template <typename T>
+class TypedPool {
+ public:
+  explicit TypedPool(std::size_t objects_per_chunk = 64) : m_pool(sizeof(T), alignof(T), objects_per_chunk) {}
+
+  template <typename... Args>
+  [[nodiscard]] T* create(Args&&... args) {
+    void* p = m_pool.allocate();
+    if (p == nullptr) return nullptr;
+    return new (p) T(std::forward<Args>(args)...);
+  }
+  void destroy(T* object) {
+    object->~T();
+    m_pool.free(object);
+  }
+  [[nodiscard]] std::size_t live_objects() const { return m_pool.live_objects(); }
+
+ private:
+  ObjectPool m_pool;
+};
+
+/// Page-sized (4 KiB), page-aligned blocks carved from host mappings (mmap), so
+/// a later JIT can change their protection.
+class PagePool {
+ public:
+  static constexpr std::size_t kBlockSize = 4096;
+
+  explicit PagePool(std::size_t blocks_per_slab = 64);
+  ~PagePool();
+  PagePool(const PagePool&) = delete;
+  PagePool& operator=(const PagePool&) = delete;
+
+  [[nodiscard]] void* allocate() {
+    if (m_free == nullptr && !grow()) return nullptr;
+    FreeNode* node = m_free;
+    m_free = node->next;
+    ++m_live;
+    return node;
+  }
+  void free(void* p) {
+    auto* node = static_cast<FreeNode*>(p);
+    node->next = m_free;
+    m_free = node;
+    --m_live;
+  }
+  [[nodiscard]] std::size_t live_blocks() const { return m_live; }
+
+ private:
+  struct FreeNode {
+    FreeNode* next;
+  };
+  bool grow();
+
+  std::size_t m_blocks_per_slab;
+  FreeNode* m_free = nullptr;
+  std::size_t m_live = 0;
+  std::vector<std::pair<void*, std::size_t>> m_slabs;
+};
+
+}  // namespace vmm::memory

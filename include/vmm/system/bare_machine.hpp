@@ -1,0 +1,50 @@
+#pragma once
+// A bare-metal machine for test programs: RAM at 0x80000000, one hart in
+// M-mode at the ELF entry, traps delivered through mtvec, and the HTIF
+// tohost/fromhost mailbox of the riscv-tests environment.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "vmm/core/result.hpp"
+#include "vmm/cpu/interpreter.hpp"
+#include "vmm/memory/address_space.hpp"
+#include "vmm/memory/guest_memory.hpp"
+#include "vmm/system/htif.hpp"
+#include "vmm/system/run_control.hpp"
+
+namespace vmm::system {
+
+struct BareConfig {
+  GuestAddr ram_base = 0x80000000;
+  std::uint64_t ram_size = 128u << 20;
+};
+
+class BareMachine {
+ public:
+  static Result<std::unique_ptr<BareMachine>> create(std::span<const std::uint8_t> elf_bytes, const std::string& name,
+                                                     const BareConfig& config = {});
+  ~BareMachine();
+  BareMachine(const BareMachine&) = delete;
+  BareMachine& operator=(const BareMachine&) = delete;
+
+  RunResult run(const RunOptions& options);
+
+  [[nodiscard]] cpu::HartState& hart() { return m_hart; }
+  [[nodiscard]] memory::GuestMemory& memory() { return *m_memory; }
+  [[nodiscard]] cpu::Interpreter& interpreter() { return *m_interpreter; }
+
+ private:
+  BareMachine() = default;
+  Result<void> load(std::span<const std::uint8_t> elf_bytes, const std::string& name, const BareConfig& config);
+
+  memory::AddressSpace m_space;
+  std::unique_ptr<memory::GuestMemory> m_memory;
+  cpu::HartState m_hart;
+  std::unique_ptr<cpu::Interpreter> m_interpreter;
+  std::unique_ptr<Htif> m_htif;
+};
+
+}  // namespace vmm::system

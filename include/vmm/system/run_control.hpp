@@ -1,0 +1,39 @@
+#pragma once
+// What every kind of guest (user-mode process, bare-metal machine) shares:
+// how a run is bounded and how it ended.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "vmm/cpu/hart_state.hpp"
+#include "vmm/isa/decoded_insn.hpp"
+
+namespace vmm::system {
+
+struct RunOptions {
+  std::uint64_t max_insns = 0;  ///< 0: unlimited
+  /// Called before each instruction when set (slow: the run single-steps).
+  std::function<void(const cpu::HartState&, const isa::DecodedInsn&)> trace;
+  /// Polled between chunks of instructions (Ctrl-C).
+  const std::atomic<bool>* interrupt = nullptr;
+};
+
+struct RunResult {
+  enum class Kind {
+    kExited,            ///< the guest exited (exit_group, HTIF pass/fail)
+    kSignaled,          ///< the guest was killed by a fault; exit_code = 128 + signal
+    kInstructionLimit,  ///< --max-insns reached
+    kInterrupted,       ///< Ctrl-C
+  };
+  Kind kind = Kind::kExited;
+  int exit_code = 0;
+  std::string message;  ///< one line for stderr, empty when nothing to say
+  std::uint64_t instructions = 0;
+};
+
+/// Instructions run per interpreter call between checks of the limit and the
+/// interrupt flag: large enough to be free, small enough for a quick Ctrl-C.
+inline constexpr std::uint64_t kRunChunk = 1u << 22;
+
+}  // namespace vmm::system

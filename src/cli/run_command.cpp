@@ -1,0 +1,189 @@
+#include "run_command.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "vmm/elf/elf_file.hpp"
+#include "vmm/isa/disassembler.hpp"
+#include "vmm/linux/process.hpp"
+#include "vmm/system/bare_machine.hpp"
+
+extern "C" const std::uint8_t vmm_default_guest_begin[];
+extern "C" const std::uint8_t vmm_default_guest_end[];
+extern char** environ;  // NOLINT: POSIX
+
+namespace vmm::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int /*sig*/) { g_interrupted.store(true); }
+
+constexpr const char* kRunFooter = R"(Exit status:
+  0-255  the guest's own exit status
+  1      the program cannot be loaded (missing, not a RISC-V ELF, truncated...)
+  2      usage error
+  124    --max-insns reached
+  128+N  the guest was killed by signal N (a fault: vm prints "vm: guest SIGSEGV: ...")
+  130    interrupted (Ctrl-C)
+
+With no PROGRAM, vm runs its built-in default guest.
+Everything after PROGRAM is passed to the guest, options included.)";
+
+struct Tracer {
+  std::FILE* file = nullptr;
+  ~Tracer() {
+    if (file != nullptr) std::fclose(file);
+  }
+  void operator()(const cpu::HartState& hart, const isa::DecodedInsn& insn) const {
+    std::string raw = insn.length == 2 ? fmt::format("    {:04x}", insn.raw) : fmt::format("{:08x}", insn.raw);
+    fmt::print(file, "{:016x}: {}  {}\n", hart.pc, raw, isa::disassemble(insn, hart.pc));
+  }
+};
+
+void write_stats(const RunSettings& settings, const system::RunResult& result, double seconds,
+                 memory::GuestMemory& memory, const cpu::Interpreter& interpreter) {
+  const memory::Tlb& tlb = memory.tlb();
+  double hit_rate = tlb.accesses == 0 ? 1.0 : 1.0 - static_cast<double>(tlb.misses) / static_cast<double>(tlb.accesses);
+  nlohmann::json stats = {
+      {"engine", settings.engine},
+      {"instructions", result.instructions},
+      {"wall_time_s", seconds},
+      {"mips", seconds > 0 ? static_cast<double>(result.instructions) / seconds / 1e6 : 0.0},
+      {"tlb_accesses", tlb.accesses},
+      {"tlb_misses", tlb.misses},
+      {"tlb_hit_rate", hit_rate},
+      {"decoded_pages", interpreter.decode_cache().page_count()},
+      {"code_invalidations", interpreter.decode_cache().invalidations()},
+      {"exit_code", result.exit_code},
+  };
+  std::string text = stats.dump();
+  if (settings.stats_file.empty()) {
+    fmt::print(stderr, "{}\n", text);
+    return;
+  }
+  std::ofstream out(settings.stats_file);
+  out << text << '\n';
+  if (!out) spdlog::error("cannot write statistics to '{}'", settings.stats_file);
+}
+
+template <typename Guest>
+int run_guest(Guest& guest, const RunSettings& settings) {
+  system::RunOptions options;
+  options.max_insns = settings.max_insns;
+  options.interrupt = &g_interrupted;
+  auto tracer = std::make_shared<Tracer>();
+  if (!settings.trace_file.empty()) {
+    tracer->file = std::fopen(settings.trace_file.c_str(), "w");
+    if (tracer->file == nullptr) {
+      fmt::print(stderr, "vm: cannot open trace file '{}': {}\n", settings.trace_file, std::strerror(errno));
+      return 1;
+    }
+    options.trace = [tracer](const cpu::HartState& hart, const isa::DecodedInsn& insn) { (*tracer)(hart, insn); };
+  }
+  g_interrupted.store(false);
+  auto previous = std::signal(SIGINT, on_sigint);
+  auto start = std::chrono::steady_clock::now();
+  system::RunResult result = guest.run(options);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::signal(SIGINT, previous);
+  std::fflush(stdout);
+  if (!result.message.empty()) fmt::print(stderr, "vm: {}\n", result.message);
+  if (settings.stats) write_stats(settings, result, seconds, guest.memory(), guest.interpreter());
+  return result.exit_code;
+}
+
+}  // namespace
+
+CLI::App* add_run_command(CLI::App& app, RunSettings& settings) {
+  CLI::App* run = app.add_subcommand("run", "Run a RISC-V program: a static riscv64 Linux ELF (user mode), or a "
+                                            "bare-metal ELF with --bare");
+  run->add_flag("--bare", settings.bare,
+                "Bare metal: load the ELF at its physical addresses into RAM at 0x80000000 (128 MiB), start in "
+                "machine mode, serve HTIF tohost/fromhost (riscv-tests protocol)");
+  run->add_option("--engine", settings.engine, "Execution engine")
+      ->check(CLI::IsMember({"interp"}))
+      ->capture_default_str();
+  run->add_option("--max-insns", settings.max_insns, "Stop after N retired guest instructions (exit status 124)")
+      ->check(CLI::PositiveNumber);
+  run->add_flag("--stats", settings.stats,
+                "Print run statistics as one JSON object on stderr (instructions, wall time, MIPS, TLB hit rate)");
+  run->add_option("--stats-file", settings.stats_file, "Write the --stats JSON to FILE instead of stderr")
+      ->each([&settings](const std::string&) { settings.stats = true; });
+  run->add_option("--trace", settings.trace_file, "Write an instruction trace with disassembly to FILE (slow)");
+  run->add_option("command", settings.command, "PROGRAM [ARGS...]: the program and its arguments");
+  run->prefix_command();
+  run->fallthrough();  // `vm run -v debug PROGRAM` sets the global log level
+  run->footer(kRunFooter);
+  return run;
+}
+
+int execute_run(const RunSettings& settings) {
+  std::vector<std::string> command = settings.command;
+  std::vector<std::uint8_t> file_bytes;
+  std::span<const std::uint8_t> image;
+  std::string name;
+  std::string exec_path;
+  if (command.empty()) {
+    if (settings.bare) {
+      fmt::print(stderr, "vm: --bare needs a PROGRAM\n");
+      return 2;
+    }
+    image = std::span<const std::uint8_t>(vmm_default_guest_begin, vmm_default_guest_end);
+    name = "default-guest";
+    exec_path = "/default-guest";
+    command.push_back(name);
+  } else {
+    name = command.front();
+    std::error_code ec;
+    if (std::filesystem::is_directory(name, ec)) {
+      fmt::print(stderr, "vm: cannot load '{}': is a directory\n", name);
+      return 1;
+    }
+    auto bytes = elf::read_file(name);
+    if (!bytes) {
+      fmt::print(stderr, "vm: {}\n", bytes.error().message);
+      return 1;
+    }
+    file_bytes = std::move(bytes).value();
+    image = file_bytes;
+    exec_path = std::filesystem::absolute(name, ec).string();
+  }
+
+  if (settings.bare) {
+    auto machine = system::BareMachine::create(image, name);
+    if (!machine) {
+      fmt::print(stderr, "vm: {}\n", machine.error().message);
+      return 1;
+    }
+    return run_guest(*machine.value(), settings);
+  }
+#if defined(__linux__)
+  linux_user::ProcessConfig config;
+  config.argv = command;
+  config.exec_path = exec_path;
+  for (char** env = environ; env != nullptr && *env != nullptr; ++env) config.envp.emplace_back(*env);
+  auto process = linux_user::Process::create(image, name, config);
+  if (!process) {
+    fmt::print(stderr, "vm: {}\n", process.error().message);
+    return 1;
+  }
+  return run_guest(*process.value(), settings);
+#else
+  fmt::print(stderr, "vm: user-mode Linux programs need a Linux host; use --bare\n");
+  return 2;
+#endif
+}
+
+}  // namespace vmm::cli

@@ -1,0 +1,138 @@
+// ELF64 parsing (System V gABI, and the RISC-V ELF psABI for e_machine 243).
+#include "vmm/elf/elf_file.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace vmm::elf {
+namespace {
+
+constexpr std::uint16_t kEmRiscv = 243;
+constexpr std::uint32_t kPtLoad = 1, kPtInterp = 3;
+constexpr std::uint32_t kShtSymtab = 2;
+
+template <typename T>
+bool read_at(std::span<const std::uint8_t> bytes, std::uint64_t offset, T& out) {
+  if (offset > bytes.size() || bytes.size() - offset < sizeof(T)) return false;
+  std::memcpy(&out, bytes.data() + offset, sizeof(T));  // SAFETY: range checked just above
+  return true;
+}
+
+std::string_view machine_name(std::uint16_t machine) {
+  switch (machine) {
+    case 3: return "x86 (i386)";
+    case 62: return "x86-64";
+    case 40: return "ARM";
+    case 183: return "AArch64";
+    case 8: return "MIPS";
+    case 21: return "PowerPC64";
+    default: return "an unknown architecture";
+  }
+}
+
+}  // namespace
+
+Result<std::vector<std::uint8_t>> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorKind::kIo, "cannot open '{}': {}", path, std::strerror(errno));
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return make_error(ErrorKind::kIo, "cannot read '{}': {}", path, std::strerror(errno));
+  return bytes;
+}
+
+Result<ElfFile> ElfFile::parse(std::span<const std::uint8_t> bytes, const std::string& name) {
+  auto bad = [&](std::string_view why) { return make_error(ErrorKind::kBadFormat, "'{}' {}", name, why); };
+  auto unsupported = [&](std::string_view why) { return make_error(ErrorKind::kUnsupported, "'{}' {}", name, why); };
+
+  if (bytes.size() < 4 || std::memcmp(bytes.data(), "\x7f" "ELF", 4) != 0) return bad("is not an ELF file");
+  if (bytes.size() < 64) return bad("is a truncated ELF file (header incomplete)");
+  if (bytes[4] == 1) return unsupported("is a 32-bit ELF; vm runs RV64 (64-bit) programs");
+  if (bytes[4] != 2) return bad("has an invalid ELF class");
+  if (bytes[5] != 1) return unsupported("is big-endian; RISC-V is little-endian");
+
+  ElfFile elf;
+  elf.m_bytes = bytes;
+  std::uint16_t machine = 0;
+  std::uint16_t ehsize = 0;
+  (void)read_at(bytes, 16, elf.m_type);
+  (void)read_at(bytes, 18, machine);
+  (void)read_at(bytes, 24, elf.m_entry);
+  (void)read_at(bytes, 32, elf.m_phoff);
+  (void)read_at(bytes, 40, elf.m_shoff);
+  (void)read_at(bytes, 52, ehsize);
+  (void)read_at(bytes, 54, elf.m_phentsize);
+  (void)read_at(bytes, 56, elf.m_phnum);
+  (void)read_at(bytes, 58, elf.m_shentsize);
+  (void)read_at(bytes, 60, elf.m_shnum);
+
+  if (machine != kEmRiscv) {
+    return unsupported(fmt::format("is an ELF for {}, not RISC-V", machine_name(machine)));
+  }
+  if (elf.m_type != 2 && elf.m_type != 3) return unsupported("is not an executable (ET_EXEC or ET_DYN)");
+  if (elf.m_phnum == 0) return bad("has no program headers");
+  if (elf.m_phentsize != 56) return bad("has a malformed program header size");
+  if (elf.m_phoff > bytes.size() || (bytes.size() - elf.m_phoff) / 56 < elf.m_phnum) {
+    return bad("is truncated (program headers lie past the end of the file)");
+  }
+
+  for (std::uint16_t i = 0; i < elf.m_phnum; ++i) {
+    std::uint64_t at = elf.m_phoff + std::uint64_t{i} * 56;
+    std::uint32_t type = 0;
+    Segment s;
+    (void)read_at(bytes, at, type);
+    (void)read_at(bytes, at + 4, s.flags);
+    (void)read_at(bytes, at + 8, s.file_offset);
+    (void)read_at(bytes, at + 16, s.vaddr);
+    (void)read_at(bytes, at + 24, s.paddr);
+    (void)read_at(bytes, at + 32, s.file_size);
+    (void)read_at(bytes, at + 40, s.mem_size);
+    if (type == kPtInterp) elf.m_has_interp = true;
+    if (type != kPtLoad) continue;
+    if (s.file_offset > bytes.size() || bytes.size() - s.file_offset < s.file_size) {
+      return bad(fmt::format("is truncated (segment {} extends past the end of the file)", i));
+    }
+    if (s.file_size > s.mem_size) return bad(fmt::format("has segment {} with file size > memory size", i));
+    if (s.vaddr + s.mem_size < s.vaddr || s.paddr + s.mem_size < s.paddr) {
+      return bad(fmt::format("has segment {} wrapping around the address space", i));
+    }
+    elf.m_segments.push_back(s);
+  }
+  if (elf.m_segments.empty()) return bad("has no loadable segments");
+  return elf;
+}
+
+std::optional<GuestAddr> ElfFile::symbol(const std::string& name) const {
+  if (m_shentsize != 64 || m_shoff == 0) return std::nullopt;
+  for (std::uint16_t i = 0; i < m_shnum; ++i) {
+    std::uint64_t sh = m_shoff + std::uint64_t{i} * 64;
+    std::uint32_t type = 0, link = 0;
+    std::uint64_t offset = 0, size = 0, entsize = 0;
+    if (!read_at(m_bytes, sh + 4, type) || type != kShtSymtab) continue;
+    (void)read_at(m_bytes, sh + 24, offset);
+    (void)read_at(m_bytes, sh + 32, size);
+    (void)read_at(m_bytes, sh + 40, link);
+    (void)read_at(m_bytes, sh + 56, entsize);
+    std::uint64_t str_offset = 0, str_size = 0;
+    std::uint64_t strtab = m_shoff + std::uint64_t{link} * 64;
+    if (link >= m_shnum || !read_at(m_bytes, strtab + 24, str_offset) || !read_at(m_bytes, strtab + 32, str_size)) {
+      continue;
+    }
+    if (entsize != 24) continue;
+    for (std::uint64_t at = offset; at + 24 <= offset + size; at += 24) {
+      std::uint32_t name_index = 0;
+      std::uint64_t value = 0;
+      if (!read_at(m_bytes, at, name_index) || !read_at(m_bytes, at + 8, value)) break;
+      if (name_index >= str_size) continue;
+      std::uint64_t s = str_offset + name_index;
+      if (s >= m_bytes.size()) continue;
+      std::size_t max_len = static_cast<std::size_t>(std::min<std::uint64_t>(m_bytes.size() - s, str_size - name_index));
+      auto* text = reinterpret_cast<const char*>(m_bytes.data() + s);  // SAFETY: s < size checked
+      if (std::string_view(text, strnlen(text, max_len)) == name) return value;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace vmm::elf

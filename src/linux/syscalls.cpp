@@ -1,0 +1,737 @@
+// System calls of static riscv64 glibc programs, emulated on a Linux host.
+// Every guest buffer is checked whole through guest_range() or the
+// GuestMemory copy functions before the host touches it.
+#include "vmm/linux/syscalls.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+namespace vmm::linux_user {
+namespace {
+
+// riscv64 numbers (asm-generic).
+enum Nr : std::uint64_t {
+  kGetcwd = 17, kDup = 23, kDup3 = 24, kFcntl = 25, kIoctl = 29, kMkdirat = 34, kUnlinkat = 35,
+  kSymlinkat = 36, kLinkat = 37, kFtruncate = 46, kFaccessat = 48, kChdir = 49, kFchdir = 50, kFchmod = 52, kOpenat = 56,
+  kClose = 57, kPipe2 = 59, kGetdents64 = 61, kLseek = 62, kRead = 63, kWrite = 64, kReadv = 65, kWritev = 66,
+  kPread64 = 67, kPwrite64 = 68, kPpoll = 73, kReadlinkat = 78, kNewfstatat = 79, kFstat = 80, kFsync = 82,
+  kFdatasync = 83, kExit = 93, kExitGroup = 94, kSetTidAddress = 96, kFutex = 98, kSetRobustList = 99,
+  kNanosleep = 101, kClockGettime = 113, kClockGetres = 114, kClockNanosleep = 115, kSchedGetaffinity = 123,
+  kSchedYield = 124, kKill = 129, kTkill = 130, kTgkill = 131, kSigaltstack = 132, kRtSigaction = 134,
+  kRtSigprocmask = 135, kTimes = 153, kUname = 160, kGetrusage = 165, kUmask = 166, kPrctl = 167,
+  kGettimeofday = 169, kGetpid = 172, kGetppid = 173, kGetuid = 174, kGeteuid = 175, kGetgid = 176,
+  kGetegid = 177, kGettid = 178, kSysinfo = 179, kBrk = 214, kMunmap = 215, kMremap = 216, kMmap = 222,
+  kMprotect = 226, kMsync = 227, kMadvise = 233, kRiscvHwprobe = 258, kRiscvFlushIcache = 259, kPrlimit64 = 261,
+  kRenameat2 = 276, kGetrandom = 278, kStatx = 291, kRseq = 293, kFaccessat2 = 439,
+};
+
+// Open flags (O_*) and fcntl commands have the same values on riscv64
+// (asm-generic) and x86-64, so they pass through unchanged.
+
+std::int64_t result(std::int64_t value) { return value < 0 ? -errno : value; }
+
+/// struct stat of asm-generic 64-bit ABIs (riscv64), 128 bytes.
+struct GuestStat {
+  std::uint64_t dev, ino;
+  std::uint32_t mode, nlink, uid, gid;
+  std::uint64_t rdev, pad1;
+  std::int64_t size;
+  std::int32_t blksize, pad2;
+  std::int64_t blocks;
+  std::int64_t atime;
+  std::uint64_t atime_nsec;
+  std::int64_t mtime;
+  std::uint64_t mtime_nsec;
+  std::int64_t ctime;
+  std::uint64_t ctime_nsec;
+  std::uint32_t unused4, unused5;
+};
+static_assert(sizeof(GuestStat) == 128);
+
+GuestStat to_guest(const struct stat& s) {
+  GuestStat g{};
+  g.dev = s.st_dev;
+  g.ino = s.st_ino;
+  g.mode = s.st_mode;
+  g.nlink = static_cast<std::uint32_t>(s.st_nlink);
+  g.uid = s.st_uid;
+  g.gid = s.st_gid;
+  g.rdev = s.st_rdev;
+  g.size = s.st_size;
+  g.blksize = static_cast<std::int32_t>(s.st_blksize);
+  g.blocks = s.st_blocks;
+  g.atime = s.st_atim.tv_sec;
+  g.atime_nsec = static_cast<std::uint64_t>(s.st_atim.tv_nsec);
+  g.mtime = s.st_mtim.tv_sec;
+  g.mtime_nsec = static_cast<std::uint64_t>(s.st_mtim.tv_nsec);
+  g.ctime = s.st_ctim.tv_sec;
+  g.ctime_nsec = static_cast<std::uint64_t>(s.st_ctim.tv_nsec);
+  return g;
+}
+
+constexpr std::int64_t kMapFailedErrno = -ENOMEM;
+constexpr std::uint64_t kMapShared = 0x01, kMapPrivate = 0x02, kMapFixed = 0x10, kMapAnonymous = 0x20,
+                        kMapFixedNoreplace = 0x100000;
+constexpr std::uint64_t kMremapMaymove = 1, kMremapFixed = 2;
+
+}  // namespace
+
+Syscalls::Syscalls(memory::GuestMemory& memory, cpu::Interpreter& interpreter, const Layout& layout,
+                   std::string exec_path)
+    : m_memory(memory), m_interpreter(interpreter), m_layout(layout), m_exec_path(std::move(exec_path)) {
+  m_brk = m_brk_mapped_end = layout.brk_start;
+}
+
+std::uint8_t* Syscalls::guest_range(GuestAddr addr, std::uint64_t len, bool writable) {
+  if (len == 0) return reinterpret_cast<std::uint8_t*>(&m_brk);  // any valid pointer: nothing is accessed
+  auto span = m_memory.space().host_range(addr, len, writable ? memory::kPermWrite : memory::kPermRead);
+  if (span.empty()) return nullptr;
+  if (writable) m_memory.space().notify_write(addr, len);  // decoded code there is about to change
+  return span.data();
+}
+
+bool Syscalls::read_string(GuestAddr addr, std::string& out) {
+  out.clear();
+  constexpr std::size_t kMaxPath = 4096;
+  while (out.size() < kMaxPath) {
+    std::uint64_t chunk = kPageSize - (addr & kPageOffsetMask);
+    auto span = m_memory.space().host_range(addr, chunk, memory::kPermRead);
+    if (span.empty()) return false;
+    auto* end = static_cast<const std::uint8_t*>(std::memchr(span.data(), 0, span.size()));
+    if (end != nullptr) {
+      out.append(reinterpret_cast<const char*>(span.data()), static_cast<std::size_t>(end - span.data()));
+      return true;
+    }
+    out.append(reinterpret_cast<const char*>(span.data()), span.size());
+    addr += chunk;
+  }
+  return false;
+}
+
+Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
+  Args a{hart.x[10], hart.x[11], hart.x[12], hart.x[13], hart.x[14], hart.x[15]};
+  std::uint64_t number = hart.x[17];
+  Outcome outcome;
+  std::int64_t ret = dispatch(number, a, outcome);
+  if (!outcome.exited && outcome.signal == 0) hart.x[10] = static_cast<std::uint64_t>(ret);
+  return outcome;
+}
+
+std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& outcome) {
+  auto fd = static_cast<int>(a[0]);
+  switch (number) {
+    case kRead: return sys_read(a);
+    case kWrite: return sys_write(a);
+    case kReadv: return sys_iov(a, false);
+    case kWritev: return sys_iov(a, true);
+    case kPread64: return sys_pread(a);
+    case kPwrite64: return sys_pwrite(a);
+    case kOpenat: return sys_openat(a);
+    case kClose:
+      // The guest shares vm's standard streams; closing them is the guest's business.
+      return result(::close(fd));
+    case kLseek: return result(::lseek(fd, static_cast<off_t>(a[1]), static_cast<int>(a[2])));
+    case kFstat: return sys_fstat(a);
+    case kNewfstatat: return sys_newfstatat(a);
+    case kStatx: return sys_statx(a);
+    case kReadlinkat: return sys_readlinkat(a);
+    case kGetcwd: return sys_getcwd(a);
+    case kGetdents64: return sys_getdents64(a);
+    case kIoctl: return sys_ioctl(a);
+    case kFcntl: return sys_fcntl(a);
+    case kDup: return result(::dup(fd));
+    case kDup3: return result(::dup3(fd, static_cast<int>(a[1]), static_cast<int>(a[2])));
+    case kPipe2: return sys_pipe2(a);
+    case kFaccessat:
+    case kFaccessat2:
+    case kUnlinkat:
+    case kMkdirat:
+    case kChdir:
+    case kSymlinkat:
+    case kLinkat:
+    case kRenameat2: return sys_path_op(number, a);
+    case kFchdir: return result(::fchdir(fd));
+    case kFtruncate: return result(::ftruncate(fd, static_cast<off_t>(a[1])));
+    case kFsync: return result(::fsync(fd));
+    case kFdatasync: return result(::fdatasync(fd));
+    case kFchmod: return result(::fchmod(fd, static_cast<mode_t>(a[1])));
+    case kUmask: return ::umask(static_cast<mode_t>(a[0]));
+    case kBrk: return sys_brk(a);
+    case kMmap: return sys_mmap(a);
+    case kMunmap: return sys_munmap(a);
+    case kMprotect: return sys_mprotect(a);
+    case kMremap: return sys_mremap(a);
+    case kMadvise: return sys_madvise(a);
+    case kMsync: write_back(a[0], page_ceil(a[1])); return 0;
+    case kExit:
+    case kExitGroup:
+      flush_shared_mappings();
+      outcome.exited = true;
+      outcome.exit_code = static_cast<int>(a[0] & 0xff);
+      return 0;
+    case kClockGettime:
+    case kClockGetres:
+    case kGettimeofday:
+    case kNanosleep:
+    case kClockNanosleep: return sys_clock(number, a);
+    case kGetrandom: {
+      std::uint8_t* buffer = guest_range(a[0], a[1], true);
+      if (buffer == nullptr) return -EFAULT;
+      return result(::getrandom(buffer, a[1], static_cast<unsigned>(a[2])));
+    }
+    case kUname: return sys_uname(a);
+    case kGetpid: return ::getpid();
+    case kGetppid: return ::getppid();
+    case kGettid:
+    case kSetTidAddress: return ::gettid();
+    case kGetuid: return ::getuid();
+    case kGeteuid: return ::geteuid();
+    case kGetgid: return ::getgid();
+    case kGetegid: return ::getegid();
+    case kSetRobustList: return 0;
+    case kRseq: return -ENOSYS;
+    case kPrlimit64: return sys_prlimit64(a);
+    case kRtSigaction: return sys_rt_sigaction(a);
+    case kRtSigprocmask: return sys_rt_sigprocmask(a);
+    case kSigaltstack: return sys_sigaltstack(a);
+    case kFutex: {
+      // One thread: a wait can only be woken by ourselves, so it fails the
+      // way a changed value does; a wake has no one to wake.
+      constexpr std::uint64_t kFutexCmdMask = 0x7f;
+      std::uint64_t cmd = a[1] & kFutexCmdMask;
+      if (cmd == 0 || cmd == 9) {  // FUTEX_WAIT, FUTEX_WAIT_BITSET
+        std::uint32_t value = 0;
+        if (!get(a[0], value)) return -EFAULT;
+        return value != static_cast<std::uint32_t>(a[2]) ? -EAGAIN : -ETIMEDOUT;
+      }
+      return 0;
+    }
+    case kSchedGetaffinity: {
+      std::uint64_t size = std::min<std::uint64_t>(a[1], 128);
+      std::uint8_t* mask = guest_range(a[2], size, true);
+      if (mask == nullptr) return -EFAULT;
+      long r = ::syscall(SYS_sched_getaffinity, static_cast<pid_t>(0), size, mask);
+      return result(r);
+    }
+    case kSchedYield: return 0;
+    case kSysinfo:
+    case kTimes:
+    case kGetrusage: return sys_host_struct(number, a);
+    case kKill:
+    case kTkill:
+    case kTgkill: {
+      std::uint64_t sig = number == kTgkill ? a[2] : a[1];
+      if (sig == 0) return 0;
+      if (sig > 64) return -EINVAL;
+      // Only self-directed signals exist in a single-process guest. With no
+      // handler installed (handlers are not delivered yet), the default
+      // action of the fatal signals ends the process.
+      outcome.signal = static_cast<int>(sig);
+      return 0;
+    }
+    case kPrctl: return -EINVAL;
+    case kPpoll: return -ENOSYS;
+    case kRiscvFlushIcache:
+      // Decoded code is kept coherent with every write, so there is nothing to flush.
+      return 0;
+    case kRiscvHwprobe: return -ENOSYS;
+    default: break;
+  }
+  if (m_logged_unknown.insert(number).second) {
+    const char* name = syscall_name(number);
+    spdlog::debug("unimplemented system call {} ({}): returning -ENOSYS", number, name ? name : "unknown");
+  }
+  return -ENOSYS;
+}
+
+std::int64_t Syscalls::sys_read(const Args& a) {
+  std::uint8_t* buffer = guest_range(a[1], a[2], true);
+  if (buffer == nullptr) return -EFAULT;
+  return result(::read(static_cast<int>(a[0]), buffer, a[2]));
+}
+
+std::int64_t Syscalls::sys_write(const Args& a) {
+  std::uint8_t* buffer = guest_range(a[1], a[2], false);
+  if (buffer == nullptr) return -EFAULT;
+  return result(::write(static_cast<int>(a[0]), buffer, a[2]));
+}
+
+std::int64_t Syscalls::sys_pread(const Args& a) {
+  std::uint8_t* buffer = guest_range(a[1], a[2], true);
+  if (buffer == nullptr) return -EFAULT;
+  return result(::pread(static_cast<int>(a[0]), buffer, a[2], static_cast<off_t>(a[3])));
+}
+
+std::int64_t Syscalls::sys_pwrite(const Args& a) {
+  std::uint8_t* buffer = guest_range(a[1], a[2], false);
+  if (buffer == nullptr) return -EFAULT;
+  return result(::pwrite(static_cast<int>(a[0]), buffer, a[2], static_cast<off_t>(a[3])));
+}
+
+std::int64_t Syscalls::sys_iov(const Args& a, bool write) {
+  std::uint64_t count = a[2];
+  if (count > 1024) return -EINVAL;  // IOV_MAX
+  std::vector<iovec> iov(count);
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::uint64_t base = 0, len = 0;
+    if (!get(a[1] + i * 16, base) || !get(a[1] + i * 16 + 8, len)) return -EFAULT;
+    std::uint8_t* host = guest_range(base, len, !write);
+    if (host == nullptr) return -EFAULT;
+    iov[i] = iovec{host, len};
+  }
+  int fd = static_cast<int>(a[0]);
+  return result(write ? ::writev(fd, iov.data(), static_cast<int>(count)) : ::readv(fd, iov.data(), static_cast<int>(count)));
+}
+
+std::int64_t Syscalls::sys_openat(const Args& a) {
+  std::string path;
+  if (!read_string(a[1], path)) return -EFAULT;
+  return result(::openat(static_cast<int>(a[0]), path.c_str(), static_cast<int>(a[2]), static_cast<mode_t>(a[3])));
+}
+
+std::int64_t Syscalls::sys_fstat(const Args& a) {
+  struct stat s {};
+  if (::fstat(static_cast<int>(a[0]), &s) != 0) return -errno;
+  return put(a[1], to_guest(s)) ? 0 : -EFAULT;
+}
+
+std::int64_t Syscalls::sys_newfstatat(const Args& a) {
+  std::string path;
+  if (!read_string(a[1], path)) return -EFAULT;
+  struct stat s {};
+  if (::fstatat(static_cast<int>(a[0]), path.c_str(), &s, static_cast<int>(a[3])) != 0) return -errno;
+  return put(a[2], to_guest(s)) ? 0 : -EFAULT;
+}
+
+std::int64_t Syscalls::sys_statx(const Args& a) {
+  // struct statx has one layout on every architecture.
+  std::string path;
+  if (!read_string(a[1], path)) return -EFAULT;
+  std::uint8_t* buffer = guest_range(a[4], 256, true);
+  if (buffer == nullptr) return -EFAULT;
+  return result(::syscall(SYS_statx, static_cast<int>(a[0]), path.c_str(), static_cast<int>(a[2]),
+                          static_cast<unsigned>(a[3]), buffer));
+}
+
+std::int64_t Syscalls::sys_readlinkat(const Args& a) {
+  std::string path;
+  if (!read_string(a[1], path)) return -EFAULT;
+  std::uint8_t* buffer = guest_range(a[2], a[3], true);
+  if (buffer == nullptr) return -EFAULT;
+  if (path == "/proc/self/exe") {
+    // The guest's own program, not vm.
+    std::size_t n = std::min<std::size_t>(m_exec_path.size(), a[3]);
+    std::memcpy(buffer, m_exec_path.data(), n);
+    return static_cast<std::int64_t>(n);
+  }
+  return result(::readlinkat(static_cast<int>(a[0]), path.c_str(), reinterpret_cast<char*>(buffer), a[3]));
+}
+
+std::int64_t Syscalls::sys_getcwd(const Args& a) {
+  std::vector<char> cwd(4096);
+  if (::getcwd(cwd.data(), cwd.size()) == nullptr) return -errno;
+  std::size_t len = std::strlen(cwd.data()) + 1;
+  if (len > a[1]) return -ERANGE;
+  return m_memory.write_bytes(a[0], cwd.data(), len) ? static_cast<std::int64_t>(len) : -EFAULT;
+}
+
+std::int64_t Syscalls::sys_getdents64(const Args& a) {
+  // struct linux_dirent64 has one layout on every architecture.
+  std::uint8_t* buffer = guest_range(a[1], a[2], true);
+  if (buffer == nullptr) return -EFAULT;
+  return result(::syscall(SYS_getdents64, static_cast<int>(a[0]), buffer, static_cast<unsigned>(a[2])));
+}
+
+std::int64_t Syscalls::sys_ioctl(const Args& a) {
+  int fd = static_cast<int>(a[0]);
+  switch (a[1]) {
+    case TCGETS: {
+      // The kernel's struct termios (not glibc's) is the same on x86-64 and riscv64: 36 bytes.
+      std::uint8_t* buffer = guest_range(a[2], 36, true);
+      if (buffer == nullptr) return -EFAULT;
+      return result(::ioctl(fd, TCGETS, buffer));
+    }
+    case TIOCGWINSZ: {
+      std::uint8_t* buffer = guest_range(a[2], sizeof(winsize), true);
+      if (buffer == nullptr) return -EFAULT;
+      return result(::ioctl(fd, TIOCGWINSZ, buffer));
+    }
+    default: return -ENOTTY;
+  }
+}
+
+std::int64_t Syscalls::sys_fcntl(const Args& a) {
+  int fd = static_cast<int>(a[0]);
+  int cmd = static_cast<int>(a[1]);
+  switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+    case F_GETFD:
+    case F_SETFD: return result(::fcntl(fd, cmd, static_cast<int>(a[2])));
+    case F_GETFL: return result(::fcntl(fd, F_GETFL));
+    case F_SETFL: return result(::fcntl(fd, F_SETFL, static_cast<int>(a[2])));
+    default: return -EINVAL;
+  }
+}
+
+std::int64_t Syscalls::sys_pipe2(const Args& a) {
+  int fds[2];
+  if (::pipe2(fds, static_cast<int>(a[1])) != 0) return -errno;
+  if (!m_memory.write_bytes(a[0], fds, sizeof(fds))) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return -EFAULT;
+  }
+  return 0;
+}
+
+std::int64_t Syscalls::sys_path_op(std::uint64_t number, const Args& a) {
+  std::string path;
+  GuestAddr path_arg = number == kChdir ? a[0] : a[1];
+  if (number == kSymlinkat) path_arg = a[0];
+  if (!read_string(path_arg, path)) return -EFAULT;
+  auto dirfd = static_cast<int>(a[0]);
+  switch (number) {
+    case kChdir: return result(::chdir(path.c_str()));
+    case kFaccessat: return result(::faccessat(dirfd, path.c_str(), static_cast<int>(a[2]), 0));
+    case kFaccessat2: return result(::faccessat(dirfd, path.c_str(), static_cast<int>(a[2]), static_cast<int>(a[3])));
+    case kUnlinkat: return result(::unlinkat(dirfd, path.c_str(), static_cast<int>(a[2])));
+    case kMkdirat: return result(::mkdirat(dirfd, path.c_str(), static_cast<mode_t>(a[2])));
+    case kSymlinkat: {
+      std::string link;
+      if (!read_string(a[2], link)) return -EFAULT;
+      return result(::symlinkat(path.c_str(), static_cast<int>(a[1]), link.c_str()));
+    }
+    case kLinkat:
+    case kRenameat2: {
+      std::string target;
+      if (!read_string(a[3], target)) return -EFAULT;
+      if (number == kLinkat) {
+        return result(::linkat(dirfd, path.c_str(), static_cast<int>(a[2]), target.c_str(), static_cast<int>(a[4])));
+      }
+      return result(::syscall(SYS_renameat2, dirfd, path.c_str(), static_cast<int>(a[2]), target.c_str(),
+                              static_cast<unsigned>(a[4])));
+    }
+    default: return -ENOSYS;
+  }
+}
+
+std::int64_t Syscalls::sys_brk(const Args& a) {
+  GuestAddr requested = a[0];
+  if (requested < m_layout.brk_start || requested >= m_layout.mmap_base) return static_cast<std::int64_t>(m_brk);
+  GuestAddr new_end = page_ceil(requested);
+  auto& space = m_memory.space();
+  if (new_end > m_brk_mapped_end) {
+    if (!space.page_map().is_free(m_brk_mapped_end, new_end)) return static_cast<std::int64_t>(m_brk);
+    if (!space.map(m_brk_mapped_end, new_end - m_brk_mapped_end, memory::kPermRW)) {
+      return static_cast<std::int64_t>(m_brk);
+    }
+  } else if (new_end < m_brk_mapped_end) {
+    space.unmap(new_end, m_brk_mapped_end - new_end);
+    mappings_changed();
+  }
+  m_brk_mapped_end = new_end;
+  m_brk = requested;
+  return static_cast<std::int64_t>(m_brk);
+}
+
+std::int64_t Syscalls::sys_mmap(const Args& a) {
+  GuestAddr hint = a[0];
+  std::uint64_t len = a[1];
+  auto perm = static_cast<std::uint8_t>(a[2] & memory::kPermRWX);
+  std::uint64_t flags = a[3];
+  auto fd = static_cast<int>(a[4]);
+  std::uint64_t offset = a[5];
+  if (len == 0 || (offset & kPageOffsetMask) || ((flags & (kMapShared | kMapPrivate)) == 0)) return -EINVAL;
+  len = page_ceil(len);
+  if (len == 0 || len >= m_layout.window_size) return -ENOMEM;
+  auto& space = m_memory.space();
+  GuestAddr addr;
+  if (flags & (kMapFixed | kMapFixedNoreplace)) {
+    if (hint & kPageOffsetMask) return -EINVAL;
+    if (hint + len < hint || hint + len > m_layout.window_size) return -ENOMEM;
+    if ((flags & kMapFixedNoreplace) && !space.page_map().is_free(hint, hint + len)) return -EEXIST;
+    addr = hint;
+  } else {
+    GuestAddr low = hint != 0 && hint < m_layout.stack_top ? page_floor(hint) : m_layout.mmap_base;
+    auto found = space.page_map().find_free(len, std::max(low, m_layout.brk_start), m_layout.stack_top - m_layout.stack_size);
+    if (!found && low != m_layout.mmap_base) found = space.page_map().find_free(len, m_layout.mmap_base, m_layout.stack_top - m_layout.stack_size);
+    if (!found) return kMapFailedErrno;
+    addr = *found;
+  }
+  bool replaced = !space.page_map().is_free(addr, addr + len);
+  space.unmap(addr, len);  // fresh pages read as zero
+  if (replaced) mappings_changed();
+  if (!space.map(addr, len, memory::kPermRW)) return -ENOMEM;
+  if (!(flags & kMapAnonymous)) {
+    // File mappings are copies read at map time; MAP_SHARED ones are written
+    // back on msync, munmap and exit (see write_back). Never mapping host
+    // files into the guest window keeps a truncated file from raising SIGBUS
+    // in vm itself.
+    auto host = space.host_range(addr, len, memory::kPermWrite);
+    std::uint64_t done = 0;
+    while (done < len) {
+      ssize_t n = ::pread(fd, host.data() + done, len - done, static_cast<off_t>(offset + done));
+      if (n < 0) {
+        int err = errno;
+        space.unmap(addr, len);
+        return -err;
+      }
+      if (n == 0) break;
+      done += static_cast<std::uint64_t>(n);
+    }
+  }
+  if (perm != memory::kPermRW) (void)space.protect(addr, len, perm);
+  if ((flags & kMapShared) && !(flags & kMapAnonymous) && (perm & memory::kPermWrite)) {
+    int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 1024);
+    if (copy >= 0) m_shared.push_back(SharedMapping{addr, len, copy, offset});
+  }
+  return static_cast<std::int64_t>(addr);
+}
+
+std::int64_t Syscalls::sys_munmap(const Args& a) {
+  if ((a[0] & kPageOffsetMask) || a[1] == 0) return -EINVAL;
+  std::uint64_t len = page_ceil(a[1]);
+  if (a[0] + len < a[0] || a[0] + len > m_layout.window_size) return -EINVAL;
+  write_back(a[0], len);
+  forget_shared(a[0], len);
+  m_memory.space().unmap(a[0], len);
+  mappings_changed();
+  return 0;
+}
+
+void Syscalls::write_back(GuestAddr addr, std::uint64_t len) {
+  for (const SharedMapping& m : m_shared) {
+    GuestAddr lo = std::max(addr, m.addr);
+    GuestAddr hi = std::min(addr + len, m.addr + m.len);
+    struct stat st {};
+    if (lo >= hi || ::fstat(m.fd, &st) != 0) continue;
+    // Bytes past the end of the file stay in memory, as with Linux.
+    auto file_end = static_cast<std::uint64_t>(st.st_size);
+    for (GuestAddr page = lo; page < hi; page += kPageSize) {
+      std::uint64_t file_offset = m.offset + (page - m.addr);
+      if (file_offset >= file_end) break;
+      auto bytes = m_memory.space().host_range(page, kPageSize, memory::kPermNone);
+      if (bytes.empty()) continue;
+      std::uint64_t n = std::min<std::uint64_t>(kPageSize, file_end - file_offset);
+      (void)!::pwrite(m.fd, bytes.data(), n, static_cast<off_t>(file_offset));
+    }
+  }
+}
+
+void Syscalls::forget_shared(GuestAddr addr, std::uint64_t len) {
+  std::erase_if(m_shared, [&](const SharedMapping& m) {
+    bool covered = addr <= m.addr && m.addr + m.len <= addr + len;
+    if (covered) ::close(m.fd);
+    return covered;
+  });
+}
+
+void Syscalls::flush_shared_mappings() {
+  for (const SharedMapping& m : m_shared) write_back(m.addr, m.len);
+}
+
+std::int64_t Syscalls::sys_mprotect(const Args& a) {
+  if (a[0] & kPageOffsetMask) return -EINVAL;
+  std::uint64_t len = page_ceil(a[1]);
+  if (len == 0) return 0;
+  if (!m_memory.space().protect(a[0], len, static_cast<std::uint8_t>(a[2] & memory::kPermRWX))) return -ENOMEM;
+  mappings_changed();
+  return 0;
+}
+
+std::int64_t Syscalls::sys_mremap(const Args& a) {
+  GuestAddr old_addr = a[0];
+  std::uint64_t old_len = page_ceil(a[1]);
+  std::uint64_t new_len = page_ceil(a[2]);
+  std::uint64_t flags = a[3];
+  auto& space = m_memory.space();
+  if ((old_addr & kPageOffsetMask) || new_len == 0 || (flags & ~(kMremapMaymove | kMremapFixed))) return -EINVAL;
+  if (flags & kMremapFixed) return -EINVAL;  // not needed by glibc's allocator
+  if (old_len == 0 || !space.page_map().fully_mapped(old_addr, old_addr + old_len)) return -EFAULT;
+  std::uint8_t perm = space.page_map().perm_at(old_addr) & memory::kPermRWX;
+  if (new_len <= old_len) {
+    space.unmap(old_addr + new_len, old_len - new_len);
+    mappings_changed();
+    return static_cast<std::int64_t>(old_addr);
+  }
+  if (old_addr + new_len <= m_layout.window_size && space.page_map().is_free(old_addr + old_len, old_addr + new_len)) {
+    if (!space.map(old_addr + old_len, new_len - old_len, perm)) return -ENOMEM;
+    return static_cast<std::int64_t>(old_addr);
+  }
+  if (!(flags & kMremapMaymove)) return -ENOMEM;
+  auto found = space.page_map().find_free(new_len, m_layout.mmap_base, m_layout.stack_top - m_layout.stack_size);
+  if (!found) return -ENOMEM;
+  if (!space.map(*found, new_len, memory::kPermRW)) return -ENOMEM;
+  auto from = space.host_range(old_addr, old_len, memory::kPermNone);
+  auto to = space.host_range(*found, old_len, memory::kPermNone);
+  std::memcpy(to.data(), from.data(), old_len);
+  (void)space.protect(*found, new_len, perm);
+  space.unmap(old_addr, old_len);
+  mappings_changed();
+  return static_cast<std::int64_t>(*found);
+}
+
+std::int64_t Syscalls::sys_madvise(const Args& a) {
+  constexpr std::uint64_t kMadvDontneed = 4;
+  if (a[0] & kPageOffsetMask) return -EINVAL;
+  if (a[2] != kMadvDontneed) return 0;  // advice only
+  std::uint64_t len = page_ceil(a[1]);
+  auto& space = m_memory.space();
+  // Anonymous private pages read back as zero after MADV_DONTNEED; keep the mapping.
+  for (auto& [start, interval] : std::map<GuestAddr, memory::PageMap::Interval>(space.page_map().intervals())) {
+    GuestAddr lo = std::max(start, a[0]);
+    GuestAddr hi = std::min(interval.end, a[0] + len);
+    if (lo >= hi) continue;
+    std::uint8_t perm = interval.perm & memory::kPermRWX;
+    space.unmap(lo, hi - lo);
+    (void)space.map(lo, hi - lo, perm);
+  }
+  mappings_changed();
+  return 0;
+}
+
+std::int64_t Syscalls::sys_clock(std::uint64_t number, const Args& a) {
+  // struct timespec and struct timeval are two 64-bit fields on both sides.
+  switch (number) {
+    case kClockGettime:
+    case kClockGetres: {
+      timespec ts{};
+      int r = number == kClockGettime ? ::clock_gettime(static_cast<clockid_t>(a[0]), &ts)
+                                      : ::clock_getres(static_cast<clockid_t>(a[0]), &ts);
+      if (r != 0) return -errno;
+      if (a[1] != 0 && !put(a[1], ts)) return -EFAULT;
+      return 0;
+    }
+    case kGettimeofday: {
+      timeval tv{};
+      ::gettimeofday(&tv, nullptr);
+      if (a[0] != 0 && !put(a[0], tv)) return -EFAULT;
+      if (a[1] != 0) {
+        std::uint64_t zero_tz = 0;
+        if (!put(a[1], zero_tz)) return -EFAULT;
+      }
+      return 0;
+    }
+    case kNanosleep: {
+      timespec req{}, rem{};
+      if (!get(a[0], req)) return -EFAULT;
+      if (::nanosleep(&req, &rem) != 0) return -errno;
+      return 0;
+    }
+    default: {  // clock_nanosleep(clock, flags, req, rem)
+      timespec req{}, rem{};
+      if (!get(a[2], req)) return -EFAULT;
+      int r = ::clock_nanosleep(static_cast<clockid_t>(a[0]), static_cast<int>(a[1]), &req, &rem);
+      return -r;
+    }
+  }
+}
+
+std::int64_t Syscalls::sys_uname(const Args& a) {
+  struct utsname host {};
+  ::uname(&host);
+  std::strncpy(host.machine, "riscv64", sizeof(host.machine));
+  return put(a[0], host) ? 0 : -EFAULT;
+}
+
+std::int64_t Syscalls::sys_rt_sigaction(const Args& a) {
+  // Handlers are recorded and reported back, not yet delivered: a guest
+  // fault still ends the process with the signal's default action.
+  std::uint64_t sig = a[0];
+  if (sig == 0 || sig > 64 || sig == 9 || sig == 19) return -EINVAL;  // SIGKILL, SIGSTOP
+  if (a[3] != 8) return -EINVAL;  // sigsetsize
+  std::array<std::uint64_t, 4> next{};
+  if (a[1] != 0 && !m_memory.read_bytes(a[1], next.data(), 24)) return -EFAULT;
+  if (a[2] != 0 && !m_memory.write_bytes(a[2], m_sigactions[sig].data(), 24)) return -EFAULT;
+  if (a[1] != 0) m_sigactions[sig] = next;
+  return 0;
+}
+
+std::int64_t Syscalls::sys_rt_sigprocmask(const Args& a) {
+  if (a[3] != 8) return -EINVAL;
+  std::uint64_t old = m_signal_mask;
+  if (a[1] != 0) {
+    std::uint64_t set = 0;
+    if (!get(a[1], set)) return -EFAULT;
+    switch (a[0]) {
+      case 0: m_signal_mask |= set; break;   // SIG_BLOCK
+      case 1: m_signal_mask &= ~set; break;  // SIG_UNBLOCK
+      case 2: m_signal_mask = set; break;    // SIG_SETMASK
+      default: return -EINVAL;
+    }
+  }
+  if (a[2] != 0 && !put(a[2], old)) return -EFAULT;
+  return 0;
+}
+
+std::int64_t Syscalls::sys_sigaltstack(const Args& a) {
+  // stack_t: void* ss_sp; int ss_flags; size_t ss_size (24 bytes with padding).
+  std::array<std::uint64_t, 3> old = m_sigaltstack;
+  if (a[0] != 0) {
+    std::array<std::uint64_t, 3> next{};
+    if (!m_memory.read_bytes(a[0], next.data(), 24)) return -EFAULT;
+    m_sigaltstack = next;
+  }
+  if (a[1] != 0 && !m_memory.write_bytes(a[1], old.data(), 24)) return -EFAULT;
+  return 0;
+}
+
+std::int64_t Syscalls::sys_prlimit64(const Args& a) {
+  if (a[0] != 0 && static_cast<pid_t>(a[0]) != ::getpid()) return -EPERM;
+  auto resource = static_cast<int>(a[1]);
+  if (a[3] != 0) {
+    struct rlimit64 old {};
+    if (::getrlimit64(static_cast<__rlimit_resource_t>(resource), &old) != 0) return -errno;
+    if (!put(a[3], old)) return -EFAULT;
+  }
+  // New limits are accepted but not applied to vm itself.
+  return 0;
+}
+
+std::int64_t Syscalls::sys_host_struct(std::uint64_t number, const Args& a) {
+  // struct sysinfo, struct tms and struct rusage have the same layout on
+  // x86-64 and riscv64 (longs and 64-bit time values).
+  switch (number) {
+    case kSysinfo: {
+      struct sysinfo info {};
+      if (::sysinfo(&info) != 0) return -errno;
+      return put(a[0], info) ? 0 : -EFAULT;
+    }
+    case kTimes: {
+      struct tms t {};
+      clock_t r = ::times(&t);
+      if (a[0] != 0 && !put(a[0], t)) return -EFAULT;
+      return r;
+    }
+    default: {
+      struct rusage usage {};
+      if (::getrusage(static_cast<int>(a[0]), &usage) != 0) return -errno;
+      return put(a[1], usage) ? 0 : -EFAULT;
+    }
+  }
+}
+
+}  // namespace vmm::linux_user

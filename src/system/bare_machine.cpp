@@ -1,0 +1,117 @@
+#include "vmm/system/bare_machine.hpp"
+
+#include "vmm/cpu/trap.hpp"
+#include "vmm/elf/elf_file.hpp"
+
+namespace vmm::system {
+
+BareMachine::~BareMachine() = default;
+
+Result<std::unique_ptr<BareMachine>> BareMachine::create(std::span<const std::uint8_t> elf_bytes,
+                                                         const std::string& name, const BareConfig& config) {
+  std::unique_ptr<BareMachine> machine(new BareMachine());
+  VMM_TRY(machine->load(elf_bytes, name, config));
+  return machine;
+}
+
+Result<void> BareMachine::load(std::span<const std::uint8_t> elf_bytes, const std::string& name,
+                               const BareConfig& config) {
+  auto parsed = elf::ElfFile::parse(elf_bytes, name);
+  if (!parsed) return parsed.error();
+  const elf::ElfFile& elf = parsed.value();
+  VMM_TRY(m_space.add_ram(config.ram_base, config.ram_size, memory::kPermRWX));
+  m_memory = std::make_unique<memory::GuestMemory>(m_space);
+
+  const GuestAddr ram_end = config.ram_base + config.ram_size;
+  for (const elf::Segment& s : elf.load_segments()) {
+    if (s.mem_size == 0) continue;
+    // Bare programs are loaded at their physical addresses.
+    if (s.paddr < config.ram_base || s.paddr + s.mem_size > ram_end) {
+      return make_error(ErrorKind::kOutOfRange,
+                        "'{}' has a segment at {:#x}+{:#x} outside guest RAM [{:#x}, {:#x})", name, s.paddr,
+                        s.mem_size, config.ram_base, ram_end);
+    }
+    auto bytes = elf.segment_bytes(s);
+    if (!bytes.empty() && !m_memory->poke_bytes(s.paddr, bytes.data(), bytes.size())) {
+      return make_error(ErrorKind::kOutOfRange, "cannot load segment at {:#x} of '{}'", s.paddr, name);
+    }
+  }
+  if (elf.entry() < config.ram_base || elf.entry() >= ram_end) {
+    return make_error(ErrorKind::kOutOfRange, "'{}' has its entry point {:#x} outside guest RAM", name, elf.entry());
+  }
+
+  m_hart.pc = elf.entry();
+  m_hart.priv = cpu::Privilege::kMachine;
+  m_interpreter = std::make_unique<cpu::Interpreter>(m_hart, *m_memory);
+
+  if (auto tohost = elf.symbol("tohost")) {
+    if (*tohost < config.ram_base || *tohost + 8 > ram_end || (*tohost & 7) != 0) {
+      return make_error(ErrorKind::kOutOfRange, "'{}' has its tohost symbol at {:#x} outside guest RAM", name, *tohost);
+    }
+    std::optional<GuestAddr> fromhost = elf.symbol("fromhost");
+    if (fromhost && (*fromhost < config.ram_base || *fromhost + 8 > ram_end)) fromhost.reset();
+    m_htif = std::make_unique<Htif>(*m_memory, *tohost, fromhost);
+  }
+  m_space.set_watch_callback([this](GuestAddr page, memory::WatchKind kind) {
+    if (kind == memory::kWatchCode) m_interpreter->invalidate_code_page(page);
+    if (kind == memory::kWatchDevice && m_htif) m_htif->on_write();
+  });
+  return {};
+}
+
+RunResult BareMachine::run(const RunOptions& options) {
+  RunResult result;
+  const std::uint64_t start = m_hart.instret;
+  auto executed = [&] { return m_hart.instret - start; };
+  for (;;) {
+    if (options.interrupt != nullptr && options.interrupt->load(std::memory_order_relaxed)) {
+      result.kind = RunResult::Kind::kInterrupted;
+      result.exit_code = 130;
+      result.message = "interrupted";
+      break;
+    }
+    std::uint64_t budget = options.trace ? 1 : kRunChunk;
+    if (options.max_insns != 0) {
+      if (executed() >= options.max_insns) {
+        result.kind = RunResult::Kind::kInstructionLimit;
+        result.exit_code = 124;
+        result.message = fmt::format("instruction limit reached ({} instructions)", options.max_insns);
+        break;
+      }
+      budget = std::min(budget, options.max_insns - executed());
+    }
+    if (options.trace) {
+      if (auto insn = m_interpreter->peek(m_hart.pc)) options.trace(m_hart, *insn);
+    }
+    cpu::Stop stop = m_interpreter->run(budget);
+    if (m_htif && m_htif->finished()) {
+      result.kind = RunResult::Kind::kExited;
+      result.exit_code = m_htif->exit_code();
+      break;
+    }
+    switch (stop.reason) {
+      case cpu::StopReason::kBudget:
+      case cpu::StopReason::kHalt: break;
+      case cpu::StopReason::kEcall: cpu::enter_trap(m_hart, stop.cause, 0); break;
+      case cpu::StopReason::kException: {
+        GuestAddr faulting_pc = m_hart.pc;
+        cpu::enter_trap(m_hart, stop.cause, stop.tval);
+        if (stop.cause == cpu::Cause::kInsnAccessFault && m_hart.pc == faulting_pc) {
+          // The trap handler itself cannot be fetched: every retry would fault
+          // again without retiring anything, so no budget would end it.
+          result.kind = RunResult::Kind::kSignaled;
+          result.exit_code = 128 + 11;
+          result.message = fmt::format("guest fault with no usable trap handler: {} at pc={:#x} (mtvec={:#x})",
+                                       cpu::cause_name(stop.cause), faulting_pc, m_hart.mtvec);
+          result.instructions = executed();
+          return result;
+        }
+        break;
+      }
+    }
+  }
+  result.instructions = executed();
+  return result;
+}
+
+}  // namespace vmm::system
