@@ -4,10 +4,12 @@
 /// RISC-V F and D standard extension arithmetic (unprivileged ISA, chapters
 /// "F" and "D") as pure functions on raw IEEE 754 bit patterns.
 ///
-/// Everything is computed in software with integer arithmetic: the host's
-/// floating-point unit and rounding mode are never touched, so the results
-/// and flags are identical on any host and with any compiler optimisation,
-/// and RMM (which no x86 mode provides) costs the same as the other modes.
+/// Everything is computed in software with integer arithmetic (the host FPU
+/// only seeds an integer square root that is then corrected exactly), so the
+/// host rounding mode and flags are never changed or relied on, results and
+/// flags are identical on any host and under any optimisation, and RMM (which
+/// no x86 mode provides) costs the same as the other modes. The functions are
+/// pure, allocation-free and thread-safe.
 namespace vmm::cpu::fp {
 
 /// Rounding mode, already resolved: the caller maps DYN (7) to fcsr.frm and
