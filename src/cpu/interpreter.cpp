@@ -137,15 +137,19 @@ Stop Interpreter::run(std::uint64_t budget) {
   std::uint64_t remaining = budget;
   DecodeCache::Page* page = nullptr;
   const DecodedInsn* d = nullptr;
+  std::uint64_t memory_ops = 0;  // kept in a register; added to the TLB statistics on exit
   Stop stop;
 
 #define DISPATCH() goto* kHandlers[static_cast<std::size_t>(d->op)]
-#define NEXT()                                 \
-  do {                                         \
-    pc += d->length;                           \
-    d += d->length >> 1;                       \
-    if (--remaining == 0) goto out_of_budget;  \
-    DISPATCH();                                \
+  // pc is not maintained while execution falls through: it is recomputed
+  // from the slot's position (PC()) by the few handlers that need it.
+#define PC() (page->base + (static_cast<std::uint64_t>(d - page->insns.data()) << 1))
+#define NEXT()                                                                     \
+  do {                                                                             \
+    d = reinterpret_cast<const DecodedInsn*>(reinterpret_cast<const char*>(d) +    \
+                                             std::size_t{d->length} * 8);          \
+    if (--remaining == 0) goto out_of_budget_in_page;                              \
+    DISPATCH();                                                                    \
   } while (0)
   // Taken control transfer to `target`: stay on the page when possible.
 #define JUMP(target)                                                 \
@@ -158,6 +162,7 @@ Stop Interpreter::run(std::uint64_t budget) {
   } while (0)
 #define RAISE(c, value)         \
   do {                          \
+    pc = PC();                  \
     stop.cause = (c);           \
     stop.tval = (value);        \
     goto exception;             \
@@ -168,12 +173,14 @@ Stop Interpreter::run(std::uint64_t budget) {
 #define LOAD(type)                                                                 \
   do {                                                                             \
     type value;                                                                    \
+    ++memory_ops;                                                                  \
     if (!mem.load(ADDR(), value)) [[unlikely]] goto load_fault;                    \
     X(rd) = static_cast<std::uint64_t>(static_cast<std::conditional_t<std::is_signed_v<type>, std::int64_t, std::uint64_t>>(value)); \
     NEXT();                                                                        \
   } while (0)
 #define STORE(type)                                                                \
   do {                                                                             \
+    ++memory_ops;                                                                  \
     if (!mem.store(ADDR(), static_cast<type>(X(rs2)))) [[unlikely]] goto store_fault; \
     NEXT();                                                                        \
   } while (0)
@@ -189,34 +196,36 @@ enter:
   DISPATCH();
 
 L_kNeedsDecode:
+  pc = PC();
   if (!decode_slot(*page, pc, const_cast<DecodedInsn&>(*d))) {  // the slot belongs to this cache
     RAISE(Cause::kInsnAccessFault, mem.last_fault().addr);
   }
   DISPATCH();
 L_kPageExit:
+  pc = PC();
   goto enter;
 L_kIllegal:
   RAISE(Cause::kIllegalInsn, d->raw);
 
   // ---- RV64I ------------------------------------------------------------
 L_kLui: X(rd) = IMM(); NEXT();
-L_kAuipc: X(rd) = pc + IMM(); NEXT();
+L_kAuipc: X(rd) = PC() + IMM(); NEXT();
 L_kJal: {
-  std::uint64_t link = pc + d->length;
-  X(rd) = link;
-  JUMP(pc + IMM());
+  std::uint64_t here = PC();
+  X(rd) = here + d->length;
+  JUMP(here + IMM());
 }
 L_kJalr: {
   std::uint64_t target = (X(rs1) + IMM()) & ~std::uint64_t{1};
-  X(rd) = pc + d->length;
+  X(rd) = PC() + d->length;
   JUMP(target);
 }
-L_kBeq: if (X(rs1) == X(rs2)) JUMP(pc + IMM()); NEXT();
-L_kBne: if (X(rs1) != X(rs2)) JUMP(pc + IMM()); NEXT();
-L_kBlt: if (as_signed(X(rs1)) < as_signed(X(rs2))) JUMP(pc + IMM()); NEXT();
-L_kBge: if (as_signed(X(rs1)) >= as_signed(X(rs2))) JUMP(pc + IMM()); NEXT();
-L_kBltu: if (X(rs1) < X(rs2)) JUMP(pc + IMM()); NEXT();
-L_kBgeu: if (X(rs1) >= X(rs2)) JUMP(pc + IMM()); NEXT();
+L_kBeq: if (X(rs1) == X(rs2)) JUMP(PC() + IMM()); NEXT();
+L_kBne: if (X(rs1) != X(rs2)) JUMP(PC() + IMM()); NEXT();
+L_kBlt: if (as_signed(X(rs1)) < as_signed(X(rs2))) JUMP(PC() + IMM()); NEXT();
+L_kBge: if (as_signed(X(rs1)) >= as_signed(X(rs2))) JUMP(PC() + IMM()); NEXT();
+L_kBltu: if (X(rs1) < X(rs2)) JUMP(PC() + IMM()); NEXT();
+L_kBgeu: if (X(rs1) >= X(rs2)) JUMP(PC() + IMM()); NEXT();
 L_kLb: LOAD(std::int8_t);
 L_kLh: LOAD(std::int16_t);
 L_kLw: LOAD(std::int32_t);
@@ -261,15 +270,16 @@ L_kFence: NEXT();
   // instruction fetch is coherent and fence.i has nothing left to do.
 L_kFenceI: NEXT();
 L_kEcall:
-  hart.pc = pc;
+  mem.tlb().accesses += memory_ops;
+  hart.pc = PC();
   hart.instret += budget - remaining;
   stop.reason = StopReason::kEcall;
   stop.cause = hart.priv == Privilege::kUser ? Cause::kEcallFromU : Cause::kEcallFromM;
   return stop;
-L_kEbreak: RAISE(Cause::kBreakpoint, pc);
+L_kEbreak: RAISE(Cause::kBreakpoint, PC());
 L_kMret:
   if (hart.priv != Privilege::kMachine) RAISE(Cause::kIllegalInsn, d->raw);
-  hart.pc = pc;
+  hart.pc = PC();
   return_from_trap(hart);
   JUMP(hart.pc);
 L_kWfi:
@@ -370,21 +380,25 @@ L_kAmominD: L_kAmomaxD: L_kAmominuD: L_kAmomaxuD: {
 
   // ---- F and D ------------------------------------------------------------
 L_kFlw: {
+  ++memory_ops;
   std::uint32_t value;
   if (!mem.load(ADDR(), value)) goto load_fault;
   hart.f[d->rd] = 0xffffffff00000000ull | value;  // NaN-boxing (unprivileged spec §12.2)
   NEXT();
 }
 L_kFld: {
+  ++memory_ops;
   std::uint64_t value;
   if (!mem.load(ADDR(), value)) goto load_fault;
   hart.f[d->rd] = value;
   NEXT();
 }
 L_kFsw:
+  ++memory_ops;
   if (!mem.store(ADDR(), static_cast<std::uint32_t>(hart.f[d->rs2]))) goto store_fault;
   NEXT();
 L_kFsd:
+  ++memory_ops;
   if (!mem.store(ADDR(), hart.f[d->rs2])) goto store_fault;
   NEXT();
 L_kFmaddS: L_kFmsubS: L_kFnmsubS: L_kFnmaddS: L_kFmaddD: L_kFmsubD: L_kFnmsubD: L_kFnmaddD:
@@ -403,10 +417,11 @@ load_fault:
 store_fault:
   if (mem.take_stop_request()) {
     // The store completed and a device (HTIF) asked to stop: retire it.
-    pc += d->length;
+    pc = PC() + d->length;
     --remaining;
     hart.pc = pc;
     hart.instret += budget - remaining;
+    mem.tlb().accesses += memory_ops;
     stop.reason = StopReason::kHalt;
     return stop;
   }
@@ -415,17 +430,22 @@ amo_fault:
   if (mem.last_fault().misaligned) RAISE(Cause::kStoreMisaligned, mem.last_fault().addr);
   RAISE(Cause::kStoreAccessFault, mem.last_fault().addr);
 exception:
+  mem.tlb().accesses += memory_ops;
   hart.pc = pc;
   hart.instret += budget - remaining;
   stop.reason = StopReason::kException;
   return stop;
+out_of_budget_in_page:
+  pc = PC();
 out_of_budget:
+  mem.tlb().accesses += memory_ops;
   hart.pc = pc;
   hart.instret += budget;
   stop.reason = StopReason::kBudget;
   return stop;
 
 #undef DISPATCH
+#undef PC
 #undef NEXT
 #undef JUMP
 #undef RAISE

@@ -25,10 +25,11 @@ class GuestMemory {
   GuestMemory(const GuestMemory&) = delete;
   GuestMemory& operator=(const GuestMemory&) = delete;
 
+  // load/store do not count accesses (a memory increment on the hottest
+  // path); callers that report a hit rate add their count to tlb().accesses.
   template <typename T>
   [[nodiscard]] inline bool load(GuestAddr addr, T& out) {
     const TlbEntry& entry = m_tlb.read[Tlb::index_of(addr)];
-    ++m_tlb.accesses;
     if (entry.tag == (addr & (~kPageOffsetMask | (sizeof(T) - 1)))) [[likely]] {
       // SAFETY: a TLB hit means the whole aligned T lies in one readable RAM page.
       std::memcpy(&out, reinterpret_cast<const void*>(addr + entry.addend), sizeof(T));
@@ -40,7 +41,6 @@ class GuestMemory {
   template <typename T>
   [[nodiscard]] inline bool store(GuestAddr addr, T value) {
     const TlbEntry& entry = m_tlb.write[Tlb::index_of(addr)];
-    ++m_tlb.accesses;
     if (entry.tag == (addr & (~kPageOffsetMask | (sizeof(T) - 1)))) [[likely]] {
       // SAFETY: a TLB hit means the whole aligned T lies in one writable, unwatched RAM page.
       std::memcpy(reinterpret_cast<void*>(addr + entry.addend), &value, sizeof(T));

@@ -30,7 +30,7 @@ struct Tlb {
   std::array<TlbEntry, kEntries> read;
   std::array<TlbEntry, kEntries> write;
   std::array<TlbEntry, kEntries> fetch;
-  std::uint64_t accesses = 0;  ///< loads and stores that looked up the TLB
+  std::uint64_t accesses = 0;  ///< loads and stores that looked up the TLB (added by the caller)
   std::uint64_t misses = 0;
 
   Tlb() { flush(); }
