@@ -15,7 +15,8 @@
  *
  * Conventions
  *   - Test numbers are 1..127. Codes 128 + mcause (128..191) mean the default
- *     handler caught an unexpected exception, 254 an unexpected interrupt.
+ *     handler caught an unexpected exception, 254 an unexpected interrupt,
+ *     253 a TEST_FAIL(0) (0 would read as a pass).
  *   - gp (x3) holds the failing test number on the way out; t5/t6 (x30/x31)
  *     are scratch registers of the CHECK macros, so never CHECK t5 or t6.
  *   - The numeric local label 99 is used by the macros: tests must not use it.
