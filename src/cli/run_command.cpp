@@ -92,6 +92,7 @@ int run_guest(Guest& guest, const RunSettings& settings) {
     }
     options.trace = [tracer](const cpu::HartState& hart, const isa::DecodedInsn& insn) { (*tracer)(hart, insn); };
   }
+  guest.interpreter().set_count_memory_ops(settings.stats);
   g_interrupted.store(false);
   auto previous = std::signal(SIGINT, on_sigint);
   auto start = std::chrono::steady_clock::now();

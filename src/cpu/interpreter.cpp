@@ -122,7 +122,8 @@ T amo_apply(Op op, T old, T operand) {
 
 }  // namespace
 
-Stop Interpreter::run(std::uint64_t budget) {
+template <bool kCountMemoryOps>
+Stop Interpreter::run_loop(std::uint64_t budget) {
   static const void* const kHandlers[] = {
 #define VMM_OP_LABEL(name, mnemonic, format) &&L_##name,
       VMM_RV_OPS(VMM_OP_LABEL)
@@ -173,14 +174,14 @@ Stop Interpreter::run(std::uint64_t budget) {
 #define LOAD(type)                                                                 \
   do {                                                                             \
     type value;                                                                    \
-    ++memory_ops;                                                                  \
+    if constexpr (kCountMemoryOps) ++memory_ops;                                                                  \
     if (!mem.load(ADDR(), value)) [[unlikely]] goto load_fault;                    \
     X(rd) = static_cast<std::uint64_t>(static_cast<std::conditional_t<std::is_signed_v<type>, std::int64_t, std::uint64_t>>(value)); \
     NEXT();                                                                        \
   } while (0)
 #define STORE(type)                                                                \
   do {                                                                             \
-    ++memory_ops;                                                                  \
+    if constexpr (kCountMemoryOps) ++memory_ops;                                                                  \
     if (!mem.store(ADDR(), static_cast<type>(X(rs2)))) [[unlikely]] goto store_fault; \
     NEXT();                                                                        \
   } while (0)
@@ -270,7 +271,7 @@ L_kFence: NEXT();
   // instruction fetch is coherent and fence.i has nothing left to do.
 L_kFenceI: NEXT();
 L_kEcall:
-  mem.tlb().accesses += memory_ops;
+  if constexpr (kCountMemoryOps) mem.tlb().accesses += memory_ops;
   hart.pc = PC();
   hart.instret += budget - remaining;
   stop.reason = StopReason::kEcall;
@@ -380,25 +381,25 @@ L_kAmominD: L_kAmomaxD: L_kAmominuD: L_kAmomaxuD: {
 
   // ---- F and D ------------------------------------------------------------
 L_kFlw: {
-  ++memory_ops;
+  if constexpr (kCountMemoryOps) ++memory_ops;
   std::uint32_t value;
   if (!mem.load(ADDR(), value)) goto load_fault;
   hart.f[d->rd] = 0xffffffff00000000ull | value;  // NaN-boxing (unprivileged spec §12.2)
   NEXT();
 }
 L_kFld: {
-  ++memory_ops;
+  if constexpr (kCountMemoryOps) ++memory_ops;
   std::uint64_t value;
   if (!mem.load(ADDR(), value)) goto load_fault;
   hart.f[d->rd] = value;
   NEXT();
 }
 L_kFsw:
-  ++memory_ops;
+  if constexpr (kCountMemoryOps) ++memory_ops;
   if (!mem.store(ADDR(), static_cast<std::uint32_t>(hart.f[d->rs2]))) goto store_fault;
   NEXT();
 L_kFsd:
-  ++memory_ops;
+  if constexpr (kCountMemoryOps) ++memory_ops;
   if (!mem.store(ADDR(), hart.f[d->rs2])) goto store_fault;
   NEXT();
 L_kFmaddS: L_kFmsubS: L_kFnmsubS: L_kFnmaddS: L_kFmaddD: L_kFmsubD: L_kFnmsubD: L_kFnmaddD:
@@ -421,7 +422,7 @@ store_fault:
     --remaining;
     hart.pc = pc;
     hart.instret += budget - remaining;
-    mem.tlb().accesses += memory_ops;
+    if constexpr (kCountMemoryOps) mem.tlb().accesses += memory_ops;
     stop.reason = StopReason::kHalt;
     return stop;
   }
@@ -430,7 +431,7 @@ amo_fault:
   if (mem.last_fault().misaligned) RAISE(Cause::kStoreMisaligned, mem.last_fault().addr);
   RAISE(Cause::kStoreAccessFault, mem.last_fault().addr);
 exception:
-  mem.tlb().accesses += memory_ops;
+  if constexpr (kCountMemoryOps) mem.tlb().accesses += memory_ops;
   hart.pc = pc;
   hart.instret += budget - remaining;
   stop.reason = StopReason::kException;
@@ -438,7 +439,7 @@ exception:
 out_of_budget_in_page:
   pc = PC();
 out_of_budget:
-  mem.tlb().accesses += memory_ops;
+  if constexpr (kCountMemoryOps) mem.tlb().accesses += memory_ops;
   hart.pc = pc;
   hart.instret += budget;
   stop.reason = StopReason::kBudget;
@@ -455,5 +456,8 @@ out_of_budget:
 #undef LOAD
 #undef STORE
 }
+
+template Stop Interpreter::run_loop<true>(std::uint64_t budget);
+template Stop Interpreter::run_loop<false>(std::uint64_t budget);
 
 }  // namespace vmm::cpu

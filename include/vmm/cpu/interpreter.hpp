@@ -31,7 +31,11 @@ class Interpreter {
   /// Runs at most `budget` (> 0) instructions. Retired instructions are added
   /// to hart.instret. Exceptions do not enter a trap handler: the caller
   /// decides (deliver with enter_trap in machine mode, a signal in user mode).
-  Stop run(std::uint64_t budget);
+  Stop run(std::uint64_t budget) { return m_count_memory_ops ? run_loop<true>(budget) : run_loop<false>(budget); }
+
+  /// Count loads and stores into the TLB statistics (for --stats). Off by
+  /// default: the counter costs a register or a memory update per access.
+  void set_count_memory_ops(bool enabled) { m_count_memory_ops = enabled; }
 
   /// Watch callback: a guest page holding decoded code was written.
   void invalidate_code_page(GuestAddr page) { m_cache.invalidate(page); }
@@ -45,12 +49,15 @@ class Interpreter {
   [[nodiscard]] HartState& hart() { return m_hart; }
 
  private:
+  template <bool kCountMemoryOps>
+  Stop run_loop(std::uint64_t budget);
   DecodeCache::Page* enter_page(GuestAddr pc);
   bool decode_slot(DecodeCache::Page& page, GuestAddr pc, isa::DecodedInsn& slot);
 
   HartState& m_hart;
   memory::GuestMemory& m_memory;
   DecodeCache m_cache;
+  bool m_count_memory_ops = false;
 };
 
 /// Executes one F/D computational instruction (not loads and stores).

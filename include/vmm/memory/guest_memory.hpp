@@ -35,7 +35,12 @@ class GuestMemory {
       std::memcpy(&out, reinterpret_cast<const void*>(addr + entry.addend), sizeof(T));
       return true;
     }
-    return load_slow(addr, &out, sizeof(T));
+    // A separate temporary keeps `out` from escaping, so callers' values
+    // stay in registers on the fast path.
+    T slow_value{};
+    bool ok = load_slow(addr, &slow_value, sizeof(T));
+    out = slow_value;
+    return ok;
   }
 
   template <typename T>
