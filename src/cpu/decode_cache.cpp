@@ -36,6 +36,38 @@ void DecodeCache::invalidate(GuestAddr base) {
   if (Page* prev = find(base - kPageSize)) prev->insns[kSlots - 1].op = isa::Op::kNeedsDecode;
 }
 
+std::vector<GuestAddr> DecodeCache::drop_range(GuestAddr start, GuestAddr end) {
+  std::vector<GuestAddr> dropped;
+  auto drop = [&](GuestAddr base) {
+    auto it = m_pages.find(base);
+    if (it == m_pages.end()) return;
+    m_pool.destroy(it->second);
+    m_pages.erase(it);
+    dropped.push_back(base);
+  };
+  start = page_floor(start);
+  if ((end - start) / kPageSize <= m_pages.size()) {
+    for (GuestAddr base = start; base < end && base >= start; base += kPageSize) drop(base);
+  } else {
+    std::vector<GuestAddr> inside;
+    for (const auto& [base, page] : m_pages) {
+      if (base >= start && base < end) inside.push_back(base);
+    }
+    for (GuestAddr base : inside) drop(base);
+  }
+  if (!dropped.empty()) m_front.fill(Slot{});
+  // A page before the range may hold a 32-bit instruction straddling into it.
+  if (Page* prev = find(start - kPageSize)) prev->insns[kSlots - 1].op = isa::Op::kNeedsDecode;
+  return dropped;
+}
+
+std::vector<GuestAddr> DecodeCache::page_bases() const {
+  std::vector<GuestAddr> bases;
+  bases.reserve(m_pages.size());
+  for (const auto& [base, page] : m_pages) bases.push_back(base);
+  return bases;
+}
+
 void DecodeCache::clear() {
   for (auto& [base, page] : m_pages) m_pool.destroy(page);
   m_pages.clear();

@@ -450,7 +450,7 @@ std::int64_t Syscalls::sys_brk(const Args& a) {
     }
   } else if (new_end < m_brk_mapped_end) {
     space.unmap(new_end, m_brk_mapped_end - new_end);
-    mappings_changed();
+    mappings_changed(new_end, m_brk_mapped_end - new_end);
   }
   m_brk_mapped_end = new_end;
   m_brk = requested;
@@ -483,7 +483,7 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
   }
   bool replaced = !space.page_map().is_free(addr, addr + len);
   space.unmap(addr, len);  // fresh pages read as zero
-  if (replaced) mappings_changed();
+  if (replaced) mappings_changed(addr, len);
   if (!space.map(addr, len, memory::kPermRW)) return -ENOMEM;
   if (!(flags & kMapAnonymous)) {
     // File mappings are copies read at map time; MAP_SHARED ones are written
@@ -518,7 +518,7 @@ std::int64_t Syscalls::sys_munmap(const Args& a) {
   write_back(a[0], len);
   forget_shared(a[0], len);
   m_memory.space().unmap(a[0], len);
-  mappings_changed();
+  mappings_changed(a[0], len);
   return 0;
 }
 
@@ -558,7 +558,7 @@ std::int64_t Syscalls::sys_mprotect(const Args& a) {
   std::uint64_t len = page_ceil(a[1]);
   if (len == 0) return 0;
   if (!m_memory.space().protect(a[0], len, static_cast<std::uint8_t>(a[2] & memory::kPermRWX))) return -ENOMEM;
-  mappings_changed();
+  mappings_changed(a[0], len);
   return 0;
 }
 
@@ -574,7 +574,7 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
   std::uint8_t perm = space.page_map().perm_at(old_addr) & memory::kPermRWX;
   if (new_len <= old_len) {
     space.unmap(old_addr + new_len, old_len - new_len);
-    mappings_changed();
+    mappings_changed(old_addr + new_len, old_len - new_len);
     return static_cast<std::int64_t>(old_addr);
   }
   if (old_addr + new_len <= m_layout.window_size && space.page_map().is_free(old_addr + old_len, old_addr + new_len)) {
@@ -590,7 +590,7 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
   std::memcpy(to.data(), from.data(), old_len);
   (void)space.protect(*found, new_len, perm);
   space.unmap(old_addr, old_len);
-  mappings_changed();
+  mappings_changed(old_addr, old_len);
   return static_cast<std::int64_t>(*found);
 }
 
@@ -608,8 +608,8 @@ std::int64_t Syscalls::sys_madvise(const Args& a) {
     std::uint8_t perm = interval.perm & memory::kPermRWX;
     space.unmap(lo, hi - lo);
     (void)space.map(lo, hi - lo, perm);
+    mappings_changed(lo, hi - lo);
   }
-  mappings_changed();
   return 0;
 }
 

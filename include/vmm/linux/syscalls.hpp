@@ -91,8 +91,8 @@ class Syscalls {
   void forget_shared(GuestAddr addr, std::uint64_t len);
   void flush_shared_mappings();
 
-  /// A mapping changed: decoded code may be stale.
-  void mappings_changed() { m_interpreter.flush_decode_cache(); }
+  /// The mapping of [addr, addr+len) changed: decoded code there is stale.
+  void mappings_changed(GuestAddr addr, std::uint64_t len) { m_interpreter.flush_decode_range(addr, addr + len); }
 
   memory::GuestMemory& m_memory;
   cpu::Interpreter& m_interpreter;
