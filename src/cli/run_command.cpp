@@ -38,6 +38,7 @@ constexpr const char* kRunFooter = R"(Exit status:
   128+N  the guest was killed by signal N (a fault: vm prints "vm: guest SIGSEGV: ...")
   130    interrupted (Ctrl-C)
 
+Global options work here too: -v/--log-level LEVEL (trace, debug, info, warn, error, off).
 With no PROGRAM, vm runs its built-in default guest.
 Everything after PROGRAM is passed to the guest, options included.)";
 
@@ -123,7 +124,9 @@ CLI::App* add_run_command(CLI::App& app, RunSettings& settings) {
   run->add_option("--stats-file", settings.stats_file, "Write the --stats JSON to FILE instead of stderr")
       ->each([&settings](const std::string&) { settings.stats = true; });
   run->add_option("--trace", settings.trace_file, "Write an instruction trace with disassembly to FILE (slow)");
-  run->add_option("command", settings.command, "PROGRAM [ARGS...]: the program and its arguments");
+  run->add_option("program", settings.command,
+                  "The program and its arguments (default: the built-in default guest)")
+      ->type_name("PROGRAM [ARGS...]");
   run->prefix_command();
   run->fallthrough();  // `vm run -v debug PROGRAM` sets the global log level
   run->footer(kRunFooter);
