@@ -3,6 +3,8 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstring>
+#include <signal.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -95,11 +97,17 @@ int run_guest(Guest& guest, const RunSettings& settings) {
   }
   guest.interpreter().set_count_memory_ops(settings.stats);
   g_interrupted.store(false);
-  auto previous = std::signal(SIGINT, on_sigint);
+  // No SA_RESTART: a guest blocked in a host read() must see EINTR, so that
+  // Ctrl-C ends the run instead of waiting for input.
+  struct sigaction action {};
+  struct sigaction previous {};
+  action.sa_handler = on_sigint;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &previous);
   auto start = std::chrono::steady_clock::now();
   system::RunResult result = guest.run(options);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::signal(SIGINT, previous);
+  sigaction(SIGINT, &previous, nullptr);
   std::fflush(stdout);
   if (!result.message.empty()) fmt::print(stderr, "vm: {}\n", result.message);
   if (settings.stats) write_stats(settings, result, seconds, guest.memory(), guest.interpreter());
