@@ -170,6 +170,18 @@ Stop Interpreter::run_loop(std::uint64_t budget) {
     d = &page->insns[(pc & kPageOffsetMask) >> 1];                   \
     DISPATCH();                                                      \
   } while (0)
+  // Taken pc-relative transfer (branches, jal): when the target is on this
+  // page, step to its slot directly instead of going through the pc.
+#define BRANCH()                                                                          \
+  do {                                                                                    \
+    std::ptrdiff_t slot = (d - page->insns.data()) + (d->imm >> 1);                       \
+    if (static_cast<std::size_t>(slot) < DecodeCache::kSlots) {                           \
+      d = page->insns.data() + slot;                                                      \
+      if (--remaining == 0) goto out_of_budget_in_page;                                   \
+      DISPATCH();                                                                         \
+    }                                                                                     \
+    JUMP(PC() + IMM());                                                                   \
+  } while (0)
 #define RAISE(c, value)         \
   do {                          \
     pc = PC();                  \
@@ -220,22 +232,20 @@ L_kIllegal:
   // ---- RV64I ------------------------------------------------------------
 L_kLui: X(rd) = IMM(); NEXT();
 L_kAuipc: X(rd) = PC() + IMM(); NEXT();
-L_kJal: {
-  std::uint64_t here = PC();
-  X(rd) = here + d->length;
-  JUMP(here + IMM());
-}
+L_kJal:
+  if (d->rd != isa::kZeroSink) X(rd) = PC() + d->length;
+  BRANCH();
 L_kJalr: {
   std::uint64_t target = (X(rs1) + IMM()) & ~std::uint64_t{1};
   X(rd) = PC() + d->length;
   JUMP(target);
 }
-L_kBeq: if (X(rs1) == X(rs2)) JUMP(PC() + IMM()); NEXT();
-L_kBne: if (X(rs1) != X(rs2)) JUMP(PC() + IMM()); NEXT();
-L_kBlt: if (as_signed(X(rs1)) < as_signed(X(rs2))) JUMP(PC() + IMM()); NEXT();
-L_kBge: if (as_signed(X(rs1)) >= as_signed(X(rs2))) JUMP(PC() + IMM()); NEXT();
-L_kBltu: if (X(rs1) < X(rs2)) JUMP(PC() + IMM()); NEXT();
-L_kBgeu: if (X(rs1) >= X(rs2)) JUMP(PC() + IMM()); NEXT();
+L_kBeq: if (X(rs1) == X(rs2)) BRANCH(); NEXT();
+L_kBne: if (X(rs1) != X(rs2)) BRANCH(); NEXT();
+L_kBlt: if (as_signed(X(rs1)) < as_signed(X(rs2))) BRANCH(); NEXT();
+L_kBge: if (as_signed(X(rs1)) >= as_signed(X(rs2))) BRANCH(); NEXT();
+L_kBltu: if (X(rs1) < X(rs2)) BRANCH(); NEXT();
+L_kBgeu: if (X(rs1) >= X(rs2)) BRANCH(); NEXT();
 L_kLb: LOAD(std::int8_t);
 L_kLh: LOAD(std::int16_t);
 L_kLw: LOAD(std::int32_t);
@@ -458,6 +468,7 @@ out_of_budget:
 #undef PC
 #undef NEXT
 #undef JUMP
+#undef BRANCH
 #undef RAISE
 #undef X
 #undef ADDR

@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 
 namespace vmm::elf {
 namespace {
@@ -35,10 +34,15 @@ std::string_view machine_name(std::uint16_t machine) {
 }  // namespace
 
 Result<std::vector<std::uint8_t>> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return make_error(ErrorKind::kIo, "cannot open '{}': {}", path, std::strerror(errno));
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return make_error(ErrorKind::kIo, "cannot read '{}': {}", path, std::strerror(errno));
+  std::streamoff size = in.tellg();
+  if (size < 0) return make_error(ErrorKind::kIo, "cannot read '{}': not a regular file", path);
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) {  // SAFETY: bytes holds exactly `size` bytes
+    return make_error(ErrorKind::kIo, "cannot read '{}': {}", path, std::strerror(errno));
+  }
   return bytes;
 }
 
