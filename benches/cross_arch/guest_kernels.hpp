@@ -20,33 +20,61 @@ constexpr std::uint32_t s_type(std::int32_t imm, std::uint32_t rs2, std::uint32_
 }
 constexpr std::uint32_t b_type(std::int32_t imm, std::uint32_t rs2, std::uint32_t rs1, std::uint32_t f3) {
   auto u = static_cast<std::uint32_t>(imm);
-  return (u >> 12 & 1) << 31 | (u >> 5 & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | (u >> 1 & 0xf) << 8 |
-         (u >> 11 & 1) << 7 | 0x63;
+  return (u >> 12 & 1) << 31 | (u >> 5 & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 |
+         (u >> 1 & 0xf) << 8 | (u >> 11 & 1) << 7 | 0x63;
 }
-constexpr std::uint32_t addi(std::uint32_t rd, std::uint32_t rs1, std::int32_t imm) { return i_type(imm, rs1, 0, rd, 0x13); }
-constexpr std::uint32_t xori(std::uint32_t rd, std::uint32_t rs1, std::int32_t imm) { return i_type(imm, rs1, 4, rd, 0x13); }
-constexpr std::uint32_t slli(std::uint32_t rd, std::uint32_t rs1, std::int32_t sh) { return i_type(sh, rs1, 1, rd, 0x13); }
-constexpr std::uint32_t srli(std::uint32_t rd, std::uint32_t rs1, std::int32_t sh) { return i_type(sh, rs1, 5, rd, 0x13); }
-constexpr std::uint32_t andi(std::uint32_t rd, std::uint32_t rs1, std::int32_t imm) { return i_type(imm, rs1, 7, rd, 0x13); }
-constexpr std::uint32_t add(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) { return r_type(0, rs2, rs1, 0, rd, 0x33); }
-constexpr std::uint32_t sub(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) { return r_type(0x20, rs2, rs1, 0, rd, 0x33); }
-constexpr std::uint32_t xor_(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) { return r_type(0, rs2, rs1, 4, rd, 0x33); }
-constexpr std::uint32_t mul(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) { return r_type(1, rs2, rs1, 0, rd, 0x33); }
-constexpr std::uint32_t ld(std::uint32_t rd, std::uint32_t rs1, std::int32_t imm) { return i_type(imm, rs1, 3, rd, 0x03); }
-constexpr std::uint32_t sd(std::uint32_t rs2, std::uint32_t rs1, std::int32_t imm) { return s_type(imm, rs2, rs1, 3); }
-constexpr std::uint32_t bne(std::uint32_t rs1, std::uint32_t rs2, std::int32_t off) { return b_type(off, rs2, rs1, 1); }
-constexpr std::uint32_t blt(std::uint32_t rs1, std::uint32_t rs2, std::int32_t off) { return b_type(off, rs2, rs1, 4); }
-constexpr std::uint32_t beq(std::uint32_t rs1, std::uint32_t rs2, std::int32_t off) { return b_type(off, rs2, rs1, 0); }
+constexpr std::uint32_t addi(std::uint32_t rd, std::uint32_t rs1, std::int32_t imm) {
+  return i_type(imm, rs1, 0, rd, 0x13);
+}
+constexpr std::uint32_t xori(std::uint32_t rd, std::uint32_t rs1, std::int32_t imm) {
+  return i_type(imm, rs1, 4, rd, 0x13);
+}
+constexpr std::uint32_t slli(std::uint32_t rd, std::uint32_t rs1, std::int32_t sh) {
+  return i_type(sh, rs1, 1, rd, 0x13);
+}
+constexpr std::uint32_t srli(std::uint32_t rd, std::uint32_t rs1, std::int32_t sh) {
+  return i_type(sh, rs1, 5, rd, 0x13);
+}
+constexpr std::uint32_t andi(std::uint32_t rd, std::uint32_t rs1, std::int32_t imm) {
+  return i_type(imm, rs1, 7, rd, 0x13);
+}
+constexpr std::uint32_t add(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) {
+  return r_type(0, rs2, rs1, 0, rd, 0x33);
+}
+constexpr std::uint32_t sub(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) {
+  return r_type(0x20, rs2, rs1, 0, rd, 0x33);
+}
+constexpr std::uint32_t xor_(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) {
+  return r_type(0, rs2, rs1, 4, rd, 0x33);
+}
+constexpr std::uint32_t mul(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) {
+  return r_type(1, rs2, rs1, 0, rd, 0x33);
+}
+constexpr std::uint32_t ld(std::uint32_t rd, std::uint32_t rs1, std::int32_t imm) {
+  return i_type(imm, rs1, 3, rd, 0x03);
+}
+constexpr std::uint32_t sd(std::uint32_t rs2, std::uint32_t rs1, std::int32_t imm) {
+  return s_type(imm, rs2, rs1, 3);
+}
+constexpr std::uint32_t bne(std::uint32_t rs1, std::uint32_t rs2, std::int32_t off) {
+  return b_type(off, rs2, rs1, 1);
+}
+constexpr std::uint32_t blt(std::uint32_t rs1, std::uint32_t rs2, std::int32_t off) {
+  return b_type(off, rs2, rs1, 4);
+}
+constexpr std::uint32_t beq(std::uint32_t rs1, std::uint32_t rs2, std::int32_t off) {
+  return b_type(off, rs2, rs1, 0);
+}
 
 enum Reg : std::uint32_t { kZero = 0, kA0 = 10, kA1, kA2, kA3, kA4, kA5, kT0 = 5, kT1, kT2 };
 
 /// Endless ALU loop: 14 dependent/independent integer ops and a back branch.
 inline std::vector<std::uint32_t> straight_line_kernel() {
   std::vector<std::uint32_t> code = {
-      addi(kA0, kA0, 1), xori(kA1, kA0, 0x55), slli(kA2, kA1, 3), add(kA3, kA2, kA0),
-      srli(kA4, kA3, 2), sub(kA5, kA4, kA1), mul(kT0, kA5, kA0), xor_(kT1, kT0, kA3),
-      andi(kT2, kT1, 0x7ff), add(kA1, kA1, kT2), addi(kA2, kA2, -7), xor_(kA3, kA3, kA2),
-      add(kA4, kA4, kA3), sub(kA5, kA5, kA4),
+      addi(kA0, kA0, 1),     xori(kA1, kA0, 0x55), slli(kA2, kA1, 3),  add(kA3, kA2, kA0),
+      srli(kA4, kA3, 2),     sub(kA5, kA4, kA1),   mul(kT0, kA5, kA0), xor_(kT1, kT0, kA3),
+      andi(kT2, kT1, 0x7ff), add(kA1, kA1, kT2),   addi(kA2, kA2, -7), xor_(kA3, kA3, kA2),
+      add(kA4, kA4, kA3),    sub(kA5, kA5, kA4),
   };
   code.push_back(beq(kZero, kZero, -static_cast<std::int32_t>(code.size()) * 4));
   return code;
@@ -58,24 +86,24 @@ inline std::vector<std::uint32_t> branch_heavy_kernel() {
   return {
       /* 0  */ addi(kA0, kA0, 1),
       /* 4  */ andi(kT0, kA0, 1),
-      /* 8  */ beq(kT0, kZero, 12),    // -> 20
+      /* 8  */ beq(kT0, kZero, 12),  // -> 20
       /* 12 */ addi(kA1, kA1, 3),
-      /* 16 */ beq(kZero, kZero, 8),   // -> 24
+      /* 16 */ beq(kZero, kZero, 8),  // -> 24
       /* 20 */ addi(kA1, kA1, -1),
       /* 24 */ andi(kT1, kA0, 6),
-      /* 28 */ blt(kT1, kA2, 8),       // a2 = 3 -> 36 when t1 < 3
+      /* 28 */ blt(kT1, kA2, 8),  // a2 = 3 -> 36 when t1 < 3
       /* 32 */ xori(kA3, kA3, 1),
       /* 36 */ srli(kT2, kA1, 1),
-      /* 40 */ bne(kT2, kA3, 8),       // -> 48
+      /* 40 */ bne(kT2, kA3, 8),  // -> 48
       /* 44 */ addi(kA4, kA4, 1),
-      /* 48 */ beq(kZero, kZero, -48), // -> 0
+      /* 48 */ beq(kZero, kZero, -48),  // -> 0
   };
 }
 
 /// Endless memory loop over a 64 KiB buffer at a5: load, modify, store.
 inline std::vector<std::uint32_t> memory_heavy_kernel() {
   return {
-      /* 0  */ add(kT0, kA5, kA0),      // t0 = buf + offset
+      /* 0  */ add(kT0, kA5, kA0),  // t0 = buf + offset
       /* 4  */ ld(kT1, kT0, 0),
       /* 8  */ ld(kT2, kT0, 8),
       /* 12 */ add(kT1, kT1, kT2),
@@ -84,8 +112,8 @@ inline std::vector<std::uint32_t> memory_heavy_kernel() {
       /* 24 */ xor_(kA1, kA1, kT1),
       /* 28 */ sd(kA1, kT0, 0),
       /* 32 */ addi(kA0, kA0, 32),
-      /* 36 */ andi(kA0, kA0, 2047),    // wrap within 2 KiB of offsets
-      /* 40 */ slli(kA2, kA0, 5),        // spread: offset * 32 -> 64 KiB
+      /* 36 */ andi(kA0, kA0, 2047),  // wrap within 2 KiB of offsets
+      /* 40 */ slli(kA2, kA0, 5),     // spread: offset * 32 -> 64 KiB
       /* 44 */ add(kT0, kA5, kA2),
       /* 48 */ sd(kA0, kT0, 0),
       /* 52 */ beq(kZero, kZero, -52),

@@ -56,8 +56,8 @@ BENCHMARK(BM_PagePoolAllocFree);
 void BM_AlignedNewPageReference(benchmark::State& state) {
   std::vector<void*> live(64);
   for (auto _ : state) {
-    for (auto& p : live) p = ::operator new(4096, std::align_val_t{4096});
-    for (auto* p : live) ::operator delete(p, std::align_val_t{4096});
+    for (auto& p : live) p = ::operator new (4096, std::align_val_t{4096});
+    for (auto* p : live) ::operator delete (p, std::align_val_t{4096});
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(live.size()));

@@ -2,10 +2,10 @@
 // Exceptions stop here; the library reports errors as values.
 #include <cstdio>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "run_command.hpp"
 

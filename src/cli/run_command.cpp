@@ -1,11 +1,11 @@
 #include "run_command.hpp"
 
+#include <signal.h>
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <cstring>
-#include <signal.h>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -13,8 +13,8 @@
 #include <span>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "vmm/elf/elf_file.hpp"
 #include "vmm/isa/disassembler.hpp"
@@ -50,7 +50,8 @@ struct Tracer {
     if (file != nullptr) std::fclose(file);
   }
   void operator()(const cpu::HartState& hart, const isa::DecodedInsn& insn) const {
-    std::string raw = insn.length == 2 ? fmt::format("    {:04x}", insn.raw) : fmt::format("{:08x}", insn.raw);
+    std::string raw =
+        insn.length == 2 ? fmt::format("    {:04x}", insn.raw) : fmt::format("{:08x}", insn.raw);
     fmt::print(file, "{:016x}: {}  {}\n", hart.pc, raw, isa::disassemble(insn, hart.pc));
   }
 };
@@ -58,7 +59,8 @@ struct Tracer {
 void write_stats(const RunSettings& settings, const system::RunResult& result, double seconds,
                  memory::GuestMemory& memory, const cpu::Interpreter& interpreter) {
   const memory::Tlb& tlb = memory.tlb();
-  double hit_rate = tlb.accesses == 0 ? 1.0 : 1.0 - static_cast<double>(tlb.misses) / static_cast<double>(tlb.accesses);
+  double hit_rate =
+      tlb.accesses == 0 ? 1.0 : 1.0 - static_cast<double>(tlb.misses) / static_cast<double>(tlb.accesses);
   nlohmann::json stats = {
       {"engine", settings.engine},
       {"instructions", result.instructions},
@@ -93,7 +95,9 @@ int run_guest(Guest& guest, const RunSettings& settings) {
       fmt::print(stderr, "vm: cannot open trace file '{}': {}\n", settings.trace_file, std::strerror(errno));
       return 1;
     }
-    options.trace = [tracer](const cpu::HartState& hart, const isa::DecodedInsn& insn) { (*tracer)(hart, insn); };
+    options.trace = [tracer](const cpu::HartState& hart, const isa::DecodedInsn& insn) {
+      (*tracer)(hart, insn);
+    };
   }
   guest.interpreter().set_count_memory_ops(settings.stats);
   g_interrupted.store(false);
@@ -117,21 +121,26 @@ int run_guest(Guest& guest, const RunSettings& settings) {
 }  // namespace
 
 CLI::App* add_run_command(CLI::App& app, RunSettings& settings) {
-  CLI::App* run = app.add_subcommand("run", "Run a RISC-V program: a static riscv64 Linux ELF (user mode), or a "
-                                            "bare-metal ELF with --bare");
-  run->add_flag("--bare", settings.bare,
-                "Bare metal: load the ELF at its physical addresses into RAM at 0x80000000 (128 MiB), start in "
-                "machine mode, serve HTIF tohost/fromhost (riscv-tests protocol)");
+  CLI::App* run = app.add_subcommand("run",
+                                     "Run a RISC-V program: a static riscv64 Linux ELF (user mode), or a "
+                                     "bare-metal ELF with --bare");
+  run->add_flag(
+      "--bare", settings.bare,
+      "Bare metal: load the ELF at its physical addresses into RAM at 0x80000000 (128 MiB), start in "
+      "machine mode, serve HTIF tohost/fromhost (riscv-tests protocol)");
   run->add_option("--engine", settings.engine, "Execution engine")
       ->check(CLI::IsMember({"interp"}))
       ->capture_default_str();
-  run->add_option("--max-insns", settings.max_insns, "Stop after N retired guest instructions (exit status 124)")
+  run->add_option("--max-insns", settings.max_insns,
+                  "Stop after N retired guest instructions (exit status 124)")
       ->check(CLI::PositiveNumber);
-  run->add_flag("--stats", settings.stats,
-                "Print run statistics as one JSON object on stderr (instructions, wall time, MIPS, TLB hit rate)");
+  run->add_flag(
+      "--stats", settings.stats,
+      "Print run statistics as one JSON object on stderr (instructions, wall time, MIPS, TLB hit rate)");
   run->add_option("--stats-file", settings.stats_file, "Write the --stats JSON to FILE instead of stderr")
       ->each([&settings](const std::string&) { settings.stats = true; });
-  run->add_option("--trace", settings.trace_file, "Write an instruction trace with disassembly to FILE (slow)");
+  run->add_option("--trace", settings.trace_file,
+                  "Write an instruction trace with disassembly to FILE (slow)");
   run->add_option("program", settings.command,
                   "The program and its arguments (default: the built-in default guest)")
       ->type_name("PROGRAM [ARGS...]");

@@ -26,9 +26,12 @@ bool counter_enabled(const HartState& h, std::uint32_t number) {
 
 std::optional<std::uint64_t> read_csr(const HartState& h, std::uint32_t number, std::uint64_t instret_now) {
   switch (number) {
-    case csr::kFflags: return h.fflags;
-    case csr::kFrm: return h.frm;
-    case csr::kFcsr: return (h.frm << 5) | h.fflags;
+    case csr::kFflags:
+      return h.fflags;
+    case csr::kFrm:
+      return h.frm;
+    case csr::kFcsr:
+      return (h.frm << 5) | h.fflags;
     case csr::kCycle:
     case csr::kInstret:
       if (!counter_enabled(h, number)) return std::nullopt;
@@ -36,44 +39,68 @@ std::optional<std::uint64_t> read_csr(const HartState& h, std::uint32_t number, 
     case csr::kTime:
       if (!counter_enabled(h, number)) return std::nullopt;
       return host_time_ticks();
-    default: break;
+    default:
+      break;
   }
   if ((number >> 8 & 3) > static_cast<unsigned>(h.priv)) return std::nullopt;
   switch (number) {
-    case csr::kMstatus: return read_mstatus(h);
-    case csr::kMisa: return kMisa;
-    case csr::kMedeleg: return h.medeleg;
-    case csr::kMideleg: return h.mideleg;
-    case csr::kMie: return h.mie;
-    case csr::kMtvec: return h.mtvec;
-    case csr::kMcounteren: return h.mcounteren;
-    case csr::kMcountinhibit: return h.mcountinhibit;
-    case csr::kMscratch: return h.mscratch;
-    case csr::kMepc: return h.mepc;
-    case csr::kMcause: return h.mcause;
-    case csr::kMtval: return h.mtval;
-    case csr::kMip: return h.mip;
+    case csr::kMstatus:
+      return read_mstatus(h);
+    case csr::kMisa:
+      return kMisa;
+    case csr::kMedeleg:
+      return h.medeleg;
+    case csr::kMideleg:
+      return h.mideleg;
+    case csr::kMie:
+      return h.mie;
+    case csr::kMtvec:
+      return h.mtvec;
+    case csr::kMcounteren:
+      return h.mcounteren;
+    case csr::kMcountinhibit:
+      return h.mcountinhibit;
+    case csr::kMscratch:
+      return h.mscratch;
+    case csr::kMepc:
+      return h.mepc;
+    case csr::kMcause:
+      return h.mcause;
+    case csr::kMtval:
+      return h.mtval;
+    case csr::kMip:
+      return h.mip;
     case csr::kMcycle:
-    case csr::kMinstret: return instret_now;
+    case csr::kMinstret:
+      return instret_now;
     case csr::kMvendorid:
     case csr::kMarchid:
     case csr::kMimpid:
-    case csr::kMhartid: return 0;
-    case csr::kPmpcfg0: return h.pmpcfg[0];
-    case csr::kPmpcfg0 + 2: return h.pmpcfg[1];
-    default: break;
+    case csr::kMhartid:
+      return 0;
+    case csr::kPmpcfg0:
+      return h.pmpcfg[0];
+    case csr::kPmpcfg0 + 2:
+      return h.pmpcfg[1];
+    default:
+      break;
   }
   if (number >= csr::kPmpaddr0 && number < csr::kPmpaddr0 + 16) return h.pmpaddr[number - csr::kPmpaddr0];
   // mhpmcounter3..31, mhpmevent3..31 and their user views: implemented as zero.
   if ((number >= 0xb03 && number <= 0xb1f) || (number >= 0x323 && number <= 0x33f)) return 0;
-  if (number >= 0xc03 && number <= 0xc1f) return counter_enabled(h, number) ? std::optional<std::uint64_t>{0} : std::nullopt;
+  if (number >= 0xc03 && number <= 0xc1f)
+    return counter_enabled(h, number) ? std::optional<std::uint64_t>{0} : std::nullopt;
   return std::nullopt;
 }
 
 void write_csr(HartState& h, std::uint32_t number, std::uint64_t value, std::uint64_t instret_now) {
   switch (number) {
-    case csr::kFflags: h.fflags = value & 0x1f; break;
-    case csr::kFrm: h.frm = value & 7; break;
+    case csr::kFflags:
+      h.fflags = value & 0x1f;
+      break;
+    case csr::kFrm:
+      h.frm = value & 7;
+      break;
     case csr::kFcsr:
       h.fflags = value & 0x1f;
       h.frm = (value >> 5) & 7;
@@ -86,22 +113,50 @@ void write_csr(HartState& h, std::uint32_t number, std::uint64_t value, std::uin
       h.mstatus = next;
       break;
     }
-    case csr::kMisa: break;  // WARL, fixed
-    case csr::kMedeleg: h.medeleg = 0; break;  // no S-mode: nothing to delegate to
-    case csr::kMideleg: h.mideleg = 0; break;
-    case csr::kMie: h.mie = value & kIrqMask; break;
-    case csr::kMtvec: h.mtvec = value & ~std::uint64_t{2}; break;  // modes 0 (direct) and 1 (vectored)
-    case csr::kMcounteren: h.mcounteren = value & 0xffffffff; break;
-    case csr::kMcountinhibit: h.mcountinhibit = value & 0xfffffffd; break;
-    case csr::kMscratch: h.mscratch = value; break;
-    case csr::kMepc: h.mepc = value & ~std::uint64_t{1}; break;  // IALIGN 16 with C
-    case csr::kMcause: h.mcause = value; break;
-    case csr::kMtval: h.mtval = value; break;
-    case csr::kMip: break;  // no software-writable pending bits without S-mode
+    case csr::kMisa:
+      break;  // WARL, fixed
+    case csr::kMedeleg:
+      h.medeleg = 0;
+      break;  // no S-mode: nothing to delegate to
+    case csr::kMideleg:
+      h.mideleg = 0;
+      break;
+    case csr::kMie:
+      h.mie = value & kIrqMask;
+      break;
+    case csr::kMtvec:
+      h.mtvec = value & ~std::uint64_t{2};
+      break;  // modes 0 (direct) and 1 (vectored)
+    case csr::kMcounteren:
+      h.mcounteren = value & 0xffffffff;
+      break;
+    case csr::kMcountinhibit:
+      h.mcountinhibit = value & 0xfffffffd;
+      break;
+    case csr::kMscratch:
+      h.mscratch = value;
+      break;
+    case csr::kMepc:
+      h.mepc = value & ~std::uint64_t{1};
+      break;  // IALIGN 16 with C
+    case csr::kMcause:
+      h.mcause = value;
+      break;
+    case csr::kMtval:
+      h.mtval = value;
+      break;
+    case csr::kMip:
+      break;  // no software-writable pending bits without S-mode
     case csr::kMcycle:
-    case csr::kMinstret: h.instret += value - instret_now; break;
-    case csr::kPmpcfg0: h.pmpcfg[0] = value; break;
-    case csr::kPmpcfg0 + 2: h.pmpcfg[1] = value; break;
+    case csr::kMinstret:
+      h.instret += value - instret_now;
+      break;
+    case csr::kPmpcfg0:
+      h.pmpcfg[0] = value;
+      break;
+    case csr::kPmpcfg0 + 2:
+      h.pmpcfg[1] = value;
+      break;
     default:
       if (number >= csr::kPmpaddr0 && number < csr::kPmpaddr0 + 16) {
         h.pmpaddr[number - csr::kPmpaddr0] = value & ((1ull << 54) - 1);
@@ -112,13 +167,15 @@ void write_csr(HartState& h, std::uint32_t number, std::uint64_t value, std::uin
 
 }  // namespace
 
-std::optional<std::uint64_t> csr_access(HartState& hart, std::uint32_t number, CsrOp op, std::uint64_t operand,
-                                        bool write, std::uint64_t instret_now) {
+std::optional<std::uint64_t> csr_access(HartState& hart, std::uint32_t number, CsrOp op,
+                                        std::uint64_t operand, bool write, std::uint64_t instret_now) {
   std::optional<std::uint64_t> old = read_csr(hart, number, instret_now);
   if (!old) return std::nullopt;
   if (!write) return old;
   if ((number >> 10) == 3) return std::nullopt;  // read-only CSR
-  std::uint64_t next = op == CsrOp::kWrite ? operand : op == CsrOp::kSet ? (*old | operand) : (*old & ~operand);
+  std::uint64_t next = op == CsrOp::kWrite ? operand
+                       : op == CsrOp::kSet ? (*old | operand)
+                                           : (*old & ~operand);
   write_csr(hart, number, next, instret_now);
   return old;
 }

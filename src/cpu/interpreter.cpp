@@ -21,7 +21,8 @@ void Interpreter::flush_decode_cache() {
 }
 
 void Interpreter::flush_decode_range(GuestAddr start, GuestAddr end) {
-  for (GuestAddr base : m_cache.drop_range(start, end)) m_memory.space().unwatch_page(base, memory::kWatchCode);
+  for (GuestAddr base : m_cache.drop_range(start, end))
+    m_memory.space().unwatch_page(base, memory::kWatchCode);
 }
 
 DecodeCache::Page* Interpreter::enter_page(GuestAddr pc) {
@@ -117,15 +118,32 @@ template <typename T>
 T amo_apply(Op op, T old, T operand) {
   using S = std::make_signed_t<T>;
   switch (op) {
-    case Op::kAmoswapW: case Op::kAmoswapD: return operand;
-    case Op::kAmoaddW: case Op::kAmoaddD: return static_cast<T>(old + operand);
-    case Op::kAmoxorW: case Op::kAmoxorD: return old ^ operand;
-    case Op::kAmoandW: case Op::kAmoandD: return old & operand;
-    case Op::kAmoorW: case Op::kAmoorD: return old | operand;
-    case Op::kAmominW: case Op::kAmominD: return static_cast<S>(old) < static_cast<S>(operand) ? old : operand;
-    case Op::kAmomaxW: case Op::kAmomaxD: return static_cast<S>(old) > static_cast<S>(operand) ? old : operand;
-    case Op::kAmominuW: case Op::kAmominuD: return old < operand ? old : operand;
-    default: return old > operand ? old : operand;  // amomaxu
+    case Op::kAmoswapW:
+    case Op::kAmoswapD:
+      return operand;
+    case Op::kAmoaddW:
+    case Op::kAmoaddD:
+      return static_cast<T>(old + operand);
+    case Op::kAmoxorW:
+    case Op::kAmoxorD:
+      return old ^ operand;
+    case Op::kAmoandW:
+    case Op::kAmoandD:
+      return old & operand;
+    case Op::kAmoorW:
+    case Op::kAmoorD:
+      return old | operand;
+    case Op::kAmominW:
+    case Op::kAmominD:
+      return static_cast<S>(old) < static_cast<S>(operand) ? old : operand;
+    case Op::kAmomaxW:
+    case Op::kAmomaxD:
+      return static_cast<S>(old) > static_cast<S>(operand) ? old : operand;
+    case Op::kAmominuW:
+    case Op::kAmominuD:
+      return old < operand ? old : operand;
+    default:
+      return old > operand ? old : operand;  // amomaxu
   }
 }
 
@@ -154,57 +172,59 @@ Stop Interpreter::run_loop(std::uint64_t budget) {
   // pc is not maintained while execution falls through: it is recomputed
   // from the slot's position (PC()) by the few handlers that need it.
 #define PC() (page->base + (static_cast<std::uint64_t>(d - page->insns.data()) << 1))
-#define NEXT()                                                                     \
-  do {                                                                             \
-    d = reinterpret_cast<const DecodedInsn*>(reinterpret_cast<const char*>(d) +    \
-                                             std::size_t{d->length} * 8);          \
-    if (--remaining == 0) goto out_of_budget_in_page;                              \
-    DISPATCH();                                                                    \
+#define NEXT()                                                                                               \
+  do {                                                                                                       \
+    d = reinterpret_cast<const DecodedInsn*>(reinterpret_cast<const char*>(d) + std::size_t{d->length} * 8); \
+    if (--remaining == 0) goto out_of_budget_in_page;                                                        \
+    DISPATCH();                                                                                              \
   } while (0)
   // Taken control transfer to `target`: stay on the page when possible.
-#define JUMP(target)                                                 \
-  do {                                                               \
-    pc = (target);                                                   \
-    if (--remaining == 0) goto out_of_budget;                        \
-    if (page_floor(pc) != page->base) goto enter;                    \
-    d = &page->insns[(pc & kPageOffsetMask) >> 1];                   \
-    DISPATCH();                                                      \
+#define JUMP(target)                               \
+  do {                                             \
+    pc = (target);                                 \
+    if (--remaining == 0) goto out_of_budget;      \
+    if (page_floor(pc) != page->base) goto enter;  \
+    d = &page->insns[(pc & kPageOffsetMask) >> 1]; \
+    DISPATCH();                                    \
   } while (0)
   // Taken pc-relative transfer (branches, jal): when the target is on this
   // page, step to its slot directly instead of going through the pc.
-#define BRANCH()                                                                          \
-  do {                                                                                    \
-    std::ptrdiff_t slot = (d - page->insns.data()) + (d->imm >> 1);                       \
-    if (static_cast<std::size_t>(slot) < DecodeCache::kSlots) {                           \
-      d = page->insns.data() + slot;                                                      \
-      if (--remaining == 0) goto out_of_budget_in_page;                                   \
-      DISPATCH();                                                                         \
-    }                                                                                     \
-    JUMP(PC() + IMM());                                                                   \
+#define BRANCH()                                                    \
+  do {                                                              \
+    std::ptrdiff_t slot = (d - page->insns.data()) + (d->imm >> 1); \
+    if (static_cast<std::size_t>(slot) < DecodeCache::kSlots) {     \
+      d = page->insns.data() + slot;                                \
+      if (--remaining == 0) goto out_of_budget_in_page;             \
+      DISPATCH();                                                   \
+    }                                                               \
+    JUMP(PC() + IMM());                                             \
   } while (0)
-#define RAISE(c, value)         \
-  do {                          \
-    pc = PC();                  \
-    stop.cause = (c);           \
-    stop.tval = (value);        \
-    goto exception;             \
+#define RAISE(c, value)  \
+  do {                   \
+    pc = PC();           \
+    stop.cause = (c);    \
+    stop.tval = (value); \
+    goto exception;      \
   } while (0)
 #define X(i) x[d->i]
 #define ADDR() (x[d->rs1] + static_cast<std::uint64_t>(static_cast<std::int64_t>(d->imm)))
 #define IMM() static_cast<std::uint64_t>(static_cast<std::int64_t>(d->imm))
-#define LOAD(type)                                                                 \
-  do {                                                                             \
-    type value;                                                                    \
-    if constexpr (kCountMemoryOps) ++memory_ops;                                                                  \
-    if (!mem.load(ADDR(), value)) [[unlikely]] goto load_fault;                    \
-    X(rd) = static_cast<std::uint64_t>(static_cast<std::conditional_t<std::is_signed_v<type>, std::int64_t, std::uint64_t>>(value)); \
-    NEXT();                                                                        \
+#define LOAD(type)                                                                                    \
+  do {                                                                                                \
+    type value;                                                                                       \
+    if constexpr (kCountMemoryOps) ++memory_ops;                                                      \
+    if (!mem.load(ADDR(), value)) [[unlikely]]                                                        \
+      goto load_fault;                                                                                \
+    X(rd) = static_cast<std::uint64_t>(                                                               \
+        static_cast<std::conditional_t<std::is_signed_v<type>, std::int64_t, std::uint64_t>>(value)); \
+    NEXT();                                                                                           \
   } while (0)
-#define STORE(type)                                                                \
-  do {                                                                             \
-    if constexpr (kCountMemoryOps) ++memory_ops;                                                                  \
-    if (!mem.store(ADDR(), static_cast<type>(X(rs2)))) [[unlikely]] goto store_fault; \
-    NEXT();                                                                        \
+#define STORE(type)                                                 \
+  do {                                                              \
+    if constexpr (kCountMemoryOps) ++memory_ops;                    \
+    if (!mem.store(ADDR(), static_cast<type>(X(rs2)))) [[unlikely]] \
+      goto store_fault;                                             \
+    NEXT();                                                         \
   } while (0)
 
 enter:
@@ -230,65 +250,150 @@ L_kIllegal:
   RAISE(Cause::kIllegalInsn, d->raw);
 
   // ---- RV64I ------------------------------------------------------------
-L_kLui: X(rd) = IMM(); NEXT();
-L_kAuipc: X(rd) = PC() + IMM(); NEXT();
+L_kLui:
+  X(rd) = IMM();
+  NEXT();
+L_kAuipc:
+  X(rd) = PC() + IMM();
+  NEXT();
 L_kJal:
   if (d->rd != isa::kZeroSink) X(rd) = PC() + d->length;
   BRANCH();
-L_kJalr: {
+L_kJalr : {
   std::uint64_t target = (X(rs1) + IMM()) & ~std::uint64_t{1};
   X(rd) = PC() + d->length;
   JUMP(target);
 }
-L_kBeq: if (X(rs1) == X(rs2)) BRANCH(); NEXT();
-L_kBne: if (X(rs1) != X(rs2)) BRANCH(); NEXT();
-L_kBlt: if (as_signed(X(rs1)) < as_signed(X(rs2))) BRANCH(); NEXT();
-L_kBge: if (as_signed(X(rs1)) >= as_signed(X(rs2))) BRANCH(); NEXT();
-L_kBltu: if (X(rs1) < X(rs2)) BRANCH(); NEXT();
-L_kBgeu: if (X(rs1) >= X(rs2)) BRANCH(); NEXT();
-L_kLb: LOAD(std::int8_t);
-L_kLh: LOAD(std::int16_t);
-L_kLw: LOAD(std::int32_t);
-L_kLd: LOAD(std::uint64_t);
-L_kLbu: LOAD(std::uint8_t);
-L_kLhu: LOAD(std::uint16_t);
-L_kLwu: LOAD(std::uint32_t);
-L_kSb: STORE(std::uint8_t);
-L_kSh: STORE(std::uint16_t);
-L_kSw: STORE(std::uint32_t);
-L_kSd: STORE(std::uint64_t);
-L_kAddi: X(rd) = X(rs1) + IMM(); NEXT();
-L_kSlti: X(rd) = as_signed(X(rs1)) < d->imm; NEXT();
-L_kSltiu: X(rd) = X(rs1) < IMM(); NEXT();
-L_kXori: X(rd) = X(rs1) ^ IMM(); NEXT();
-L_kOri: X(rd) = X(rs1) | IMM(); NEXT();
-L_kAndi: X(rd) = X(rs1) & IMM(); NEXT();
-L_kSlli: X(rd) = X(rs1) << d->imm; NEXT();
-L_kSrli: X(rd) = X(rs1) >> d->imm; NEXT();
-L_kSrai: X(rd) = static_cast<std::uint64_t>(as_signed(X(rs1)) >> d->imm); NEXT();
-L_kAdd: X(rd) = X(rs1) + X(rs2); NEXT();
-L_kSub: X(rd) = X(rs1) - X(rs2); NEXT();
-L_kSll: X(rd) = X(rs1) << (X(rs2) & 63); NEXT();
-L_kSlt: X(rd) = as_signed(X(rs1)) < as_signed(X(rs2)); NEXT();
-L_kSltu: X(rd) = X(rs1) < X(rs2); NEXT();
-L_kXor: X(rd) = X(rs1) ^ X(rs2); NEXT();
-L_kSrl: X(rd) = X(rs1) >> (X(rs2) & 63); NEXT();
-L_kSra: X(rd) = static_cast<std::uint64_t>(as_signed(X(rs1)) >> (X(rs2) & 63)); NEXT();
-L_kOr: X(rd) = X(rs1) | X(rs2); NEXT();
-L_kAnd: X(rd) = X(rs1) & X(rs2); NEXT();
-L_kAddiw: X(rd) = sext32(X(rs1) + IMM()); NEXT();
-L_kSlliw: X(rd) = sext32(static_cast<std::uint32_t>(X(rs1)) << d->imm); NEXT();
-L_kSrliw: X(rd) = sext32(static_cast<std::uint32_t>(X(rs1)) >> d->imm); NEXT();
-L_kSraiw: X(rd) = sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(X(rs1)) >> d->imm)); NEXT();
-L_kAddw: X(rd) = sext32(X(rs1) + X(rs2)); NEXT();
-L_kSubw: X(rd) = sext32(X(rs1) - X(rs2)); NEXT();
-L_kSllw: X(rd) = sext32(static_cast<std::uint32_t>(X(rs1)) << (X(rs2) & 31)); NEXT();
-L_kSrlw: X(rd) = sext32(static_cast<std::uint32_t>(X(rs1)) >> (X(rs2) & 31)); NEXT();
-L_kSraw: X(rd) = sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(X(rs1)) >> (X(rs2) & 31))); NEXT();
-L_kFence: NEXT();
+L_kBeq:
+  if (X(rs1) == X(rs2)) BRANCH();
+  NEXT();
+L_kBne:
+  if (X(rs1) != X(rs2)) BRANCH();
+  NEXT();
+L_kBlt:
+  if (as_signed(X(rs1)) < as_signed(X(rs2))) BRANCH();
+  NEXT();
+L_kBge:
+  if (as_signed(X(rs1)) >= as_signed(X(rs2))) BRANCH();
+  NEXT();
+L_kBltu:
+  if (X(rs1) < X(rs2)) BRANCH();
+  NEXT();
+L_kBgeu:
+  if (X(rs1) >= X(rs2)) BRANCH();
+  NEXT();
+L_kLb:
+  LOAD(std::int8_t);
+L_kLh:
+  LOAD(std::int16_t);
+L_kLw:
+  LOAD(std::int32_t);
+L_kLd:
+  LOAD(std::uint64_t);
+L_kLbu:
+  LOAD(std::uint8_t);
+L_kLhu:
+  LOAD(std::uint16_t);
+L_kLwu:
+  LOAD(std::uint32_t);
+L_kSb:
+  STORE(std::uint8_t);
+L_kSh:
+  STORE(std::uint16_t);
+L_kSw:
+  STORE(std::uint32_t);
+L_kSd:
+  STORE(std::uint64_t);
+L_kAddi:
+  X(rd) = X(rs1) + IMM();
+  NEXT();
+L_kSlti:
+  X(rd) = as_signed(X(rs1)) < d->imm;
+  NEXT();
+L_kSltiu:
+  X(rd) = X(rs1) < IMM();
+  NEXT();
+L_kXori:
+  X(rd) = X(rs1) ^ IMM();
+  NEXT();
+L_kOri:
+  X(rd) = X(rs1) | IMM();
+  NEXT();
+L_kAndi:
+  X(rd) = X(rs1) & IMM();
+  NEXT();
+L_kSlli:
+  X(rd) = X(rs1) << d->imm;
+  NEXT();
+L_kSrli:
+  X(rd) = X(rs1) >> d->imm;
+  NEXT();
+L_kSrai:
+  X(rd) = static_cast<std::uint64_t>(as_signed(X(rs1)) >> d->imm);
+  NEXT();
+L_kAdd:
+  X(rd) = X(rs1) + X(rs2);
+  NEXT();
+L_kSub:
+  X(rd) = X(rs1) - X(rs2);
+  NEXT();
+L_kSll:
+  X(rd) = X(rs1) << (X(rs2) & 63);
+  NEXT();
+L_kSlt:
+  X(rd) = as_signed(X(rs1)) < as_signed(X(rs2));
+  NEXT();
+L_kSltu:
+  X(rd) = X(rs1) < X(rs2);
+  NEXT();
+L_kXor:
+  X(rd) = X(rs1) ^ X(rs2);
+  NEXT();
+L_kSrl:
+  X(rd) = X(rs1) >> (X(rs2) & 63);
+  NEXT();
+L_kSra:
+  X(rd) = static_cast<std::uint64_t>(as_signed(X(rs1)) >> (X(rs2) & 63));
+  NEXT();
+L_kOr:
+  X(rd) = X(rs1) | X(rs2);
+  NEXT();
+L_kAnd:
+  X(rd) = X(rs1) & X(rs2);
+  NEXT();
+L_kAddiw:
+  X(rd) = sext32(X(rs1) + IMM());
+  NEXT();
+L_kSlliw:
+  X(rd) = sext32(static_cast<std::uint32_t>(X(rs1)) << d->imm);
+  NEXT();
+L_kSrliw:
+  X(rd) = sext32(static_cast<std::uint32_t>(X(rs1)) >> d->imm);
+  NEXT();
+L_kSraiw:
+  X(rd) = sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(X(rs1)) >> d->imm));
+  NEXT();
+L_kAddw:
+  X(rd) = sext32(X(rs1) + X(rs2));
+  NEXT();
+L_kSubw:
+  X(rd) = sext32(X(rs1) - X(rs2));
+  NEXT();
+L_kSllw:
+  X(rd) = sext32(static_cast<std::uint32_t>(X(rs1)) << (X(rs2) & 31));
+  NEXT();
+L_kSrlw:
+  X(rd) = sext32(static_cast<std::uint32_t>(X(rs1)) >> (X(rs2) & 31));
+  NEXT();
+L_kSraw:
+  X(rd) = sext32(static_cast<std::uint32_t>(static_cast<std::int32_t>(X(rs1)) >> (X(rs2) & 31)));
+  NEXT();
+L_kFence:
+  NEXT();
   // Stores to decoded pages already invalidate them (see DecodeCache), so
   // instruction fetch is coherent and fence.i has nothing left to do.
-L_kFenceI: NEXT();
+L_kFenceI:
+  NEXT();
 L_kEcall:
   if constexpr (kCountMemoryOps) mem.tlb().accesses += memory_ops;
   hart.pc = PC();
@@ -296,7 +401,8 @@ L_kEcall:
   stop.reason = StopReason::kEcall;
   stop.cause = hart.priv == Privilege::kUser ? Cause::kEcallFromU : Cause::kEcallFromM;
   return stop;
-L_kEbreak: RAISE(Cause::kBreakpoint, PC());
+L_kEbreak:
+  RAISE(Cause::kBreakpoint, PC());
 L_kMret:
   if (hart.priv != Privilege::kMachine) RAISE(Cause::kIllegalInsn, d->raw);
   hart.pc = PC();
@@ -313,13 +419,37 @@ L_kWfi:
     CsrOp csr_op;
     std::uint64_t operand;
     bool writes;
-L_kCsrrw: csr_op = CsrOp::kWrite; operand = X(rs1); writes = true; goto csr_common;
-L_kCsrrs: csr_op = CsrOp::kSet; operand = X(rs1); writes = d->rs1 != 0; goto csr_common;
-L_kCsrrc: csr_op = CsrOp::kClear; operand = X(rs1); writes = d->rs1 != 0; goto csr_common;
-L_kCsrrwi: csr_op = CsrOp::kWrite; operand = d->rs1; writes = true; goto csr_common;
-L_kCsrrsi: csr_op = CsrOp::kSet; operand = d->rs1; writes = d->rs1 != 0; goto csr_common;
-L_kCsrrci: csr_op = CsrOp::kClear; operand = d->rs1; writes = d->rs1 != 0; goto csr_common;
-csr_common:
+  L_kCsrrw:
+    csr_op = CsrOp::kWrite;
+    operand = X(rs1);
+    writes = true;
+    goto csr_common;
+  L_kCsrrs:
+    csr_op = CsrOp::kSet;
+    operand = X(rs1);
+    writes = d->rs1 != 0;
+    goto csr_common;
+  L_kCsrrc:
+    csr_op = CsrOp::kClear;
+    operand = X(rs1);
+    writes = d->rs1 != 0;
+    goto csr_common;
+  L_kCsrrwi:
+    csr_op = CsrOp::kWrite;
+    operand = d->rs1;
+    writes = true;
+    goto csr_common;
+  L_kCsrrsi:
+    csr_op = CsrOp::kSet;
+    operand = d->rs1;
+    writes = d->rs1 != 0;
+    goto csr_common;
+  L_kCsrrci:
+    csr_op = CsrOp::kClear;
+    operand = d->rs1;
+    writes = d->rs1 != 0;
+    goto csr_common;
+  csr_common:
     auto old = csr_access(hart, static_cast<std::uint32_t>(d->imm), csr_op, operand, writes,
                           hart.instret + (budget - remaining));
     if (!old) RAISE(Cause::kIllegalInsn, d->raw);
@@ -328,23 +458,49 @@ csr_common:
   }
 
   // ---- M ------------------------------------------------------------------
-L_kMul: X(rd) = X(rs1) * X(rs2); NEXT();
-L_kMulh: X(rd) = mulh(X(rs1), X(rs2)); NEXT();
-L_kMulhsu: X(rd) = mulhsu(X(rs1), X(rs2)); NEXT();
-L_kMulhu: X(rd) = mulhu(X(rs1), X(rs2)); NEXT();
-L_kDiv: X(rd) = div_signed(X(rs1), X(rs2)); NEXT();
-L_kDivu: X(rd) = X(rs2) == 0 ? ~std::uint64_t{0} : X(rs1) / X(rs2); NEXT();
-L_kRem: X(rd) = rem_signed(X(rs1), X(rs2)); NEXT();
-L_kRemu: X(rd) = X(rs2) == 0 ? X(rs1) : X(rs1) % X(rs2); NEXT();
-L_kMulw: X(rd) = sext32(X(rs1) * X(rs2)); NEXT();
-L_kDivw: X(rd) = divw(X(rs1), X(rs2)); NEXT();
-L_kDivuw: X(rd) = divuw(X(rs1), X(rs2)); NEXT();
-L_kRemw: X(rd) = remw(X(rs1), X(rs2)); NEXT();
-L_kRemuw: X(rd) = remuw(X(rs1), X(rs2)); NEXT();
+L_kMul:
+  X(rd) = X(rs1) * X(rs2);
+  NEXT();
+L_kMulh:
+  X(rd) = mulh(X(rs1), X(rs2));
+  NEXT();
+L_kMulhsu:
+  X(rd) = mulhsu(X(rs1), X(rs2));
+  NEXT();
+L_kMulhu:
+  X(rd) = mulhu(X(rs1), X(rs2));
+  NEXT();
+L_kDiv:
+  X(rd) = div_signed(X(rs1), X(rs2));
+  NEXT();
+L_kDivu:
+  X(rd) = X(rs2) == 0 ? ~std::uint64_t{0} : X(rs1) / X(rs2);
+  NEXT();
+L_kRem:
+  X(rd) = rem_signed(X(rs1), X(rs2));
+  NEXT();
+L_kRemu:
+  X(rd) = X(rs2) == 0 ? X(rs1) : X(rs1) % X(rs2);
+  NEXT();
+L_kMulw:
+  X(rd) = sext32(X(rs1) * X(rs2));
+  NEXT();
+L_kDivw:
+  X(rd) = divw(X(rs1), X(rs2));
+  NEXT();
+L_kDivuw:
+  X(rd) = divuw(X(rs1), X(rs2));
+  NEXT();
+L_kRemw:
+  X(rd) = remw(X(rs1), X(rs2));
+  NEXT();
+L_kRemuw:
+  X(rd) = remuw(X(rs1), X(rs2));
+  NEXT();
 
   // ---- A ------------------------------------------------------------------
 L_kLrW:
-L_kLrD: {
+L_kLrD : {
   unsigned size = d->op == Op::kLrW ? 4 : 8;
   GuestAddr addr = X(rs1);
   if (addr & (size - 1)) RAISE(Cause::kLoadMisaligned, addr);
@@ -362,7 +518,7 @@ L_kLrD: {
   NEXT();
 }
 L_kScW:
-L_kScD: {
+L_kScD : {
   unsigned size = d->op == Op::kScW ? 4 : 8;
   GuestAddr addr = X(rs1);
   if (addr & (size - 1)) RAISE(Cause::kStoreMisaligned, addr);
@@ -375,8 +531,15 @@ L_kScD: {
   X(rd) = success ? 0 : 1;
   NEXT();
 }
-L_kAmoswapW: L_kAmoaddW: L_kAmoxorW: L_kAmoandW: L_kAmoorW:
-L_kAmominW: L_kAmomaxW: L_kAmominuW: L_kAmomaxuW: {
+L_kAmoswapW:
+L_kAmoaddW:
+L_kAmoxorW:
+L_kAmoandW:
+L_kAmoorW:
+L_kAmominW:
+L_kAmomaxW:
+L_kAmominuW:
+L_kAmomaxuW : {
   std::uint8_t* p = mem.atomic_pointer(X(rs1), 4);
   if (p == nullptr) goto amo_fault;
   std::uint32_t old;
@@ -386,8 +549,15 @@ L_kAmominW: L_kAmomaxW: L_kAmominuW: L_kAmomaxuW: {
   X(rd) = sext32(old);
   NEXT();
 }
-L_kAmoswapD: L_kAmoaddD: L_kAmoxorD: L_kAmoandD: L_kAmoorD:
-L_kAmominD: L_kAmomaxD: L_kAmominuD: L_kAmomaxuD: {
+L_kAmoswapD:
+L_kAmoaddD:
+L_kAmoxorD:
+L_kAmoandD:
+L_kAmoorD:
+L_kAmominD:
+L_kAmomaxD:
+L_kAmominuD:
+L_kAmomaxuD : {
   std::uint8_t* p = mem.atomic_pointer(X(rs1), 8);
   if (p == nullptr) goto amo_fault;
   std::uint64_t old;
@@ -399,14 +569,14 @@ L_kAmominD: L_kAmomaxD: L_kAmominuD: L_kAmomaxuD: {
 }
 
   // ---- F and D ------------------------------------------------------------
-L_kFlw: {
+L_kFlw : {
   if constexpr (kCountMemoryOps) ++memory_ops;
   std::uint32_t value;
   if (!mem.load(ADDR(), value)) goto load_fault;
   hart.f[d->rd] = 0xffffffff00000000ull | value;  // NaN-boxing (unprivileged spec §12.2)
   NEXT();
 }
-L_kFld: {
+L_kFld : {
   if constexpr (kCountMemoryOps) ++memory_ops;
   std::uint64_t value;
   if (!mem.load(ADDR(), value)) goto load_fault;
@@ -421,13 +591,64 @@ L_kFsd:
   if constexpr (kCountMemoryOps) ++memory_ops;
   if (!mem.store(ADDR(), hart.f[d->rs2])) goto store_fault;
   NEXT();
-L_kFmaddS: L_kFmsubS: L_kFnmsubS: L_kFnmaddS: L_kFmaddD: L_kFmsubD: L_kFnmsubD: L_kFnmaddD:
-L_kFaddS: L_kFsubS: L_kFmulS: L_kFdivS: L_kFsqrtS: L_kFsgnjS: L_kFsgnjnS: L_kFsgnjxS: L_kFminS: L_kFmaxS:
-L_kFcvtWS: L_kFcvtWuS: L_kFcvtLS: L_kFcvtLuS: L_kFmvXW: L_kFeqS: L_kFltS: L_kFleS: L_kFclassS:
-L_kFcvtSW: L_kFcvtSWu: L_kFcvtSL: L_kFcvtSLu: L_kFmvWX:
-L_kFaddD: L_kFsubD: L_kFmulD: L_kFdivD: L_kFsqrtD: L_kFsgnjD: L_kFsgnjnD: L_kFsgnjxD: L_kFminD: L_kFmaxD:
-L_kFcvtSD: L_kFcvtDS: L_kFeqD: L_kFltD: L_kFleD: L_kFclassD: L_kFcvtWD: L_kFcvtWuD: L_kFcvtLD:
-L_kFcvtLuD: L_kFmvXD: L_kFcvtDW: L_kFcvtDWu: L_kFcvtDL: L_kFcvtDLu: L_kFmvDX:
+L_kFmaddS:
+L_kFmsubS:
+L_kFnmsubS:
+L_kFnmaddS:
+L_kFmaddD:
+L_kFmsubD:
+L_kFnmsubD:
+L_kFnmaddD:
+L_kFaddS:
+L_kFsubS:
+L_kFmulS:
+L_kFdivS:
+L_kFsqrtS:
+L_kFsgnjS:
+L_kFsgnjnS:
+L_kFsgnjxS:
+L_kFminS:
+L_kFmaxS:
+L_kFcvtWS:
+L_kFcvtWuS:
+L_kFcvtLS:
+L_kFcvtLuS:
+L_kFmvXW:
+L_kFeqS:
+L_kFltS:
+L_kFleS:
+L_kFclassS:
+L_kFcvtSW:
+L_kFcvtSWu:
+L_kFcvtSL:
+L_kFcvtSLu:
+L_kFmvWX:
+L_kFaddD:
+L_kFsubD:
+L_kFmulD:
+L_kFdivD:
+L_kFsqrtD:
+L_kFsgnjD:
+L_kFsgnjnD:
+L_kFsgnjxD:
+L_kFminD:
+L_kFmaxD:
+L_kFcvtSD:
+L_kFcvtDS:
+L_kFeqD:
+L_kFltD:
+L_kFleD:
+L_kFclassD:
+L_kFcvtWD:
+L_kFcvtWuD:
+L_kFcvtLD:
+L_kFcvtLuD:
+L_kFmvXD:
+L_kFcvtDW:
+L_kFcvtDWu:
+L_kFcvtDL:
+L_kFcvtDLu:
+L_kFmvDX:
   if (!execute_fp(hart, *d)) RAISE(Cause::kIllegalInsn, d->raw);
   NEXT();
 

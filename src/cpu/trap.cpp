@@ -29,17 +29,28 @@ void return_from_trap(HartState& hart) {
 
 const char* cause_name(Cause cause) {
   switch (cause) {
-    case Cause::kInsnMisaligned: return "instruction address misaligned";
-    case Cause::kInsnAccessFault: return "instruction access fault";
-    case Cause::kIllegalInsn: return "illegal instruction";
-    case Cause::kBreakpoint: return "breakpoint";
-    case Cause::kLoadMisaligned: return "load address misaligned";
-    case Cause::kLoadAccessFault: return "load access fault";
-    case Cause::kStoreMisaligned: return "store/AMO address misaligned";
-    case Cause::kStoreAccessFault: return "store/AMO access fault";
-    case Cause::kEcallFromU: return "environment call from U-mode";
-    case Cause::kEcallFromS: return "environment call from S-mode";
-    case Cause::kEcallFromM: return "environment call from M-mode";
+    case Cause::kInsnMisaligned:
+      return "instruction address misaligned";
+    case Cause::kInsnAccessFault:
+      return "instruction access fault";
+    case Cause::kIllegalInsn:
+      return "illegal instruction";
+    case Cause::kBreakpoint:
+      return "breakpoint";
+    case Cause::kLoadMisaligned:
+      return "load address misaligned";
+    case Cause::kLoadAccessFault:
+      return "load access fault";
+    case Cause::kStoreMisaligned:
+      return "store/AMO address misaligned";
+    case Cause::kStoreAccessFault:
+      return "store/AMO access fault";
+    case Cause::kEcallFromU:
+      return "environment call from U-mode";
+    case Cause::kEcallFromS:
+      return "environment call from S-mode";
+    case Cause::kEcallFromM:
+      return "environment call from M-mode";
   }
   return "unknown exception";
 }

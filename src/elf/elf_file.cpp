@@ -21,13 +21,20 @@ bool read_at(std::span<const std::uint8_t> bytes, std::uint64_t offset, T& out) 
 
 std::string_view machine_name(std::uint16_t machine) {
   switch (machine) {
-    case 3: return "x86 (i386)";
-    case 62: return "x86-64";
-    case 40: return "ARM";
-    case 183: return "AArch64";
-    case 8: return "MIPS";
-    case 21: return "PowerPC64";
-    default: return "an unknown architecture";
+    case 3:
+      return "x86 (i386)";
+    case 62:
+      return "x86-64";
+    case 40:
+      return "ARM";
+    case 183:
+      return "AArch64";
+    case 8:
+      return "MIPS";
+    case 21:
+      return "PowerPC64";
+    default:
+      return "an unknown architecture";
   }
 }
 
@@ -48,9 +55,15 @@ Result<std::vector<std::uint8_t>> read_file(const std::string& path) {
 
 Result<ElfFile> ElfFile::parse(std::span<const std::uint8_t> bytes, const std::string& name) {
   auto bad = [&](std::string_view why) { return make_error(ErrorKind::kBadFormat, "'{}' {}", name, why); };
-  auto unsupported = [&](std::string_view why) { return make_error(ErrorKind::kUnsupported, "'{}' {}", name, why); };
+  auto unsupported = [&](std::string_view why) {
+    return make_error(ErrorKind::kUnsupported, "'{}' {}", name, why);
+  };
 
-  if (bytes.size() < 4 || std::memcmp(bytes.data(), "\x7f" "ELF", 4) != 0) return bad("is not an ELF file");
+  if (bytes.size() < 4 || std::memcmp(bytes.data(),
+                                      "\x7f"
+                                      "ELF",
+                                      4) != 0)
+    return bad("is not an ELF file");
   if (bytes.size() < 64) return bad("is a truncated ELF file (header incomplete)");
   if (bytes[4] == 1) return unsupported("is a 32-bit ELF; vm runs RV64 (64-bit) programs");
   if (bytes[4] != 2) return bad("has an invalid ELF class");
@@ -120,7 +133,8 @@ std::optional<GuestAddr> ElfFile::symbol(const std::string& name) const {
     (void)read_at(m_bytes, sh + 56, entsize);
     std::uint64_t str_offset = 0, str_size = 0;
     std::uint64_t strtab = m_shoff + std::uint64_t{link} * 64;
-    if (link >= m_shnum || !read_at(m_bytes, strtab + 24, str_offset) || !read_at(m_bytes, strtab + 32, str_size)) {
+    if (link >= m_shnum || !read_at(m_bytes, strtab + 24, str_offset) ||
+        !read_at(m_bytes, strtab + 32, str_size)) {
       continue;
     }
     if (entsize != 24) continue;
@@ -131,7 +145,8 @@ std::optional<GuestAddr> ElfFile::symbol(const std::string& name) const {
       if (name_index >= str_size) continue;
       std::uint64_t s = str_offset + name_index;
       if (s >= m_bytes.size()) continue;
-      std::size_t max_len = static_cast<std::size_t>(std::min<std::uint64_t>(m_bytes.size() - s, str_size - name_index));
+      std::size_t max_len =
+          static_cast<std::size_t>(std::min<std::uint64_t>(m_bytes.size() - s, str_size - name_index));
       auto* text = reinterpret_cast<const char*>(m_bytes.data() + s);  // SAFETY: s < size checked
       if (std::string_view(text, strnlen(text, max_len)) == name) return value;
     }

@@ -30,8 +30,8 @@ constexpr std::uint32_t enc_s(std::uint32_t opcode, std::uint32_t f3, std::uint3
 }
 constexpr std::uint32_t enc_b(std::uint32_t f3, std::uint32_t rs1, std::uint32_t rs2, std::int32_t imm) {
   auto u = static_cast<std::uint32_t>(imm);
-  return 0x63 | bit(u, 11) << 7 | bits(u, 4, 1) << 8 | f3 << 12 | rs1 << 15 | rs2 << 20 | bits(u, 10, 5) << 25 |
-         bit(u, 12) << 31;
+  return 0x63 | bit(u, 11) << 7 | bits(u, 4, 1) << 8 | f3 << 12 | rs1 << 15 | rs2 << 20 |
+         bits(u, 10, 5) << 25 | bit(u, 12) << 31;
 }
 constexpr std::uint32_t enc_j(std::uint32_t rd, std::int32_t imm) {
   auto u = static_cast<std::uint32_t>(imm);
@@ -44,7 +44,7 @@ constexpr std::uint32_t kLoad = 0x03, kLoadFp = 0x07, kOpImm = 0x13, kOpImm32 = 
 std::uint32_t quadrant0(std::uint32_t c) {
   std::uint32_t rd_p = bits(c, 4, 2) + 8;
   std::uint32_t rs1_p = bits(c, 9, 7) + 8;
-  std::uint32_t uimm_d = bits(c, 12, 10) << 3 | bits(c, 6, 5) << 6;  // ld/sd/fld/fsd
+  std::uint32_t uimm_d = bits(c, 12, 10) << 3 | bits(c, 6, 5) << 6;               // ld/sd/fld/fsd
   std::uint32_t uimm_w = bits(c, 12, 10) << 3 | bit(c, 6) << 2 | bit(c, 5) << 6;  // lw/sw
   switch (bits(c, 15, 13)) {
     case 0: {  // c.addi4spn
@@ -52,13 +52,20 @@ std::uint32_t quadrant0(std::uint32_t c) {
       if (nzuimm == 0) return 0;
       return enc_i(kOpImm, rd_p, 0, 2, static_cast<std::int32_t>(nzuimm));
     }
-    case 1: return enc_i(kLoadFp, rd_p, 3, rs1_p, static_cast<std::int32_t>(uimm_d));  // c.fld
-    case 2: return enc_i(kLoad, rd_p, 2, rs1_p, static_cast<std::int32_t>(uimm_w));    // c.lw
-    case 3: return enc_i(kLoad, rd_p, 3, rs1_p, static_cast<std::int32_t>(uimm_d));    // c.ld
-    case 5: return enc_s(kStoreFp, 3, rs1_p, rd_p, static_cast<std::int32_t>(uimm_d)); // c.fsd
-    case 6: return enc_s(kStore, 2, rs1_p, rd_p, static_cast<std::int32_t>(uimm_w));   // c.sw
-    case 7: return enc_s(kStore, 3, rs1_p, rd_p, static_cast<std::int32_t>(uimm_d));   // c.sd
-    default: return 0;
+    case 1:
+      return enc_i(kLoadFp, rd_p, 3, rs1_p, static_cast<std::int32_t>(uimm_d));  // c.fld
+    case 2:
+      return enc_i(kLoad, rd_p, 2, rs1_p, static_cast<std::int32_t>(uimm_w));  // c.lw
+    case 3:
+      return enc_i(kLoad, rd_p, 3, rs1_p, static_cast<std::int32_t>(uimm_d));  // c.ld
+    case 5:
+      return enc_s(kStoreFp, 3, rs1_p, rd_p, static_cast<std::int32_t>(uimm_d));  // c.fsd
+    case 6:
+      return enc_s(kStore, 2, rs1_p, rd_p, static_cast<std::int32_t>(uimm_w));  // c.sw
+    case 7:
+      return enc_s(kStore, 3, rs1_p, rd_p, static_cast<std::int32_t>(uimm_d));  // c.sd
+    default:
+      return 0;
   }
 }
 
@@ -68,16 +75,17 @@ std::uint32_t quadrant1(std::uint32_t c) {
   std::uint32_t rs1_p = bits(c, 9, 7) + 8;
   std::uint32_t rs2_p = bits(c, 4, 2) + 8;
   switch (bits(c, 15, 13)) {
-    case 0: return enc_i(kOpImm, rd, 0, rd, imm6);  // c.addi / c.nop
-    case 1:                                        // c.addiw
+    case 0:
+      return enc_i(kOpImm, rd, 0, rd, imm6);  // c.addi / c.nop
+    case 1:                                   // c.addiw
       if (rd == 0) return 0;
       return enc_i(kOpImm32, rd, 0, rd, imm6);
-    case 2: return enc_i(kOpImm, rd, 0, 0, imm6);  // c.li
+    case 2:
+      return enc_i(kOpImm, rd, 0, 0, imm6);  // c.li
     case 3: {
       if (rd == 2) {  // c.addi16sp
-        std::int32_t nzimm = sign_extend(bit(c, 12) << 9 | bit(c, 6) << 4 | bit(c, 5) << 6 | bits(c, 4, 3) << 7 |
-                                             bit(c, 2) << 5,
-                                         10);
+        std::int32_t nzimm = sign_extend(
+            bit(c, 12) << 9 | bit(c, 6) << 4 | bit(c, 5) << 6 | bits(c, 4, 3) << 7 | bit(c, 2) << 5, 10);
         if (nzimm == 0) return 0;
         return enc_i(kOpImm, 2, 0, 2, nzimm);
       }
@@ -87,14 +95,18 @@ std::uint32_t quadrant1(std::uint32_t c) {
     case 4: {
       std::uint32_t shamt = bit(c, 12) << 5 | bits(c, 6, 2);
       switch (bits(c, 11, 10)) {
-        case 0: return enc_i(kOpImm, rs1_p, 5, rs1_p, static_cast<std::int32_t>(shamt));            // c.srli
-        case 1: return enc_i(kOpImm, rs1_p, 5, rs1_p, static_cast<std::int32_t>(shamt | 0x400));    // c.srai
-        case 2: return enc_i(kOpImm, rs1_p, 7, rs1_p, imm6);                                          // c.andi
-        default: break;
+        case 0:
+          return enc_i(kOpImm, rs1_p, 5, rs1_p, static_cast<std::int32_t>(shamt));  // c.srli
+        case 1:
+          return enc_i(kOpImm, rs1_p, 5, rs1_p, static_cast<std::int32_t>(shamt | 0x400));  // c.srai
+        case 2:
+          return enc_i(kOpImm, rs1_p, 7, rs1_p, imm6);  // c.andi
+        default:
+          break;
       }
       std::uint32_t f2 = bits(c, 6, 5);
       if (bit(c, 12) == 0) {
-        static constexpr std::uint32_t kF3[] = {0, 4, 6, 7};           // sub xor or and
+        static constexpr std::uint32_t kF3[] = {0, 4, 6, 7};  // sub xor or and
         static constexpr std::uint32_t kF7[] = {0x20, 0, 0, 0};
         return enc_r(kOp, rs1_p, kF3[f2], rs1_p, rs2_p, kF7[f2]);
       }
@@ -108,8 +120,8 @@ std::uint32_t quadrant1(std::uint32_t c) {
       return enc_j(0, sign_extend(imm, 12));
     }
     default: {  // c.beqz, c.bnez
-      std::uint32_t imm = bit(c, 12) << 8 | bits(c, 11, 10) << 3 | bits(c, 6, 5) << 6 | bits(c, 4, 3) << 1 |
-                          bit(c, 2) << 5;
+      std::uint32_t imm =
+          bit(c, 12) << 8 | bits(c, 11, 10) << 3 | bits(c, 6, 5) << 6 | bits(c, 4, 3) << 1 | bit(c, 2) << 5;
       return enc_b(bits(c, 15, 13) == 6 ? 0 : 1, rs1_p, 0, sign_extend(imm, 9));
     }
   }
@@ -118,13 +130,15 @@ std::uint32_t quadrant1(std::uint32_t c) {
 std::uint32_t quadrant2(std::uint32_t c) {
   std::uint32_t rd = bits(c, 11, 7);
   std::uint32_t rs2 = bits(c, 6, 2);
-  std::uint32_t uimm_d = bit(c, 12) << 5 | bits(c, 6, 5) << 3 | bits(c, 4, 2) << 6;     // ldsp/fldsp
-  std::uint32_t uimm_w = bit(c, 12) << 5 | bits(c, 6, 4) << 2 | bits(c, 3, 2) << 6;     // lwsp
-  std::uint32_t suimm_d = bits(c, 12, 10) << 3 | bits(c, 9, 7) << 6;                    // sdsp/fsdsp
-  std::uint32_t suimm_w = bits(c, 12, 9) << 2 | bits(c, 8, 7) << 6;                     // swsp
+  std::uint32_t uimm_d = bit(c, 12) << 5 | bits(c, 6, 5) << 3 | bits(c, 4, 2) << 6;  // ldsp/fldsp
+  std::uint32_t uimm_w = bit(c, 12) << 5 | bits(c, 6, 4) << 2 | bits(c, 3, 2) << 6;  // lwsp
+  std::uint32_t suimm_d = bits(c, 12, 10) << 3 | bits(c, 9, 7) << 6;                 // sdsp/fsdsp
+  std::uint32_t suimm_w = bits(c, 12, 9) << 2 | bits(c, 8, 7) << 6;                  // swsp
   switch (bits(c, 15, 13)) {
-    case 0: return enc_i(kOpImm, rd, 1, rd, static_cast<std::int32_t>(bit(c, 12) << 5 | rs2));  // c.slli
-    case 1: return enc_i(kLoadFp, rd, 3, 2, static_cast<std::int32_t>(uimm_d));                  // c.fldsp
+    case 0:
+      return enc_i(kOpImm, rd, 1, rd, static_cast<std::int32_t>(bit(c, 12) << 5 | rs2));  // c.slli
+    case 1:
+      return enc_i(kLoadFp, rd, 3, 2, static_cast<std::int32_t>(uimm_d));  // c.fldsp
     case 2:
       if (rd == 0) return 0;
       return enc_i(kLoad, rd, 2, 2, static_cast<std::int32_t>(uimm_w));  // c.lwsp
@@ -134,13 +148,16 @@ std::uint32_t quadrant2(std::uint32_t c) {
     case 4:
       if (bit(c, 12) == 0) {
         if (rs2 == 0) return rd == 0 ? 0 : enc_i(kJalr, 0, 0, rd, 0);  // c.jr
-        return enc_r(kOp, rd, 0, 0, rs2, 0);                             // c.mv
+        return enc_r(kOp, rd, 0, 0, rs2, 0);                           // c.mv
       }
       if (rs2 == 0) return rd == 0 ? 0x00100073u : enc_i(kJalr, 1, 0, rd, 0);  // c.ebreak / c.jalr
-      return enc_r(kOp, rd, 0, rd, rs2, 0);                                     // c.add
-    case 5: return enc_s(kStoreFp, 3, 2, rs2, static_cast<std::int32_t>(suimm_d));  // c.fsdsp
-    case 6: return enc_s(kStore, 2, 2, rs2, static_cast<std::int32_t>(suimm_w));     // c.swsp
-    default: return enc_s(kStore, 3, 2, rs2, static_cast<std::int32_t>(suimm_d));    // c.sdsp
+      return enc_r(kOp, rd, 0, rd, rs2, 0);                                    // c.add
+    case 5:
+      return enc_s(kStoreFp, 3, 2, rs2, static_cast<std::int32_t>(suimm_d));  // c.fsdsp
+    case 6:
+      return enc_s(kStore, 2, 2, rs2, static_cast<std::int32_t>(suimm_w));  // c.swsp
+    default:
+      return enc_s(kStore, 3, 2, rs2, static_cast<std::int32_t>(suimm_d));  // c.sdsp
   }
 }
 
@@ -150,10 +167,14 @@ std::uint32_t expand_compressed(std::uint16_t parcel) {
   std::uint32_t c = parcel;
   if (c == 0) return 0;
   switch (c & 3) {
-    case 0: return quadrant0(c);
-    case 1: return quadrant1(c);
-    case 2: return quadrant2(c);
-    default: return 0;
+    case 0:
+      return quadrant0(c);
+    case 1:
+      return quadrant1(c);
+    case 2:
+      return quadrant2(c);
+    default:
+      return 0;
   }
 }
 

@@ -10,14 +10,17 @@ constexpr std::uint32_t field(std::uint32_t inst, unsigned hi, unsigned lo) {
 }
 constexpr std::int32_t imm_i(std::uint32_t inst) { return static_cast<std::int32_t>(inst) >> 20; }
 constexpr std::int32_t imm_s(std::uint32_t inst) {
-  return static_cast<std::int32_t>((static_cast<std::int32_t>(inst) >> 25) * 32 | static_cast<std::int32_t>(field(inst, 11, 7)));
+  return static_cast<std::int32_t>((static_cast<std::int32_t>(inst) >> 25) * 32 |
+                                   static_cast<std::int32_t>(field(inst, 11, 7)));
 }
 constexpr std::int32_t imm_b(std::uint32_t inst) {
-  std::uint32_t u = field(inst, 31, 31) << 12 | field(inst, 7, 7) << 11 | field(inst, 30, 25) << 5 | field(inst, 11, 8) << 1;
+  std::uint32_t u = field(inst, 31, 31) << 12 | field(inst, 7, 7) << 11 | field(inst, 30, 25) << 5 |
+                    field(inst, 11, 8) << 1;
   return static_cast<std::int32_t>(u << 19) >> 19;
 }
 constexpr std::int32_t imm_j(std::uint32_t inst) {
-  std::uint32_t u = field(inst, 31, 31) << 20 | field(inst, 19, 12) << 12 | field(inst, 20, 20) << 11 | field(inst, 30, 21) << 1;
+  std::uint32_t u = field(inst, 31, 31) << 20 | field(inst, 19, 12) << 12 | field(inst, 20, 20) << 11 |
+                    field(inst, 30, 21) << 1;
   return static_cast<std::int32_t>(u << 11) >> 11;
 }
 
@@ -65,59 +68,85 @@ DecodedInsn& decode_op_imm(Builder& b, bool word) {
   if (word) {
     std::int32_t shamt = static_cast<std::int32_t>(field(b.inst, 24, 20));
     switch (b.f3()) {
-      case 0: return b.x(Op::kAddiw, imm);
-      case 1: return b.f7() == 0 ? b.x(Op::kSlliw, shamt) : b.illegal();
+      case 0:
+        return b.x(Op::kAddiw, imm);
+      case 1:
+        return b.f7() == 0 ? b.x(Op::kSlliw, shamt) : b.illegal();
       case 5:
         if (b.f7() == 0) return b.x(Op::kSrliw, shamt);
         if (b.f7() == 0x20) return b.x(Op::kSraiw, shamt);
         return b.illegal();
-      default: return b.illegal();
+      default:
+        return b.illegal();
     }
   }
   std::int32_t shamt = static_cast<std::int32_t>(field(b.inst, 25, 20));
   std::uint32_t f6 = field(b.inst, 31, 26);
   switch (b.f3()) {
-    case 0: return b.x(Op::kAddi, imm);
-    case 1: return f6 == 0 ? b.x(Op::kSlli, shamt) : b.illegal();
-    case 2: return b.x(Op::kSlti, imm);
-    case 3: return b.x(Op::kSltiu, imm);
-    case 4: return b.x(Op::kXori, imm);
+    case 0:
+      return b.x(Op::kAddi, imm);
+    case 1:
+      return f6 == 0 ? b.x(Op::kSlli, shamt) : b.illegal();
+    case 2:
+      return b.x(Op::kSlti, imm);
+    case 3:
+      return b.x(Op::kSltiu, imm);
+    case 4:
+      return b.x(Op::kXori, imm);
     case 5:
       if (f6 == 0) return b.x(Op::kSrli, shamt);
       if (f6 == 0x10) return b.x(Op::kSrai, shamt);
       return b.illegal();
-    case 6: return b.x(Op::kOri, imm);
-    default: return b.x(Op::kAndi, imm);
+    case 6:
+      return b.x(Op::kOri, imm);
+    default:
+      return b.x(Op::kAndi, imm);
   }
 }
 
 DecodedInsn& decode_op(Builder& b) {
-  static constexpr Op kBase[8] = {Op::kAdd, Op::kSll, Op::kSlt, Op::kSltu, Op::kXor, Op::kSrl, Op::kOr, Op::kAnd};
-  static constexpr Op kMul[8] = {Op::kMul, Op::kMulh, Op::kMulhsu, Op::kMulhu, Op::kDiv, Op::kDivu, Op::kRem, Op::kRemu};
+  static constexpr Op kBase[8] = {Op::kAdd, Op::kSll, Op::kSlt, Op::kSltu,
+                                  Op::kXor, Op::kSrl, Op::kOr,  Op::kAnd};
+  static constexpr Op kMul[8] = {Op::kMul, Op::kMulh, Op::kMulhsu, Op::kMulhu,
+                                 Op::kDiv, Op::kDivu, Op::kRem,    Op::kRemu};
   switch (b.f7()) {
-    case 0x00: return b.x(kBase[b.f3()]);
-    case 0x01: return b.x(kMul[b.f3()]);
+    case 0x00:
+      return b.x(kBase[b.f3()]);
+    case 0x01:
+      return b.x(kMul[b.f3()]);
     case 0x20:
       if (b.f3() == 0) return b.x(Op::kSub);
       if (b.f3() == 5) return b.x(Op::kSra);
       return b.illegal();
-    default: return b.illegal();
+    default:
+      return b.illegal();
   }
 }
 
 DecodedInsn& decode_op32(Builder& b) {
   switch (b.f7() << 3 | b.f3()) {
-    case 0x00 << 3 | 0: return b.x(Op::kAddw);
-    case 0x00 << 3 | 1: return b.x(Op::kSllw);
-    case 0x00 << 3 | 5: return b.x(Op::kSrlw);
-    case 0x20 << 3 | 0: return b.x(Op::kSubw);
-    case 0x20 << 3 | 5: return b.x(Op::kSraw);
-    case 0x01 << 3 | 0: return b.x(Op::kMulw);
-    case 0x01 << 3 | 4: return b.x(Op::kDivw);
-    case 0x01 << 3 | 5: return b.x(Op::kDivuw);
-    case 0x01 << 3 | 6: return b.x(Op::kRemw);
-    case 0x01 << 3 | 7: return b.x(Op::kRemuw);
-    default: return b.illegal();
+    case 0x00 << 3 | 0:
+      return b.x(Op::kAddw);
+    case 0x00 << 3 | 1:
+      return b.x(Op::kSllw);
+    case 0x00 << 3 | 5:
+      return b.x(Op::kSrlw);
+    case 0x20 << 3 | 0:
+      return b.x(Op::kSubw);
+    case 0x20 << 3 | 5:
+      return b.x(Op::kSraw);
+    case 0x01 << 3 | 0:
+      return b.x(Op::kMulw);
+    case 0x01 << 3 | 4:
+      return b.x(Op::kDivw);
+    case 0x01 << 3 | 5:
+      return b.x(Op::kDivuw);
+    case 0x01 << 3 | 6:
+      return b.x(Op::kRemw);
+    case 0x01 << 3 | 7:
+      return b.x(Op::kRemuw);
+    default:
+      return b.illegal();
   }
 }
 
@@ -131,17 +160,38 @@ DecodedInsn& decode_amo(Builder& b) {
       if (b.rs2() != 0) return b.illegal();
       op = dword ? Op::kLrD : Op::kLrW;
       break;
-    case 0x03: op = dword ? Op::kScD : Op::kScW; break;
-    case 0x01: op = dword ? Op::kAmoswapD : Op::kAmoswapW; break;
-    case 0x00: op = dword ? Op::kAmoaddD : Op::kAmoaddW; break;
-    case 0x04: op = dword ? Op::kAmoxorD : Op::kAmoxorW; break;
-    case 0x0c: op = dword ? Op::kAmoandD : Op::kAmoandW; break;
-    case 0x08: op = dword ? Op::kAmoorD : Op::kAmoorW; break;
-    case 0x10: op = dword ? Op::kAmominD : Op::kAmominW; break;
-    case 0x14: op = dword ? Op::kAmomaxD : Op::kAmomaxW; break;
-    case 0x18: op = dword ? Op::kAmominuD : Op::kAmominuW; break;
-    case 0x1c: op = dword ? Op::kAmomaxuD : Op::kAmomaxuW; break;
-    default: return b.illegal();
+    case 0x03:
+      op = dword ? Op::kScD : Op::kScW;
+      break;
+    case 0x01:
+      op = dword ? Op::kAmoswapD : Op::kAmoswapW;
+      break;
+    case 0x00:
+      op = dword ? Op::kAmoaddD : Op::kAmoaddW;
+      break;
+    case 0x04:
+      op = dword ? Op::kAmoxorD : Op::kAmoxorW;
+      break;
+    case 0x0c:
+      op = dword ? Op::kAmoandD : Op::kAmoandW;
+      break;
+    case 0x08:
+      op = dword ? Op::kAmoorD : Op::kAmoorW;
+      break;
+    case 0x10:
+      op = dword ? Op::kAmominD : Op::kAmominW;
+      break;
+    case 0x14:
+      op = dword ? Op::kAmomaxD : Op::kAmomaxW;
+      break;
+    case 0x18:
+      op = dword ? Op::kAmominuD : Op::kAmominuW;
+      break;
+    case 0x1c:
+      op = dword ? Op::kAmomaxuD : Op::kAmomaxuW;
+      break;
+    default:
+      return b.illegal();
   }
   DecodedInsn& d = b.x(op);
   d.rs3 = static_cast<std::uint8_t>(field(b.inst, 26, 25));  // aq/rl: no effect on one hart
@@ -152,19 +202,31 @@ DecodedInsn& decode_system(Builder& b) {
   switch (b.f3()) {
     case 0:
       switch (b.inst) {
-        case 0x00000073: return b.x(Op::kEcall);
-        case 0x00100073: return b.x(Op::kEbreak);
-        case 0x30200073: return b.x(Op::kMret);
-        case 0x10500073: return b.x(Op::kWfi);
-        default: return b.illegal();  // no S-mode: sret and sfence.vma are illegal
+        case 0x00000073:
+          return b.x(Op::kEcall);
+        case 0x00100073:
+          return b.x(Op::kEbreak);
+        case 0x30200073:
+          return b.x(Op::kMret);
+        case 0x10500073:
+          return b.x(Op::kWfi);
+        default:
+          return b.illegal();  // no S-mode: sret and sfence.vma are illegal
       }
-    case 1: return b.x(Op::kCsrrw, static_cast<std::int32_t>(field(b.inst, 31, 20)));
-    case 2: return b.x(Op::kCsrrs, static_cast<std::int32_t>(field(b.inst, 31, 20)));
-    case 3: return b.x(Op::kCsrrc, static_cast<std::int32_t>(field(b.inst, 31, 20)));
-    case 5: return b.x(Op::kCsrrwi, static_cast<std::int32_t>(field(b.inst, 31, 20)));
-    case 6: return b.x(Op::kCsrrsi, static_cast<std::int32_t>(field(b.inst, 31, 20)));
-    case 7: return b.x(Op::kCsrrci, static_cast<std::int32_t>(field(b.inst, 31, 20)));
-    default: return b.illegal();
+    case 1:
+      return b.x(Op::kCsrrw, static_cast<std::int32_t>(field(b.inst, 31, 20)));
+    case 2:
+      return b.x(Op::kCsrrs, static_cast<std::int32_t>(field(b.inst, 31, 20)));
+    case 3:
+      return b.x(Op::kCsrrc, static_cast<std::int32_t>(field(b.inst, 31, 20)));
+    case 5:
+      return b.x(Op::kCsrrwi, static_cast<std::int32_t>(field(b.inst, 31, 20)));
+    case 6:
+      return b.x(Op::kCsrrsi, static_cast<std::int32_t>(field(b.inst, 31, 20)));
+    case 7:
+      return b.x(Op::kCsrrci, static_cast<std::int32_t>(field(b.inst, 31, 20)));
+    default:
+      return b.illegal();
   }
 }
 
@@ -190,11 +252,16 @@ DecodedInsn& decode_op_fp(Builder& b) {
     return r;
   };
   switch (f7 & ~1u) {
-    case 0x00: return rounding(Op::kFaddS, Op::kFaddD);
-    case 0x04: return rounding(Op::kFsubS, Op::kFsubD);
-    case 0x08: return rounding(Op::kFmulS, Op::kFmulD);
-    case 0x0c: return rounding(Op::kFdivS, Op::kFdivD);
-    case 0x2c: return rs2 == 0 ? rounding(Op::kFsqrtS, Op::kFsqrtD) : b.illegal();
+    case 0x00:
+      return rounding(Op::kFaddS, Op::kFaddD);
+    case 0x04:
+      return rounding(Op::kFsubS, Op::kFsubD);
+    case 0x08:
+      return rounding(Op::kFmulS, Op::kFmulD);
+    case 0x0c:
+      return rounding(Op::kFdivS, Op::kFdivD);
+    case 0x2c:
+      return rs2 == 0 ? rounding(Op::kFsqrtS, Op::kFsqrtD) : b.illegal();
     case 0x10:
       if (rm == 0) return b.f(dbl ? Op::kFsgnjD : Op::kFsgnjS);
       if (rm == 1) return b.f(dbl ? Op::kFsgnjnD : Op::kFsgnjnS);
@@ -231,7 +298,8 @@ DecodedInsn& decode_op_fp(Builder& b) {
     case 0x78:
       if (rs2 != 0 || rm != 0) return b.illegal();
       return b.f(dbl ? Op::kFmvDX : Op::kFmvWX);
-    default: return b.illegal();
+    default:
+      return b.illegal();
   }
 }
 
@@ -239,33 +307,44 @@ DecodedInsn decode32(std::uint32_t inst) {
   Builder b{inst, {}};
   std::uint32_t opcode = inst & 0x7f;
   switch (opcode) {
-    case 0x37: return b.x(Op::kLui, static_cast<std::int32_t>(inst & 0xfffff000u));
-    case 0x17: return b.x(Op::kAuipc, static_cast<std::int32_t>(inst & 0xfffff000u));
-    case 0x6f: return b.x(Op::kJal, imm_j(inst));
-    case 0x67: return b.f3() == 0 ? b.x(Op::kJalr, imm_i(inst)) : b.illegal();
+    case 0x37:
+      return b.x(Op::kLui, static_cast<std::int32_t>(inst & 0xfffff000u));
+    case 0x17:
+      return b.x(Op::kAuipc, static_cast<std::int32_t>(inst & 0xfffff000u));
+    case 0x6f:
+      return b.x(Op::kJal, imm_j(inst));
+    case 0x67:
+      return b.f3() == 0 ? b.x(Op::kJalr, imm_i(inst)) : b.illegal();
     case 0x63: {
       static constexpr Op kOps[8] = {Op::kBeq, Op::kBne, Op::kIllegal, Op::kIllegal,
                                      Op::kBlt, Op::kBge, Op::kBltu,    Op::kBgeu};
       return kOps[b.f3()] == Op::kIllegal ? b.illegal() : b.x(kOps[b.f3()], imm_b(inst));
     }
     case 0x03: {
-      static constexpr Op kOps[8] = {Op::kLb, Op::kLh, Op::kLw, Op::kLd, Op::kLbu, Op::kLhu, Op::kLwu, Op::kIllegal};
+      static constexpr Op kOps[8] = {Op::kLb,  Op::kLh,  Op::kLw,  Op::kLd,
+                                     Op::kLbu, Op::kLhu, Op::kLwu, Op::kIllegal};
       return kOps[b.f3()] == Op::kIllegal ? b.illegal() : b.x(kOps[b.f3()], imm_i(inst));
     }
     case 0x23: {
       static constexpr Op kOps[4] = {Op::kSb, Op::kSh, Op::kSw, Op::kSd};
       return b.f3() < 4 ? b.f(kOps[b.f3()], imm_s(inst)) : b.illegal();
     }
-    case 0x13: return decode_op_imm(b, false);
-    case 0x1b: return decode_op_imm(b, true);
-    case 0x33: return decode_op(b);
-    case 0x3b: return decode_op32(b);
+    case 0x13:
+      return decode_op_imm(b, false);
+    case 0x1b:
+      return decode_op_imm(b, true);
+    case 0x33:
+      return decode_op(b);
+    case 0x3b:
+      return decode_op32(b);
     case 0x0f:
       if (b.f3() == 0) return b.x(Op::kFence);
       if (b.f3() == 1) return b.x(Op::kFenceI);
       return b.illegal();
-    case 0x73: return decode_system(b);
-    case 0x2f: return decode_amo(b);
+    case 0x73:
+      return decode_system(b);
+    case 0x2f:
+      return decode_amo(b);
     case 0x07:
       if (b.f3() == 2) return b.f(Op::kFlw, imm_i(inst));
       if (b.f3() == 3) return b.f(Op::kFld, imm_i(inst));
@@ -277,9 +356,12 @@ DecodedInsn decode32(std::uint32_t inst) {
     case 0x43:
     case 0x47:
     case 0x4b:
-    case 0x4f: return decode_fma(b, opcode);
-    case 0x53: return decode_op_fp(b);
-    default: return b.illegal();
+    case 0x4f:
+      return decode_fma(b, opcode);
+    case 0x53:
+      return decode_op_fp(b);
+    default:
+      return b.illegal();
   }
 }
 

@@ -21,9 +21,10 @@ const char* rm_suffix(std::uint8_t rm) {
 }  // namespace
 
 const char* int_reg_name(unsigned n) {
-  static constexpr const char* kNames[] = {"zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
-                                           "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
-                                           "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6", "zero"};
+  static constexpr const char* kNames[] = {"zero", "ra", "sp", "gp", "tp", "t0",  "t1", "t2", "s0",
+                                           "s1",   "a0", "a1", "a2", "a3", "a4",  "a5", "a6", "a7",
+                                           "s2",   "s3", "s4", "s5", "s6", "s7",  "s8", "s9", "s10",
+                                           "s11",  "t3", "t4", "t5", "t6", "zero"};
   return n <= kZeroSink ? kNames[n] : "?";
 }
 
@@ -46,27 +47,43 @@ std::string disassemble(const DecodedInsn& d, GuestAddr pc) {
     case Format::N:
       if (d.op == Op::kIllegal) return fmt::format("illegal {:#x}", d.raw);
       return m;
-    case Format::R: return fmt::format("{} {}, {}, {}", m, x(d.rd), x(d.rs1), x(d.rs2));
-    case Format::I: return fmt::format("{} {}, {}, {}", m, x(d.rd), x(d.rs1), d.imm);
-    case Format::S: return fmt::format("{} {}, {}({})", m, x(d.rs2), d.imm, x(d.rs1));
-    case Format::B: return fmt::format("{} {}, {}, {:#x}", m, x(d.rs1), x(d.rs2), pc + static_cast<std::int64_t>(d.imm));
-    case Format::U: return fmt::format("{} {}, {:#x}", m, x(d.rd), static_cast<std::uint32_t>(d.imm) >> 12);
-    case Format::J: return fmt::format("{} {}, {:#x}", m, x(d.rd), pc + static_cast<std::int64_t>(d.imm));
-    case Format::L: return fmt::format("{} {}, {}({})", m, x(d.rd), d.imm, x(d.rs1));
-    case Format::C: return fmt::format("{} {}, {:#x}, {}", m, x(d.rd), d.imm, x(d.rs1));
-    case Format::CI: return fmt::format("{} {}, {:#x}, {}", m, x(d.rd), d.imm, d.rs1);
+    case Format::R:
+      return fmt::format("{} {}, {}, {}", m, x(d.rd), x(d.rs1), x(d.rs2));
+    case Format::I:
+      return fmt::format("{} {}, {}, {}", m, x(d.rd), x(d.rs1), d.imm);
+    case Format::S:
+      return fmt::format("{} {}, {}({})", m, x(d.rs2), d.imm, x(d.rs1));
+    case Format::B:
+      return fmt::format("{} {}, {}, {:#x}", m, x(d.rs1), x(d.rs2), pc + static_cast<std::int64_t>(d.imm));
+    case Format::U:
+      return fmt::format("{} {}, {:#x}", m, x(d.rd), static_cast<std::uint32_t>(d.imm) >> 12);
+    case Format::J:
+      return fmt::format("{} {}, {:#x}", m, x(d.rd), pc + static_cast<std::int64_t>(d.imm));
+    case Format::L:
+      return fmt::format("{} {}, {}({})", m, x(d.rd), d.imm, x(d.rs1));
+    case Format::C:
+      return fmt::format("{} {}, {:#x}, {}", m, x(d.rd), d.imm, x(d.rs1));
+    case Format::CI:
+      return fmt::format("{} {}, {:#x}, {}", m, x(d.rd), d.imm, d.rs1);
     case Format::A:
       if (d.op == Op::kLrW || d.op == Op::kLrD) return fmt::format("{} {}, ({})", m, x(d.rd), x(d.rs1));
       return fmt::format("{} {}, {}, ({})", m, x(d.rd), x(d.rs2), x(d.rs1));
-    case Format::FL: return fmt::format("{} {}, {}({})", m, f(d.rd), d.imm, x(d.rs1));
-    case Format::FS: return fmt::format("{} {}, {}({})", m, f(d.rs2), d.imm, x(d.rs1));
-    case Format::F4: return fmt::format("{} {}, {}, {}, {}{}", m, f(d.rd), f(d.rs1), f(d.rs2), f(d.rs3), rm);
+    case Format::FL:
+      return fmt::format("{} {}, {}({})", m, f(d.rd), d.imm, x(d.rs1));
+    case Format::FS:
+      return fmt::format("{} {}, {}({})", m, f(d.rs2), d.imm, x(d.rs1));
+    case Format::F4:
+      return fmt::format("{} {}, {}, {}, {}{}", m, f(d.rd), f(d.rs1), f(d.rs2), f(d.rs3), rm);
     case Format::F3:
       return fmt::format("{} {}, {}, {}", m, f(d.rd), f(d.rs1), f(d.rs2));
-    case Format::F2: return fmt::format("{} {}, {}{}", m, f(d.rd), f(d.rs1), rm);
-    case Format::XF: return fmt::format("{} {}, {}", m, x(d.rd), f(d.rs1));
-    case Format::XFF: return fmt::format("{} {}, {}, {}", m, x(d.rd), f(d.rs1), f(d.rs2));
-    case Format::FX: return fmt::format("{} {}, {}", m, f(d.rd), x(d.rs1));
+    case Format::F2:
+      return fmt::format("{} {}, {}{}", m, f(d.rd), f(d.rs1), rm);
+    case Format::XF:
+      return fmt::format("{} {}, {}", m, x(d.rd), f(d.rs1));
+    case Format::XFF:
+      return fmt::format("{} {}, {}, {}", m, x(d.rd), f(d.rs1), f(d.rs2));
+    case Format::FX:
+      return fmt::format("{} {}, {}", m, f(d.rd), x(d.rs1));
   }
   return m;
 }

@@ -2,8 +2,8 @@
 
 namespace vmm::linux_user {
 
-Result<GuestAddr> build_initial_stack(memory::GuestMemory& memory, GuestAddr stack_top, std::uint64_t stack_size,
-                                      const StackImage& image) {
+Result<GuestAddr> build_initial_stack(memory::GuestMemory& memory, GuestAddr stack_top,
+                                      std::uint64_t stack_size, const StackImage& image) {
   const GuestAddr stack_bottom = stack_top - stack_size;
   GuestAddr cursor = stack_top - 8;  // Linux leaves an 8-byte NULL end marker
   bool overflow = false;
@@ -20,19 +20,22 @@ Result<GuestAddr> build_initial_stack(memory::GuestMemory& memory, GuestAddr sta
 
   GuestAddr execfn = push_string(image.execfn);
   std::vector<GuestAddr> env_ptrs, arg_ptrs;
-  for (auto it = image.envp.rbegin(); it != image.envp.rend(); ++it) env_ptrs.insert(env_ptrs.begin(), push_string(*it));
-  for (auto it = image.argv.rbegin(); it != image.argv.rend(); ++it) arg_ptrs.insert(arg_ptrs.begin(), push_string(*it));
+  for (auto it = image.envp.rbegin(); it != image.envp.rend(); ++it)
+    env_ptrs.insert(env_ptrs.begin(), push_string(*it));
+  for (auto it = image.argv.rbegin(); it != image.argv.rend(); ++it)
+    arg_ptrs.insert(arg_ptrs.begin(), push_string(*it));
   cursor &= ~GuestAddr{15};
   GuestAddr random = push_bytes(image.random.data(), image.random.size());
-  if (overflow) return make_error(ErrorKind::kOutOfRange, "arguments and environment do not fit on the guest stack");
+  if (overflow)
+    return make_error(ErrorKind::kOutOfRange, "arguments and environment do not fit on the guest stack");
 
   const std::vector<std::pair<std::uint64_t, std::uint64_t>> aux = {
-      {auxv::kPhdr, image.phdr},     {auxv::kPhent, 56},          {auxv::kPhnum, image.phnum},
-      {auxv::kPagesz, kPageSize},    {auxv::kBase, 0},            {auxv::kFlags, 0},
-      {auxv::kEntry, image.entry},   {auxv::kUid, image.uid},     {auxv::kEuid, image.euid},
-      {auxv::kGid, image.gid},       {auxv::kEgid, image.egid},   {auxv::kHwcap, kHwcap},
-      {auxv::kClktck, 100},          {auxv::kSecure, 0},          {auxv::kRandom, random},
-      {auxv::kHwcap2, 0},            {auxv::kExecfn, execfn},     {auxv::kNull, 0},
+      {auxv::kPhdr, image.phdr},   {auxv::kPhent, 56},        {auxv::kPhnum, image.phnum},
+      {auxv::kPagesz, kPageSize},  {auxv::kBase, 0},          {auxv::kFlags, 0},
+      {auxv::kEntry, image.entry}, {auxv::kUid, image.uid},   {auxv::kEuid, image.euid},
+      {auxv::kGid, image.gid},     {auxv::kEgid, image.egid}, {auxv::kHwcap, kHwcap},
+      {auxv::kClktck, 100},        {auxv::kSecure, 0},        {auxv::kRandom, random},
+      {auxv::kHwcap2, 0},          {auxv::kExecfn, execfn},   {auxv::kNull, 0},
   };
   std::vector<std::uint64_t> words;
   words.push_back(image.argv.size());

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <csignal>
 
+#include "vmm/cpu/trap.hpp"
 #include "vmm/elf/elf_file.hpp"
 #include "vmm/linux/initial_stack.hpp"
-#include "vmm/cpu/trap.hpp"
 #include "vmm/linux/syscalls.hpp"
 
 namespace vmm::linux_user {
@@ -16,8 +16,8 @@ namespace {
 
 /// Largest guest window first; smaller ones when the host refuses (valgrind,
 /// tight address-space limits).
-constexpr std::uint64_t kWindowSizes[] = {std::uint64_t{1} << 38, std::uint64_t{1} << 36, std::uint64_t{1} << 34,
-                                          std::uint64_t{1} << 32};
+constexpr std::uint64_t kWindowSizes[] = {std::uint64_t{1} << 38, std::uint64_t{1} << 36,
+                                          std::uint64_t{1} << 34, std::uint64_t{1} << 32};
 
 Layout make_layout(std::uint64_t window) {
   Layout layout;
@@ -29,46 +29,68 @@ Layout make_layout(std::uint64_t window) {
 
 int signal_for(cpu::Cause cause) {
   switch (cause) {
-    case cpu::Cause::kIllegalInsn: return SIGILL;
-    case cpu::Cause::kBreakpoint: return SIGTRAP;
+    case cpu::Cause::kIllegalInsn:
+      return SIGILL;
+    case cpu::Cause::kBreakpoint:
+      return SIGTRAP;
     case cpu::Cause::kInsnMisaligned:
     case cpu::Cause::kLoadMisaligned:
-    case cpu::Cause::kStoreMisaligned: return SIGBUS;
-    default: return SIGSEGV;
+    case cpu::Cause::kStoreMisaligned:
+      return SIGBUS;
+    default:
+      return SIGSEGV;
   }
 }
 
 const char* signal_name(int sig) {
   switch (sig) {
-    case SIGILL: return "SIGILL";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGBUS: return "SIGBUS";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGABRT: return "SIGABRT";
-    case SIGKILL: return "SIGKILL";
-    case SIGTERM: return "SIGTERM";
-    case SIGINT: return "SIGINT";
-    case SIGFPE: return "SIGFPE";
-    case SIGHUP: return "SIGHUP";
-    case SIGQUIT: return "SIGQUIT";
-    case SIGUSR1: return "SIGUSR1";
-    case SIGUSR2: return "SIGUSR2";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGALRM: return "SIGALRM";
-    default: return "signal";
+    case SIGILL:
+      return "SIGILL";
+    case SIGTRAP:
+      return "SIGTRAP";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGABRT:
+      return "SIGABRT";
+    case SIGKILL:
+      return "SIGKILL";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGINT:
+      return "SIGINT";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGHUP:
+      return "SIGHUP";
+    case SIGQUIT:
+      return "SIGQUIT";
+    case SIGUSR1:
+      return "SIGUSR1";
+    case SIGUSR2:
+      return "SIGUSR2";
+    case SIGPIPE:
+      return "SIGPIPE";
+    case SIGALRM:
+      return "SIGALRM";
+    default:
+      return "signal";
   }
 }
 
 /// Signals whose default action is to ignore (or continue), not terminate.
-bool ignored_by_default(int sig) { return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH; }
+bool ignored_by_default(int sig) {
+  return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
 
 }  // namespace
 
 Process::Process() = default;
 Process::~Process() = default;
 
-Result<std::unique_ptr<Process>> Process::create(std::span<const std::uint8_t> elf_bytes, const std::string& name,
-                                                 const ProcessConfig& config) {
+Result<std::unique_ptr<Process>> Process::create(std::span<const std::uint8_t> elf_bytes,
+                                                 const std::string& name, const ProcessConfig& config) {
   std::unique_ptr<Process> process(new Process());
   VMM_TRY(process->load(elf_bytes, name, config));
   return process;
@@ -80,7 +102,8 @@ Result<void> Process::load(std::span<const std::uint8_t> elf_bytes, const std::s
   if (!parsed) return parsed.error();
   const elf::ElfFile& elf = parsed.value();
   if (elf.has_interpreter()) {
-    return make_error(ErrorKind::kUnsupported, "'{}' is dynamically linked; vm runs static programs (link with -static)", name);
+    return make_error(ErrorKind::kUnsupported,
+                      "'{}' is dynamically linked; vm runs static programs (link with -static)", name);
   }
 
   bool reserved = false;
@@ -101,9 +124,11 @@ Result<void> Process::load(std::span<const std::uint8_t> elf_bytes, const std::s
     GuestAddr end = page_ceil(s.vaddr + bias + s.mem_size);
     if (s.mem_size == 0) continue;
     if (end > m_layout.mmap_base || end < start) {
-      return make_error(ErrorKind::kOutOfRange, "'{}' has a segment at {:#x} outside guest memory", name, s.vaddr);
+      return make_error(ErrorKind::kOutOfRange, "'{}' has a segment at {:#x} outside guest memory", name,
+                        s.vaddr);
     }
-    std::uint8_t perm = ((s.flags & elf::kPfR) ? memory::kPermRead : 0) | ((s.flags & elf::kPfW) ? memory::kPermWrite : 0) |
+    std::uint8_t perm = ((s.flags & elf::kPfR) ? memory::kPermRead : 0) |
+                        ((s.flags & elf::kPfW) ? memory::kPermWrite : 0) |
                         ((s.flags & elf::kPfX) ? memory::kPermExec : 0);
     // Segments may share a page; the shared page gets the union of permissions.
     std::uint8_t existing = m_space.page_map().perm_at(start) & memory::kPermRWX;
@@ -165,20 +190,24 @@ system::RunResult Process::fault_result(const cpu::Stop& stop) {
   r.exit_code = 128 + sig;
   switch (stop.cause) {
     case cpu::Cause::kLoadAccessFault:
-      r.message = fmt::format("guest {}: load from {:#x} at pc={:#x}", signal_name(sig), stop.tval, m_hart.pc);
+      r.message =
+          fmt::format("guest {}: load from {:#x} at pc={:#x}", signal_name(sig), stop.tval, m_hart.pc);
       break;
     case cpu::Cause::kStoreAccessFault:
     case cpu::Cause::kStoreMisaligned:
       r.message = fmt::format("guest {}: store to {:#x} at pc={:#x}", signal_name(sig), stop.tval, m_hart.pc);
       break;
     case cpu::Cause::kInsnAccessFault:
-      r.message = fmt::format("guest {}: instruction fetch from {:#x} at pc={:#x}", signal_name(sig), stop.tval, m_hart.pc);
+      r.message = fmt::format("guest {}: instruction fetch from {:#x} at pc={:#x}", signal_name(sig),
+                              stop.tval, m_hart.pc);
       break;
     case cpu::Cause::kIllegalInsn:
-      r.message = fmt::format("guest {}: illegal instruction {:#x} at pc={:#x}", signal_name(sig), stop.tval, m_hart.pc);
+      r.message = fmt::format("guest {}: illegal instruction {:#x} at pc={:#x}", signal_name(sig), stop.tval,
+                              m_hart.pc);
       break;
     default:
-      r.message = fmt::format("guest {}: {} at pc={:#x}", signal_name(sig), cpu::cause_name(stop.cause), m_hart.pc);
+      r.message =
+          fmt::format("guest {}: {} at pc={:#x}", signal_name(sig), cpu::cause_name(stop.cause), m_hart.pc);
       break;
   }
   return r;
@@ -226,7 +255,8 @@ system::RunResult Process::run(const system::RunOptions& options) {
     if (outcome.signal != 0 && !ignored_by_default(outcome.signal)) {
       result.kind = system::RunResult::Kind::kSignaled;
       result.exit_code = 128 + outcome.signal;
-      result.message = fmt::format("guest {}: raised by the guest at pc={:#x}", signal_name(outcome.signal), m_hart.pc - 4);
+      result.message = fmt::format("guest {}: raised by the guest at pc={:#x}", signal_name(outcome.signal),
+                                   m_hart.pc - 4);
       break;
     }
   }

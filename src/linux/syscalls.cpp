@@ -11,8 +11,8 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/sysinfo.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <sys/uio.h>
@@ -33,18 +33,83 @@ namespace {
 
 // riscv64 numbers (asm-generic).
 enum Nr : std::uint64_t {
-  kGetcwd = 17, kDup = 23, kDup3 = 24, kFcntl = 25, kIoctl = 29, kMkdirat = 34, kUnlinkat = 35,
-  kSymlinkat = 36, kLinkat = 37, kFtruncate = 46, kFaccessat = 48, kChdir = 49, kFchdir = 50, kFchmod = 52, kOpenat = 56,
-  kClose = 57, kPipe2 = 59, kGetdents64 = 61, kLseek = 62, kRead = 63, kWrite = 64, kReadv = 65, kWritev = 66,
-  kPread64 = 67, kPwrite64 = 68, kPpoll = 73, kReadlinkat = 78, kNewfstatat = 79, kFstat = 80, kFsync = 82,
-  kFdatasync = 83, kExit = 93, kExitGroup = 94, kSetTidAddress = 96, kFutex = 98, kSetRobustList = 99,
-  kNanosleep = 101, kClockGettime = 113, kClockGetres = 114, kClockNanosleep = 115, kSchedGetaffinity = 123,
-  kSchedYield = 124, kKill = 129, kTkill = 130, kTgkill = 131, kSigaltstack = 132, kRtSigaction = 134,
-  kRtSigprocmask = 135, kTimes = 153, kUname = 160, kGetrusage = 165, kUmask = 166, kPrctl = 167,
-  kGettimeofday = 169, kGetpid = 172, kGetppid = 173, kGetuid = 174, kGeteuid = 175, kGetgid = 176,
-  kGetegid = 177, kGettid = 178, kSysinfo = 179, kBrk = 214, kMunmap = 215, kMremap = 216, kMmap = 222,
-  kMprotect = 226, kMsync = 227, kMadvise = 233, kRiscvHwprobe = 258, kRiscvFlushIcache = 259, kPrlimit64 = 261,
-  kRenameat2 = 276, kGetrandom = 278, kStatx = 291, kRseq = 293, kFaccessat2 = 439,
+  kGetcwd = 17,
+  kDup = 23,
+  kDup3 = 24,
+  kFcntl = 25,
+  kIoctl = 29,
+  kMkdirat = 34,
+  kUnlinkat = 35,
+  kSymlinkat = 36,
+  kLinkat = 37,
+  kFtruncate = 46,
+  kFaccessat = 48,
+  kChdir = 49,
+  kFchdir = 50,
+  kFchmod = 52,
+  kOpenat = 56,
+  kClose = 57,
+  kPipe2 = 59,
+  kGetdents64 = 61,
+  kLseek = 62,
+  kRead = 63,
+  kWrite = 64,
+  kReadv = 65,
+  kWritev = 66,
+  kPread64 = 67,
+  kPwrite64 = 68,
+  kPpoll = 73,
+  kReadlinkat = 78,
+  kNewfstatat = 79,
+  kFstat = 80,
+  kFsync = 82,
+  kFdatasync = 83,
+  kExit = 93,
+  kExitGroup = 94,
+  kSetTidAddress = 96,
+  kFutex = 98,
+  kSetRobustList = 99,
+  kNanosleep = 101,
+  kClockGettime = 113,
+  kClockGetres = 114,
+  kClockNanosleep = 115,
+  kSchedGetaffinity = 123,
+  kSchedYield = 124,
+  kKill = 129,
+  kTkill = 130,
+  kTgkill = 131,
+  kSigaltstack = 132,
+  kRtSigaction = 134,
+  kRtSigprocmask = 135,
+  kTimes = 153,
+  kUname = 160,
+  kGetrusage = 165,
+  kUmask = 166,
+  kPrctl = 167,
+  kGettimeofday = 169,
+  kGetpid = 172,
+  kGetppid = 173,
+  kGetuid = 174,
+  kGeteuid = 175,
+  kGetgid = 176,
+  kGetegid = 177,
+  kGettid = 178,
+  kSysinfo = 179,
+  kBrk = 214,
+  kMunmap = 215,
+  kMremap = 216,
+  kMmap = 222,
+  kMprotect = 226,
+  kMsync = 227,
+  kMadvise = 233,
+  kRiscvHwprobe = 258,
+  kRiscvFlushIcache = 259,
+  kPrlimit64 = 261,
+  kRenameat2 = 276,
+  kGetrandom = 278,
+  kStatx = 291,
+  kRseq = 293,
+  kFaccessat2 = 439,
 };
 
 // Open flags (O_*) and fcntl commands have the same values on riscv64
@@ -142,28 +207,47 @@ Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
 std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& outcome) {
   auto fd = static_cast<int>(a[0]);
   switch (number) {
-    case kRead: return sys_read(a);
-    case kWrite: return sys_write(a);
-    case kReadv: return sys_iov(a, false);
-    case kWritev: return sys_iov(a, true);
-    case kPread64: return sys_pread(a);
-    case kPwrite64: return sys_pwrite(a);
-    case kOpenat: return sys_openat(a);
+    case kRead:
+      return sys_read(a);
+    case kWrite:
+      return sys_write(a);
+    case kReadv:
+      return sys_iov(a, false);
+    case kWritev:
+      return sys_iov(a, true);
+    case kPread64:
+      return sys_pread(a);
+    case kPwrite64:
+      return sys_pwrite(a);
+    case kOpenat:
+      return sys_openat(a);
     case kClose:
       // The guest shares vm's standard streams; closing them is the guest's business.
       return result(::close(fd));
-    case kLseek: return result(::lseek(fd, static_cast<off_t>(a[1]), static_cast<int>(a[2])));
-    case kFstat: return sys_fstat(a);
-    case kNewfstatat: return sys_newfstatat(a);
-    case kStatx: return sys_statx(a);
-    case kReadlinkat: return sys_readlinkat(a);
-    case kGetcwd: return sys_getcwd(a);
-    case kGetdents64: return sys_getdents64(a);
-    case kIoctl: return sys_ioctl(a);
-    case kFcntl: return sys_fcntl(a);
-    case kDup: return result(::dup(fd));
-    case kDup3: return result(::dup3(fd, static_cast<int>(a[1]), static_cast<int>(a[2])));
-    case kPipe2: return sys_pipe2(a);
+    case kLseek:
+      return result(::lseek(fd, static_cast<off_t>(a[1]), static_cast<int>(a[2])));
+    case kFstat:
+      return sys_fstat(a);
+    case kNewfstatat:
+      return sys_newfstatat(a);
+    case kStatx:
+      return sys_statx(a);
+    case kReadlinkat:
+      return sys_readlinkat(a);
+    case kGetcwd:
+      return sys_getcwd(a);
+    case kGetdents64:
+      return sys_getdents64(a);
+    case kIoctl:
+      return sys_ioctl(a);
+    case kFcntl:
+      return sys_fcntl(a);
+    case kDup:
+      return result(::dup(fd));
+    case kDup3:
+      return result(::dup3(fd, static_cast<int>(a[1]), static_cast<int>(a[2])));
+    case kPipe2:
+      return sys_pipe2(a);
     case kFaccessat:
     case kFaccessat2:
     case kUnlinkat:
@@ -171,20 +255,35 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
     case kChdir:
     case kSymlinkat:
     case kLinkat:
-    case kRenameat2: return sys_path_op(number, a);
-    case kFchdir: return result(::fchdir(fd));
-    case kFtruncate: return result(::ftruncate(fd, static_cast<off_t>(a[1])));
-    case kFsync: return result(::fsync(fd));
-    case kFdatasync: return result(::fdatasync(fd));
-    case kFchmod: return result(::fchmod(fd, static_cast<mode_t>(a[1])));
-    case kUmask: return ::umask(static_cast<mode_t>(a[0]));
-    case kBrk: return sys_brk(a);
-    case kMmap: return sys_mmap(a);
-    case kMunmap: return sys_munmap(a);
-    case kMprotect: return sys_mprotect(a);
-    case kMremap: return sys_mremap(a);
-    case kMadvise: return sys_madvise(a);
-    case kMsync: write_back(a[0], page_ceil(a[1])); return 0;
+    case kRenameat2:
+      return sys_path_op(number, a);
+    case kFchdir:
+      return result(::fchdir(fd));
+    case kFtruncate:
+      return result(::ftruncate(fd, static_cast<off_t>(a[1])));
+    case kFsync:
+      return result(::fsync(fd));
+    case kFdatasync:
+      return result(::fdatasync(fd));
+    case kFchmod:
+      return result(::fchmod(fd, static_cast<mode_t>(a[1])));
+    case kUmask:
+      return ::umask(static_cast<mode_t>(a[0]));
+    case kBrk:
+      return sys_brk(a);
+    case kMmap:
+      return sys_mmap(a);
+    case kMunmap:
+      return sys_munmap(a);
+    case kMprotect:
+      return sys_mprotect(a);
+    case kMremap:
+      return sys_mremap(a);
+    case kMadvise:
+      return sys_madvise(a);
+    case kMsync:
+      write_back(a[0], page_ceil(a[1]));
+      return 0;
     case kExit:
     case kExitGroup:
       flush_shared_mappings();
@@ -195,27 +294,42 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
     case kClockGetres:
     case kGettimeofday:
     case kNanosleep:
-    case kClockNanosleep: return sys_clock(number, a);
+    case kClockNanosleep:
+      return sys_clock(number, a);
     case kGetrandom: {
       std::uint8_t* buffer = guest_range(a[0], a[1], true);
       if (buffer == nullptr) return -EFAULT;
       return result(::getrandom(buffer, a[1], static_cast<unsigned>(a[2])));
     }
-    case kUname: return sys_uname(a);
-    case kGetpid: return ::getpid();
-    case kGetppid: return ::getppid();
+    case kUname:
+      return sys_uname(a);
+    case kGetpid:
+      return ::getpid();
+    case kGetppid:
+      return ::getppid();
     case kGettid:
-    case kSetTidAddress: return ::gettid();
-    case kGetuid: return ::getuid();
-    case kGeteuid: return ::geteuid();
-    case kGetgid: return ::getgid();
-    case kGetegid: return ::getegid();
-    case kSetRobustList: return 0;
-    case kRseq: return -ENOSYS;
-    case kPrlimit64: return sys_prlimit64(a);
-    case kRtSigaction: return sys_rt_sigaction(a);
-    case kRtSigprocmask: return sys_rt_sigprocmask(a);
-    case kSigaltstack: return sys_sigaltstack(a);
+    case kSetTidAddress:
+      return ::gettid();
+    case kGetuid:
+      return ::getuid();
+    case kGeteuid:
+      return ::geteuid();
+    case kGetgid:
+      return ::getgid();
+    case kGetegid:
+      return ::getegid();
+    case kSetRobustList:
+      return 0;
+    case kRseq:
+      return -ENOSYS;
+    case kPrlimit64:
+      return sys_prlimit64(a);
+    case kRtSigaction:
+      return sys_rt_sigaction(a);
+    case kRtSigprocmask:
+      return sys_rt_sigprocmask(a);
+    case kSigaltstack:
+      return sys_sigaltstack(a);
     case kFutex: {
       // One thread: a wait can only be woken by ourselves, so it fails the
       // way a changed value does; a wake has no one to wake.
@@ -235,10 +349,12 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
       long r = ::syscall(SYS_sched_getaffinity, static_cast<pid_t>(0), size, mask);
       return result(r);
     }
-    case kSchedYield: return 0;
+    case kSchedYield:
+      return 0;
     case kSysinfo:
     case kTimes:
-    case kGetrusage: return sys_host_struct(number, a);
+    case kGetrusage:
+      return sys_host_struct(number, a);
     case kKill:
     case kTkill:
     case kTgkill: {
@@ -251,13 +367,17 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
       outcome.signal = static_cast<int>(sig);
       return 0;
     }
-    case kPrctl: return -EINVAL;
-    case kPpoll: return -ENOSYS;
+    case kPrctl:
+      return -EINVAL;
+    case kPpoll:
+      return -ENOSYS;
     case kRiscvFlushIcache:
       // Decoded code is kept coherent with every write, so there is nothing to flush.
       return 0;
-    case kRiscvHwprobe: return -ENOSYS;
-    default: break;
+    case kRiscvHwprobe:
+      return -ENOSYS;
+    default:
+      break;
   }
   if (m_logged_unknown.insert(number).second) {
     const char* name = syscall_name(number);
@@ -302,13 +422,15 @@ std::int64_t Syscalls::sys_iov(const Args& a, bool write) {
     iov[i] = iovec{host, len};
   }
   int fd = static_cast<int>(a[0]);
-  return result(write ? ::writev(fd, iov.data(), static_cast<int>(count)) : ::readv(fd, iov.data(), static_cast<int>(count)));
+  return result(write ? ::writev(fd, iov.data(), static_cast<int>(count))
+                      : ::readv(fd, iov.data(), static_cast<int>(count)));
 }
 
 std::int64_t Syscalls::sys_openat(const Args& a) {
   std::string path;
   if (!read_string(a[1], path)) return -EFAULT;
-  return result(::openat(static_cast<int>(a[0]), path.c_str(), static_cast<int>(a[2]), static_cast<mode_t>(a[3])));
+  return result(
+      ::openat(static_cast<int>(a[0]), path.c_str(), static_cast<int>(a[2]), static_cast<mode_t>(a[3])));
 }
 
 std::int64_t Syscalls::sys_fstat(const Args& a) {
@@ -378,7 +500,8 @@ std::int64_t Syscalls::sys_ioctl(const Args& a) {
       if (buffer == nullptr) return -EFAULT;
       return result(::ioctl(fd, TIOCGWINSZ, buffer));
     }
-    default: return -ENOTTY;
+    default:
+      return -ENOTTY;
   }
 }
 
@@ -389,10 +512,14 @@ std::int64_t Syscalls::sys_fcntl(const Args& a) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
     case F_GETFD:
-    case F_SETFD: return result(::fcntl(fd, cmd, static_cast<int>(a[2])));
-    case F_GETFL: return result(::fcntl(fd, F_GETFL));
-    case F_SETFL: return result(::fcntl(fd, F_SETFL, static_cast<int>(a[2])));
-    default: return -EINVAL;
+    case F_SETFD:
+      return result(::fcntl(fd, cmd, static_cast<int>(a[2])));
+    case F_GETFL:
+      return result(::fcntl(fd, F_GETFL));
+    case F_SETFL:
+      return result(::fcntl(fd, F_SETFL, static_cast<int>(a[2])));
+    default:
+      return -EINVAL;
   }
 }
 
@@ -414,11 +541,16 @@ std::int64_t Syscalls::sys_path_op(std::uint64_t number, const Args& a) {
   if (!read_string(path_arg, path)) return -EFAULT;
   auto dirfd = static_cast<int>(a[0]);
   switch (number) {
-    case kChdir: return result(::chdir(path.c_str()));
-    case kFaccessat: return result(::faccessat(dirfd, path.c_str(), static_cast<int>(a[2]), 0));
-    case kFaccessat2: return result(::faccessat(dirfd, path.c_str(), static_cast<int>(a[2]), static_cast<int>(a[3])));
-    case kUnlinkat: return result(::unlinkat(dirfd, path.c_str(), static_cast<int>(a[2])));
-    case kMkdirat: return result(::mkdirat(dirfd, path.c_str(), static_cast<mode_t>(a[2])));
+    case kChdir:
+      return result(::chdir(path.c_str()));
+    case kFaccessat:
+      return result(::faccessat(dirfd, path.c_str(), static_cast<int>(a[2]), 0));
+    case kFaccessat2:
+      return result(::faccessat(dirfd, path.c_str(), static_cast<int>(a[2]), static_cast<int>(a[3])));
+    case kUnlinkat:
+      return result(::unlinkat(dirfd, path.c_str(), static_cast<int>(a[2])));
+    case kMkdirat:
+      return result(::mkdirat(dirfd, path.c_str(), static_cast<mode_t>(a[2])));
     case kSymlinkat: {
       std::string link;
       if (!read_string(a[2], link)) return -EFAULT;
@@ -429,18 +561,21 @@ std::int64_t Syscalls::sys_path_op(std::uint64_t number, const Args& a) {
       std::string target;
       if (!read_string(a[3], target)) return -EFAULT;
       if (number == kLinkat) {
-        return result(::linkat(dirfd, path.c_str(), static_cast<int>(a[2]), target.c_str(), static_cast<int>(a[4])));
+        return result(
+            ::linkat(dirfd, path.c_str(), static_cast<int>(a[2]), target.c_str(), static_cast<int>(a[4])));
       }
       return result(::syscall(SYS_renameat2, dirfd, path.c_str(), static_cast<int>(a[2]), target.c_str(),
                               static_cast<unsigned>(a[4])));
     }
-    default: return -ENOSYS;
+    default:
+      return -ENOSYS;
   }
 }
 
 std::int64_t Syscalls::sys_brk(const Args& a) {
   GuestAddr requested = a[0];
-  if (requested < m_layout.brk_start || requested >= m_layout.mmap_base) return static_cast<std::int64_t>(m_brk);
+  if (requested < m_layout.brk_start || requested >= m_layout.mmap_base)
+    return static_cast<std::int64_t>(m_brk);
   GuestAddr new_end = page_ceil(requested);
   auto& space = m_memory.space();
   if (new_end > m_brk_mapped_end) {
@@ -476,8 +611,10 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
     addr = hint;
   } else {
     GuestAddr low = hint != 0 && hint < m_layout.stack_top ? page_floor(hint) : m_layout.mmap_base;
-    auto found = space.page_map().find_free(len, std::max(low, m_layout.brk_start), m_layout.stack_top - m_layout.stack_size);
-    if (!found && low != m_layout.mmap_base) found = space.page_map().find_free(len, m_layout.mmap_base, m_layout.stack_top - m_layout.stack_size);
+    auto found = space.page_map().find_free(len, std::max(low, m_layout.brk_start),
+                                            m_layout.stack_top - m_layout.stack_size);
+    if (!found && low != m_layout.mmap_base)
+      found = space.page_map().find_free(len, m_layout.mmap_base, m_layout.stack_top - m_layout.stack_size);
     if (!found) return kMapFailedErrno;
     addr = *found;
   }
@@ -557,7 +694,8 @@ std::int64_t Syscalls::sys_mprotect(const Args& a) {
   if (a[0] & kPageOffsetMask) return -EINVAL;
   std::uint64_t len = page_ceil(a[1]);
   if (len == 0) return 0;
-  if (!m_memory.space().protect(a[0], len, static_cast<std::uint8_t>(a[2] & memory::kPermRWX))) return -ENOMEM;
+  if (!m_memory.space().protect(a[0], len, static_cast<std::uint8_t>(a[2] & memory::kPermRWX)))
+    return -ENOMEM;
   mappings_changed(a[0], len);
   return 0;
 }
@@ -568,7 +706,8 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
   std::uint64_t new_len = page_ceil(a[2]);
   std::uint64_t flags = a[3];
   auto& space = m_memory.space();
-  if ((old_addr & kPageOffsetMask) || new_len == 0 || (flags & ~(kMremapMaymove | kMremapFixed))) return -EINVAL;
+  if ((old_addr & kPageOffsetMask) || new_len == 0 || (flags & ~(kMremapMaymove | kMremapFixed)))
+    return -EINVAL;
   if (flags & kMremapFixed) return -EINVAL;  // not needed by glibc's allocator
   if (old_len == 0 || !space.page_map().fully_mapped(old_addr, old_addr + old_len)) return -EFAULT;
   std::uint8_t perm = space.page_map().perm_at(old_addr) & memory::kPermRWX;
@@ -577,12 +716,14 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
     mappings_changed(old_addr + new_len, old_len - new_len);
     return static_cast<std::int64_t>(old_addr);
   }
-  if (old_addr + new_len <= m_layout.window_size && space.page_map().is_free(old_addr + old_len, old_addr + new_len)) {
+  if (old_addr + new_len <= m_layout.window_size &&
+      space.page_map().is_free(old_addr + old_len, old_addr + new_len)) {
     if (!space.map(old_addr + old_len, new_len - old_len, perm)) return -ENOMEM;
     return static_cast<std::int64_t>(old_addr);
   }
   if (!(flags & kMremapMaymove)) return -ENOMEM;
-  auto found = space.page_map().find_free(new_len, m_layout.mmap_base, m_layout.stack_top - m_layout.stack_size);
+  auto found =
+      space.page_map().find_free(new_len, m_layout.mmap_base, m_layout.stack_top - m_layout.stack_size);
   if (!found) return -ENOMEM;
   if (!space.map(*found, new_len, memory::kPermRW)) return -ENOMEM;
   auto from = space.host_range(old_addr, old_len, memory::kPermNone);
@@ -601,7 +742,8 @@ std::int64_t Syscalls::sys_madvise(const Args& a) {
   std::uint64_t len = page_ceil(a[1]);
   auto& space = m_memory.space();
   // Anonymous private pages read back as zero after MADV_DONTNEED; keep the mapping.
-  for (auto& [start, interval] : std::map<GuestAddr, memory::PageMap::Interval>(space.page_map().intervals())) {
+  for (auto& [start, interval] :
+       std::map<GuestAddr, memory::PageMap::Interval>(space.page_map().intervals())) {
     GuestAddr lo = std::max(start, a[0]);
     GuestAddr hi = std::min(interval.end, a[0] + len);
     if (lo >= hi) continue;
@@ -662,7 +804,7 @@ std::int64_t Syscalls::sys_rt_sigaction(const Args& a) {
   // fault still ends the process with the signal's default action.
   std::uint64_t sig = a[0];
   if (sig == 0 || sig > 64 || sig == 9 || sig == 19) return -EINVAL;  // SIGKILL, SIGSTOP
-  if (a[3] != 8) return -EINVAL;  // sigsetsize
+  if (a[3] != 8) return -EINVAL;                                      // sigsetsize
   std::array<std::uint64_t, 4> next{};
   if (a[1] != 0 && !m_memory.read_bytes(a[1], next.data(), 24)) return -EFAULT;
   if (a[2] != 0 && !m_memory.write_bytes(a[2], m_sigactions[sig].data(), 24)) return -EFAULT;
@@ -677,10 +819,17 @@ std::int64_t Syscalls::sys_rt_sigprocmask(const Args& a) {
     std::uint64_t set = 0;
     if (!get(a[1], set)) return -EFAULT;
     switch (a[0]) {
-      case 0: m_signal_mask |= set; break;   // SIG_BLOCK
-      case 1: m_signal_mask &= ~set; break;  // SIG_UNBLOCK
-      case 2: m_signal_mask = set; break;    // SIG_SETMASK
-      default: return -EINVAL;
+      case 0:
+        m_signal_mask |= set;
+        break;  // SIG_BLOCK
+      case 1:
+        m_signal_mask &= ~set;
+        break;  // SIG_UNBLOCK
+      case 2:
+        m_signal_mask = set;
+        break;  // SIG_SETMASK
+      default:
+        return -EINVAL;
     }
   }
   if (a[2] != 0 && !put(a[2], old)) return -EFAULT;

@@ -33,7 +33,8 @@ Result<void> AddressSpace::add_ram(GuestAddr base, std::uint64_t size, std::uint
   VMM_TRY(check_overlap(base, size));
   // NORESERVE: a user-mode guest window is large and sparse; pages are
   // committed only when the guest touches them.
-  void* host = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* host =
+      ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (host == MAP_FAILED) {
     return make_error(ErrorKind::kNoMemory, "cannot reserve {} MiB of host memory for guest RAM", size >> 20);
   }
@@ -109,7 +110,9 @@ AddressSpace::Translation AddressSpace::translate(GuestAddr addr, Access access,
   const Region* region = find_region(addr);
   if (region == nullptr) return {};
   if (check_perm) {
-    std::uint8_t need = access == Access::kRead ? kPermRead : access == Access::kWrite ? kPermWrite : kPermExec;
+    std::uint8_t need = access == Access::kRead    ? kPermRead
+                        : access == Access::kWrite ? kPermWrite
+                                                   : kPermExec;
     if ((m_page_map.perm_at(addr) & need) == 0) return {};
   } else if (m_page_map.perm_at(addr) == kPermNone) {
     return {};
@@ -175,7 +178,9 @@ void AddressSpace::notify_write(GuestAddr addr, std::uint64_t len) {
   }
 }
 
-void AddressSpace::detach_tlb(Tlb* tlb) { m_tlbs.erase(std::remove(m_tlbs.begin(), m_tlbs.end(), tlb), m_tlbs.end()); }
+void AddressSpace::detach_tlb(Tlb* tlb) {
+  m_tlbs.erase(std::remove(m_tlbs.begin(), m_tlbs.end(), tlb), m_tlbs.end());
+}
 
 void AddressSpace::flush_tlbs() {
   for (Tlb* tlb : m_tlbs) tlb->flush();

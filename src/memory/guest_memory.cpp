@@ -23,7 +23,8 @@ bool GuestMemory::load_slow(GuestAddr addr, void* out, unsigned size) {
   auto t = m_space.translate(addr, Access::kRead);
   if (t.host != nullptr) {
     if (t.cacheable) {
-      m_tlb.read[Tlb::index_of(addr)] = TlbEntry{page_floor(addr), reinterpret_cast<std::uintptr_t>(t.host) - addr};
+      m_tlb.read[Tlb::index_of(addr)] =
+          TlbEntry{page_floor(addr), reinterpret_cast<std::uintptr_t>(t.host) - addr};
     }
     std::memcpy(out, t.host, size);
     return true;
@@ -52,7 +53,8 @@ bool GuestMemory::store_slow(GuestAddr addr, const void* in, unsigned size) {
       t = m_space.translate(addr, Access::kWrite);
     }
     if (t.cacheable) {
-      m_tlb.write[Tlb::index_of(addr)] = TlbEntry{page_floor(addr), reinterpret_cast<std::uintptr_t>(t.host) - addr};
+      m_tlb.write[Tlb::index_of(addr)] =
+          TlbEntry{page_floor(addr), reinterpret_cast<std::uintptr_t>(t.host) - addr};
     }
     return !m_stop_request;
   }
@@ -105,7 +107,8 @@ bool GuestMemory::copy(GuestAddr addr, void* host, std::uint64_t len, Access acc
         std::uint64_t v = t.device->read(t.device_offset, static_cast<unsigned>(chunk));
         std::memcpy(bytes + done, &v, chunk);
       } else {
-        t.device->write(t.device_offset, static_cast<unsigned>(chunk), read_le(bytes + done, static_cast<unsigned>(chunk)));
+        t.device->write(t.device_offset, static_cast<unsigned>(chunk),
+                        read_le(bytes + done, static_cast<unsigned>(chunk)));
       }
     } else if (access == Access::kRead) {
       std::memcpy(bytes + done, t.host, chunk);

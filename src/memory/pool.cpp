@@ -16,11 +16,11 @@ ObjectPool::ObjectPool(std::size_t object_size, std::size_t alignment, std::size
 }
 
 ObjectPool::~ObjectPool() {
-  for (void* chunk : m_chunks) ::operator delete(chunk, std::align_val_t{m_alignment});
+  for (void* chunk : m_chunks) ::operator delete (chunk, std::align_val_t{m_alignment});
 }
 
 bool ObjectPool::grow() {
-  void* chunk = ::operator new(m_chunk_bytes, std::align_val_t{m_alignment}, std::nothrow);
+  void* chunk = ::operator new (m_chunk_bytes, std::align_val_t{m_alignment}, std::nothrow);
   if (chunk == nullptr) return false;
   m_chunks.push_back(chunk);
   auto* bytes = static_cast<std::byte*>(chunk);
@@ -33,7 +33,8 @@ bool ObjectPool::grow() {
   return true;
 }
 
-PagePool::PagePool(std::size_t blocks_per_slab) : m_blocks_per_slab(std::max<std::size_t>(blocks_per_slab, 1)) {}
+PagePool::PagePool(std::size_t blocks_per_slab)
+    : m_blocks_per_slab(std::max<std::size_t>(blocks_per_slab, 1)) {}
 
 PagePool::~PagePool() {
   for (auto [base, bytes] : m_slabs) ::munmap(base, bytes);

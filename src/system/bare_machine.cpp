@@ -37,7 +37,8 @@ Result<void> BareMachine::load(std::span<const std::uint8_t> elf_bytes, const st
     }
   }
   if (elf.entry() < config.ram_base || elf.entry() >= ram_end) {
-    return make_error(ErrorKind::kOutOfRange, "'{}' has its entry point {:#x} outside guest RAM", name, elf.entry());
+    return make_error(ErrorKind::kOutOfRange, "'{}' has its entry point {:#x} outside guest RAM", name,
+                      elf.entry());
   }
 
   m_hart.pc = elf.entry();
@@ -46,7 +47,8 @@ Result<void> BareMachine::load(std::span<const std::uint8_t> elf_bytes, const st
 
   if (auto tohost = elf.symbol("tohost")) {
     if (*tohost < config.ram_base || *tohost + 8 > ram_end || (*tohost & 7) != 0) {
-      return make_error(ErrorKind::kOutOfRange, "'{}' has its tohost symbol at {:#x} outside guest RAM", name, *tohost);
+      return make_error(ErrorKind::kOutOfRange, "'{}' has its tohost symbol at {:#x} outside guest RAM", name,
+                        *tohost);
     }
     std::optional<GuestAddr> fromhost = elf.symbol("fromhost");
     if (fromhost && (*fromhost < config.ram_base || *fromhost + 8 > ram_end)) fromhost.reset();
@@ -91,8 +93,11 @@ RunResult BareMachine::run(const RunOptions& options) {
     }
     switch (stop.reason) {
       case cpu::StopReason::kBudget:
-      case cpu::StopReason::kHalt: break;
-      case cpu::StopReason::kEcall: cpu::enter_trap(m_hart, stop.cause, 0); break;
+      case cpu::StopReason::kHalt:
+        break;
+      case cpu::StopReason::kEcall:
+        cpu::enter_trap(m_hart, stop.cause, 0);
+        break;
       case cpu::StopReason::kException: {
         GuestAddr faulting_pc = m_hart.pc;
         cpu::enter_trap(m_hart, stop.cause, stop.tval);
@@ -101,8 +106,9 @@ RunResult BareMachine::run(const RunOptions& options) {
           // again without retiring anything, so no budget would end it.
           result.kind = RunResult::Kind::kSignaled;
           result.exit_code = 128 + 11;
-          result.message = fmt::format("guest fault with no usable trap handler: {} at pc={:#x} (mtvec={:#x})",
-                                       cpu::cause_name(stop.cause), faulting_pc, m_hart.mtvec);
+          result.message =
+              fmt::format("guest fault with no usable trap handler: {} at pc={:#x} (mtvec={:#x})",
+                          cpu::cause_name(stop.cause), faulting_pc, m_hart.mtvec);
           result.instructions = executed();
           return result;
         }

@@ -12,11 +12,11 @@ namespace vmm {
 
 /// Which module an error comes from; each value names a family of messages.
 enum class ErrorKind {
-  kIo,          ///< host file system or OS call failed
-  kBadFormat,   ///< input is not what it claims (not an ELF, truncated...)
-  kUnsupported, ///< valid input we deliberately do not run (32-bit ELF, dynamic ELF...)
-  kOutOfRange,  ///< an address or size outside what the guest has
-  kNoMemory,    ///< host allocation failed
+  kIo,           ///< host file system or OS call failed
+  kBadFormat,    ///< input is not what it claims (not an ELF, truncated...)
+  kUnsupported,  ///< valid input we deliberately do not run (32-bit ELF, dynamic ELF...)
+  kOutOfRange,   ///< an address or size outside what the guest has
+  kNoMemory,     ///< host allocation failed
   kInvalidArgument,
 };
 
@@ -40,7 +40,7 @@ template <typename... Args>
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : m_data(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : m_data(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : m_data(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   [[nodiscard]] bool ok() const { return m_data.index() == 0; }

@@ -59,7 +59,7 @@ struct HartState {
   std::uint64_t mideleg = 0;
   std::uint64_t mcounteren = 0;
   std::uint64_t mcountinhibit = 0;
-  std::uint64_t pmpcfg[2] = {};   ///< pmpcfg0 and pmpcfg2 (RV64 has even ones only)
+  std::uint64_t pmpcfg[2] = {};  ///< pmpcfg0 and pmpcfg2 (RV64 has even ones only)
   std::uint64_t pmpaddr[16] = {};
 
   // LR/SC reservation (unprivileged spec §8.2): one address, valid or not.

@@ -31,7 +31,9 @@ class Interpreter {
   /// Runs at most `budget` (> 0) instructions. Retired instructions are added
   /// to hart.instret. Exceptions do not enter a trap handler: the caller
   /// decides (deliver with enter_trap in machine mode, a signal in user mode).
-  Stop run(std::uint64_t budget) { return m_count_memory_ops ? run_loop<true>(budget) : run_loop<false>(budget); }
+  Stop run(std::uint64_t budget) {
+    return m_count_memory_ops ? run_loop<true>(budget) : run_loop<false>(budget);
+  }
 
   /// Count loads and stores into the TLB statistics (for --stats). Off by
   /// default: the counter costs a register or a memory update per access.

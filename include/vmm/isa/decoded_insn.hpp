@@ -14,14 +14,14 @@ inline constexpr std::uint8_t kZeroSink = 32;
 
 struct DecodedInsn {
   Op op = Op::kNeedsDecode;
-  std::uint8_t rd = 0;    ///< integer destinations: 0 becomes kZeroSink
+  std::uint8_t rd = 0;  ///< integer destinations: 0 becomes kZeroSink
   std::uint8_t rs1 = 0;
   std::uint8_t rs2 = 0;
-  std::uint8_t rs3 = 0;   ///< FMA third source; AMO: aq/rl bits
+  std::uint8_t rs3 = 0;     ///< FMA third source; AMO: aq/rl bits
   std::uint8_t length = 4;  ///< 2 for compressed, 4 otherwise
-  std::uint8_t rm = 0;    ///< floating-point rounding mode field (7 = dynamic)
-  std::int32_t imm = 0;   ///< sign-extended immediate, branch offset or CSR number
-  std::uint32_t raw = 0;  ///< original encoding (16 bits for compressed), for traps and traces
+  std::uint8_t rm = 0;      ///< floating-point rounding mode field (7 = dynamic)
+  std::int32_t imm = 0;     ///< sign-extended immediate, branch offset or CSR number
+  std::uint32_t raw = 0;    ///< original encoding (16 bits for compressed), for traps and traces
 };
 
 static_assert(sizeof(DecodedInsn) == 16, "the decode cache indexes 16-byte entries");

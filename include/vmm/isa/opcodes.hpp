@@ -4,6 +4,7 @@
 // an operation here without both fails to compile.
 #include <cstdint>
 
+// clang-format off
 // X(name, mnemonic, format)
 // Formats drive the disassembler: R (rd,rs1,rs2), I (rd,rs1,imm), S (rs2,imm(rs1)),
 // B (rs1,rs2,target), U (rd,imm), J (rd,target), L (rd,imm(rs1)), N (no operands),
@@ -63,6 +64,8 @@
   X(kFcvtWuD, "fcvt.wu.d", XF) X(kFcvtLD, "fcvt.l.d", XF) X(kFcvtLuD, "fcvt.lu.d", XF)                \
   X(kFmvXD, "fmv.x.d", XF) X(kFcvtDW, "fcvt.d.w", FX) X(kFcvtDWu, "fcvt.d.wu", FX)                    \
   X(kFcvtDL, "fcvt.d.l", FX) X(kFcvtDLu, "fcvt.d.lu", FX) X(kFmvDX, "fmv.d.x", FX)
+
+// clang-format on
 
 namespace vmm::isa {
 

@@ -14,9 +14,10 @@
 namespace vmm::linux_user {
 
 namespace auxv {
-inline constexpr std::uint64_t kNull = 0, kPhdr = 3, kPhent = 4, kPhnum = 5, kPagesz = 6, kBase = 7, kFlags = 8,
-                               kEntry = 9, kUid = 11, kEuid = 12, kGid = 13, kEgid = 14, kPlatform = 15,
-                               kHwcap = 16, kClktck = 17, kSecure = 23, kRandom = 25, kHwcap2 = 26, kExecfn = 31;
+inline constexpr std::uint64_t kNull = 0, kPhdr = 3, kPhent = 4, kPhnum = 5, kPagesz = 6, kBase = 7,
+                               kFlags = 8, kEntry = 9, kUid = 11, kEuid = 12, kGid = 13, kEgid = 14,
+                               kPlatform = 15, kHwcap = 16, kClktck = 17, kSecure = 23, kRandom = 25,
+                               kHwcap2 = 26, kExecfn = 31;
 }  // namespace auxv
 
 struct StackImage {
@@ -32,8 +33,8 @@ struct StackImage {
 
 /// Writes the image below `stack_top` and returns the initial sp (16-byte
 /// aligned, pointing at argc). Fails when it does not fit in `stack_size`.
-Result<GuestAddr> build_initial_stack(memory::GuestMemory& memory, GuestAddr stack_top, std::uint64_t stack_size,
-                                      const StackImage& image);
+Result<GuestAddr> build_initial_stack(memory::GuestMemory& memory, GuestAddr stack_top,
+                                      std::uint64_t stack_size, const StackImage& image);
 
 /// AT_HWCAP for RV64IMAFDC: one bit per single-letter extension.
 inline constexpr std::uint64_t kHwcap = (1u << ('I' - 'A')) | (1u << ('M' - 'A')) | (1u << ('A' - 'A')) |

@@ -19,7 +19,7 @@ namespace vmm::linux_user {
 struct ProcessConfig {
   std::vector<std::string> argv;  ///< argv[0] is the program as named by the user
   std::vector<std::string> envp;
-  std::string exec_path;          ///< absolute path, for AT_EXECFN and /proc/self/exe
+  std::string exec_path;  ///< absolute path, for AT_EXECFN and /proc/self/exe
 };
 
 /// The guest's memory layout, derived from the size of the host window.
@@ -35,8 +35,8 @@ class Syscalls;
 
 class Process {
  public:
-  static Result<std::unique_ptr<Process>> create(std::span<const std::uint8_t> elf_bytes, const std::string& name,
-                                                 const ProcessConfig& config);
+  static Result<std::unique_ptr<Process>> create(std::span<const std::uint8_t> elf_bytes,
+                                                 const std::string& name, const ProcessConfig& config);
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -51,7 +51,8 @@ class Process {
 
  private:
   Process();
-  Result<void> load(std::span<const std::uint8_t> elf_bytes, const std::string& name, const ProcessConfig& config);
+  Result<void> load(std::span<const std::uint8_t> elf_bytes, const std::string& name,
+                    const ProcessConfig& config);
   system::RunResult fault_result(const cpu::Stop& stop);
 
   memory::AddressSpace m_space;

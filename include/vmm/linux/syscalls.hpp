@@ -21,7 +21,8 @@ const char* syscall_name(std::uint64_t number);
 
 class Syscalls {
  public:
-  Syscalls(memory::GuestMemory& memory, cpu::Interpreter& interpreter, const Layout& layout, std::string exec_path);
+  Syscalls(memory::GuestMemory& memory, cpu::Interpreter& interpreter, const Layout& layout,
+           std::string exec_path);
 
   struct Outcome {
     bool exited = false;
@@ -92,7 +93,9 @@ class Syscalls {
   void flush_shared_mappings();
 
   /// The mapping of [addr, addr+len) changed: decoded code there is stale.
-  void mappings_changed(GuestAddr addr, std::uint64_t len) { m_interpreter.flush_decode_range(addr, addr + len); }
+  void mappings_changed(GuestAddr addr, std::uint64_t len) {
+    m_interpreter.flush_decode_range(addr, addr + len);
+  }
 
   memory::GuestMemory& m_memory;
   cpu::Interpreter& m_interpreter;

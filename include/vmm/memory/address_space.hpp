@@ -59,10 +59,10 @@ class AddressSpace {
 
   /// Result of translating one guest page for an access.
   struct Translation {
-    std::uint8_t* host = nullptr;      ///< host address of `addr` for RAM, else null
-    MmioDevice* device = nullptr;      ///< for MMIO
+    std::uint8_t* host = nullptr;  ///< host address of `addr` for RAM, else null
+    MmioDevice* device = nullptr;  ///< for MMIO
     std::uint64_t device_offset = 0;
-    bool cacheable = false;            ///< may enter the TLB (not watched for this access)
+    bool cacheable = false;  ///< may enter the TLB (not watched for this access)
   };
   /// Translates one address for an access; nullopt-like failure is signalled by
   /// both host and device being null. `check_perm` false is for loaders.

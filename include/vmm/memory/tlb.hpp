@@ -39,9 +39,12 @@ struct Tlb {
 
   std::array<TlbEntry, kEntries>& array(Access access) {
     switch (access) {
-      case Access::kRead: return read;
-      case Access::kWrite: return write;
-      case Access::kFetch: break;
+      case Access::kRead:
+        return read;
+      case Access::kWrite:
+        return write;
+      case Access::kFetch:
+        break;
     }
     return fetch;
   }

@@ -24,8 +24,8 @@ struct BareConfig {
 
 class BareMachine {
  public:
-  static Result<std::unique_ptr<BareMachine>> create(std::span<const std::uint8_t> elf_bytes, const std::string& name,
-                                                     const BareConfig& config = {});
+  static Result<std::unique_ptr<BareMachine>> create(std::span<const std::uint8_t> elf_bytes,
+                                                     const std::string& name, const BareConfig& config = {});
   ~BareMachine();
   BareMachine(const BareMachine&) = delete;
   BareMachine& operator=(const BareMachine&) = delete;
@@ -38,7 +38,8 @@ class BareMachine {
 
  private:
   BareMachine() = default;
-  Result<void> load(std::span<const std::uint8_t> elf_bytes, const std::string& name, const BareConfig& config);
+  Result<void> load(std::span<const std::uint8_t> elf_bytes, const std::string& name,
+                    const BareConfig& config);
 
   memory::AddressSpace m_space;
   std::unique_ptr<memory::GuestMemory> m_memory;
