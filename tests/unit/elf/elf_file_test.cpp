@@ -14,27 +14,30 @@ using namespace vmm;
 /// A minimal valid RV64 ET_EXEC with one PT_LOAD segment of `code` bytes.
 std::vector<std::uint8_t> make_elf(std::uint16_t machine = 243, std::uint8_t elf_class = 2) {
   std::vector<std::uint8_t> f(64 + 56 + 16, 0);
-  std::memcpy(f.data(), "\x7f" "ELF", 4);
+  std::memcpy(f.data(),
+              "\x7f"
+              "ELF",
+              4);
   f[4] = elf_class;
   f[5] = 1;  // little-endian
   f[6] = 1;
   auto put16 = [&](std::size_t at, std::uint16_t v) { std::memcpy(&f[at], &v, 2); };
   auto put32 = [&](std::size_t at, std::uint32_t v) { std::memcpy(&f[at], &v, 4); };
   auto put64 = [&](std::size_t at, std::uint64_t v) { std::memcpy(&f[at], &v, 8); };
-  put16(16, 2);        // ET_EXEC
+  put16(16, 2);  // ET_EXEC
   put16(18, machine);
   put64(24, 0x10078);  // entry
   put64(32, 64);       // phoff
   put16(52, 64);
-  put16(54, 56);       // phentsize
-  put16(56, 1);        // phnum
-  put32(64, 1);        // PT_LOAD
-  put32(68, 5);        // R+X
-  put64(72, 0);        // offset
-  put64(80, 0x10000);  // vaddr
-  put64(88, 0x10000);  // paddr
-  put64(96, f.size()); // filesz
-  put64(104, 0x2000);  // memsz
+  put16(54, 56);        // phentsize
+  put16(56, 1);         // phnum
+  put32(64, 1);         // PT_LOAD
+  put32(68, 5);         // R+X
+  put64(72, 0);         // offset
+  put64(80, 0x10000);   // vaddr
+  put64(88, 0x10000);   // paddr
+  put64(96, f.size());  // filesz
+  put64(104, 0x2000);   // memsz
   return f;
 }
 
@@ -53,7 +56,9 @@ TEST(ElfFile, ValidFileParses) {
   EXPECT_FALSE(r->has_interpreter());
 }
 
-TEST(ElfFile, NotAnElf) { EXPECT_NE(parse_error({'h', 'e', 'l', 'l', 'o'}).find("not an ELF"), std::string::npos); }
+TEST(ElfFile, NotAnElf) {
+  EXPECT_NE(parse_error({'h', 'e', 'l', 'l', 'o'}).find("not an ELF"), std::string::npos);
+}
 
 TEST(ElfFile, EmptyFile) { EXPECT_NE(parse_error({}).find("not an ELF"), std::string::npos); }
 
