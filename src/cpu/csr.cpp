@@ -24,7 +24,11 @@ bool counter_enabled(const HartState& h, std::uint32_t number) {
   return (h.mcounteren >> (number & 31)) & 1;
 }
 
+bool fp_csr(std::uint32_t number) { return number == csr::kFflags || number == csr::kFrm || number == csr::kFcsr; }
+
 std::optional<std::uint64_t> read_csr(const HartState& h, std::uint32_t number, std::uint64_t instret_now) {
+  // With mstatus.FS = Off the floating-point CSRs are inaccessible too.
+  if (fp_csr(number) && (h.mstatus & mstatus::kFs) == 0) return std::nullopt;
   switch (number) {
     case csr::kFflags:
       return h.fflags;
@@ -33,6 +37,8 @@ std::optional<std::uint64_t> read_csr(const HartState& h, std::uint32_t number, 
     case csr::kFcsr:
       return (h.frm << 5) | h.fflags;
     case csr::kCycle:
+      if (!counter_enabled(h, number)) return std::nullopt;
+      return instret_now + h.cycle_offset;
     case csr::kInstret:
       if (!counter_enabled(h, number)) return std::nullopt;
       return instret_now;
@@ -71,6 +77,7 @@ std::optional<std::uint64_t> read_csr(const HartState& h, std::uint32_t number, 
     case csr::kMip:
       return h.mip;
     case csr::kMcycle:
+      return instret_now + h.cycle_offset;
     case csr::kMinstret:
       return instret_now;
     case csr::kMvendorid:
@@ -131,8 +138,7 @@ void write_csr(HartState& h, std::uint32_t number, std::uint64_t value, std::uin
       h.mcounteren = value & 0xffffffff;
       break;
     case csr::kMcountinhibit:
-      h.mcountinhibit = value & 0xfffffffd;
-      break;
+      break;  // WARL, hard-wired to zero: the counters always count
     case csr::kMscratch:
       h.mscratch = value;
       break;
@@ -147,10 +153,17 @@ void write_csr(HartState& h, std::uint32_t number, std::uint64_t value, std::uin
       break;
     case csr::kMip:
       break;  // no software-writable pending bits without S-mode
+    // A counter write replaces the increment of the writing instruction
+    // (Zicsr chapter): the next instruction reads exactly `value`.
     case csr::kMcycle:
-    case csr::kMinstret:
-      h.instret += value - instret_now;
+      h.cycle_offset = value - instret_now - 1;
       break;
+    case csr::kMinstret: {
+      std::uint64_t delta = value - instret_now - 1;
+      h.instret += delta;
+      h.cycle_offset -= delta;  // mcycle is a separate counter and keeps its value
+      break;
+    }
     case csr::kPmpcfg0:
       h.pmpcfg[0] = value;
       break;
@@ -177,6 +190,7 @@ std::optional<std::uint64_t> csr_access(HartState& hart, std::uint32_t number, C
                        : op == CsrOp::kSet ? (*old | operand)
                                            : (*old & ~operand);
   write_csr(hart, number, next, instret_now);
+  if (fp_csr(number)) hart.mstatus |= mstatus::kFs;  // the FP state changed: Dirty
   return old;
 }
 

@@ -21,6 +21,8 @@ constexpr std::uint64_t box(std::uint32_t value) { return kBoxMask | value; }
 }  // namespace
 
 bool execute_fp(HartState& hart, const isa::DecodedInsn& insn) {
+  // mstatus.FS = Off makes every F/D instruction illegal (privileged spec §3.1.6.6).
+  if ((hart.mstatus & mstatus::kFs) == 0) return false;
   std::uint32_t rm_field = insn.rm == 7 ? hart.frm : insn.rm;
   bool uses_rm = true;
   switch (insn.op) {
@@ -46,7 +48,6 @@ bool execute_fp(HartState& hart, const isa::DecodedInsn& insn) {
     case Op::kFmvXD:
     case Op::kFmvWX:
     case Op::kFmvDX:
-    case Op::kFcvtDS:  // exact, whatever the rounding mode
       uses_rm = false;
       break;
     default:
@@ -243,6 +244,8 @@ bool execute_fp(HartState& hart, const isa::DecodedInsn& insn) {
     default:
       return false;
   }
+  // Conservatively mark the FP state dirty (the spec allows it).
+  hart.mstatus |= mstatus::kFs;
   return true;
 }
 

@@ -540,13 +540,15 @@ L_kAmominW:
 L_kAmomaxW:
 L_kAmominuW:
 L_kAmomaxuW : {
-  std::uint8_t* p = mem.atomic_pointer(X(rs1), 4);
+  const GuestAddr amo_addr = X(rs1);  // rd may be rs1
+  std::uint8_t* p = mem.atomic_pointer(amo_addr, 4);
   if (p == nullptr) goto amo_fault;
   std::uint32_t old;
   std::memcpy(&old, p, 4);  // SAFETY: atomic_pointer checked 4 aligned, readable, writable bytes
   std::uint32_t next = amo_apply<std::uint32_t>(d->op, old, static_cast<std::uint32_t>(X(rs2)));
   std::memcpy(p, &next, 4);
   X(rd) = sext32(old);
+  if (!mem.finish_atomic(amo_addr, 4)) goto store_fault;
   NEXT();
 }
 L_kAmoswapD:
@@ -558,18 +560,22 @@ L_kAmominD:
 L_kAmomaxD:
 L_kAmominuD:
 L_kAmomaxuD : {
-  std::uint8_t* p = mem.atomic_pointer(X(rs1), 8);
+  const GuestAddr amo_addr = X(rs1);  // rd may be rs1
+  std::uint8_t* p = mem.atomic_pointer(amo_addr, 8);
   if (p == nullptr) goto amo_fault;
   std::uint64_t old;
   std::memcpy(&old, p, 8);  // SAFETY: atomic_pointer checked 8 aligned, readable, writable bytes
   std::uint64_t next = amo_apply<std::uint64_t>(d->op, old, X(rs2));
   std::memcpy(p, &next, 8);
   X(rd) = old;
+  if (!mem.finish_atomic(amo_addr, 8)) goto store_fault;
   NEXT();
 }
 
   // ---- F and D ------------------------------------------------------------
 L_kFlw : {
+  if ((hart.mstatus & mstatus::kFs) == 0) RAISE(Cause::kIllegalInsn, d->raw);
+  hart.mstatus |= mstatus::kFs;
   if constexpr (kCountMemoryOps) ++memory_ops;
   std::uint32_t value;
   if (!mem.load(ADDR(), value)) goto load_fault;
@@ -577,6 +583,8 @@ L_kFlw : {
   NEXT();
 }
 L_kFld : {
+  if ((hart.mstatus & mstatus::kFs) == 0) RAISE(Cause::kIllegalInsn, d->raw);
+  hart.mstatus |= mstatus::kFs;
   if constexpr (kCountMemoryOps) ++memory_ops;
   std::uint64_t value;
   if (!mem.load(ADDR(), value)) goto load_fault;
@@ -584,10 +592,12 @@ L_kFld : {
   NEXT();
 }
 L_kFsw:
+  if ((hart.mstatus & mstatus::kFs) == 0) RAISE(Cause::kIllegalInsn, d->raw);
   if constexpr (kCountMemoryOps) ++memory_ops;
   if (!mem.store(ADDR(), static_cast<std::uint32_t>(hart.f[d->rs2]))) goto store_fault;
   NEXT();
 L_kFsd:
+  if ((hart.mstatus & mstatus::kFs) == 0) RAISE(Cause::kIllegalInsn, d->raw);
   if constexpr (kCountMemoryOps) ++memory_ops;
   if (!mem.store(ADDR(), hart.f[d->rs2])) goto store_fault;
   NEXT();

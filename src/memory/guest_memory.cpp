@@ -89,7 +89,6 @@ std::uint8_t* GuestMemory::atomic_pointer(GuestAddr addr, unsigned size) {
     fault(addr, r.host == nullptr && w.host == nullptr ? Access::kRead : Access::kWrite);
     return nullptr;
   }
-  if (!w.cacheable) m_space.notify_write(addr, size);
   return w.host;
 }
 
@@ -101,7 +100,11 @@ bool GuestMemory::copy(GuestAddr addr, void* host, std::uint64_t len, Access acc
     std::uint64_t chunk = std::min<std::uint64_t>(len - done, kPageSize - (cursor & kPageOffsetMask));
     auto t = m_space.translate(cursor, access, check_perm);
     if (t.host == nullptr) {
-      if (t.device == nullptr || chunk > 8) return fault(cursor, access);
+      if (t.device == nullptr || chunk > 8) {
+        // Pages before the fault already changed: their watchers must know.
+        if (access == Access::kWrite && done > 0) m_space.notify_write(addr, done);
+        return fault(cursor, access);
+      }
       // Small device access through a bulk copy (e.g. a straddling load).
       if (access == Access::kRead) {
         std::uint64_t v = t.device->read(t.device_offset, static_cast<unsigned>(chunk));

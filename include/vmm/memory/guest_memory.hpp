@@ -60,6 +60,13 @@ class GuestMemory {
   /// Host pointer for an atomic read-modify-write of `size` bytes at addr:
   /// naturally aligned, readable and writable RAM. Null on fault (recorded).
   [[nodiscard]] std::uint8_t* atomic_pointer(GuestAddr addr, unsigned size);
+  /// Called after an atomic wrote through atomic_pointer(): tells watchers.
+  /// False when a device asked to stop (see request_stop()).
+  [[nodiscard]] bool finish_atomic(GuestAddr addr, unsigned size) {
+    if (!m_space.is_watched(addr)) return true;
+    m_space.notify_write(addr, size);
+    return !m_stop_request;
+  }
 
   /// Copies between guest and host as the guest would (permissions checked,
   /// watchers notified). False on a fault anywhere in the range.

@@ -300,8 +300,6 @@ TEST_F(InterpreterAtomic, AmoWithAqRlBitsBehavesTheSame) {
 }
 
 TEST_F(InterpreterAtomic, AmoOnADeviceWatchedPageNotifiesAfterTheWrite) {
-  GTEST_SKIP() << "known bug: guest_memory.cpp GuestMemory::atomic_pointer calls notify_write before the "
-                  "interpreter stores the AMO result, so a device watcher (HTIF) reads the old value";
   // AddressSpace::WatchCallback: "Called for each write to a watched page,
   // after the bytes have changed" (an HTIF tohost written with an AMO).
   std::vector<std::uint32_t> seen;

@@ -223,9 +223,6 @@ TEST_F(InterpreterFp, InvalidFrmDoesNotAffectStaticRoundingOrRoundingFreeOps) {
 }
 
 TEST_F(InterpreterFp, InvalidFrmWithDynamicRoundingFcvtDSIsIllegal) {
-  GTEST_SKIP()
-      << "known bug: interp_fp.cpp execute_fp treats fcvt.d.s as rounding-free (uses_rm = false), so "
-         "rm=DYN with an invalid frm executes instead of raising illegal instruction";
   // Spec ("Floating-Point Control and Status Register"): "If frm is set to an
   // invalid value (101-111), any subsequent attempt to execute a
   // floating-point operation with a dynamic rounding mode will raise an
@@ -329,8 +326,6 @@ TEST_F(InterpreterFp, CompareWritesIntegerRegister) {
 // ---- mstatus.FS ------------------------------------------------------------------------------
 
 TEST(InterpreterFpStatus, FloatingPointInstructionsAreIllegalWhenFsIsOff) {
-  GTEST_SKIP()
-      << "known bug: mstatus.FS is not checked; FP instructions and fcsr accesses execute with FS = Off";
   // Privileged spec §3.1.6.6: "When an extension's status is set to Off, any
   // instruction that attempts to read or write the corresponding state will
   // cause an illegal-instruction exception."
@@ -347,8 +342,6 @@ TEST(InterpreterFpStatus, FloatingPointInstructionsAreIllegalWhenFsIsOff) {
 }
 
 TEST(InterpreterFpStatus, WritingFloatingPointStateMarksFsDirty) {
-  GTEST_SKIP()
-      << "known bug: mstatus.FS never becomes Dirty (and SD never set) when F registers or fcsr change";
   // Privileged spec §3.1.6.6: FS must be Dirty after any change to the
   // floating-point state, and SD summarises FS == Dirty.
   TestMachine t;

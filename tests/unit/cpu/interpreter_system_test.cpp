@@ -248,9 +248,6 @@ TEST_F(InterpreterSystem, MinstretCountsAcrossRuns) {
 }
 
 TEST_F(InterpreterSystem, MinstretWriteIsTheValueReadByTheNextInstruction) {
-  GTEST_SKIP() << "known bug: csr.cpp write_csr(kMinstret) sets instret to value - 1 after the writing "
-                  "instruction retires; the next read gives value + 1 (privileged spec: the write is done "
-                  "instead of the increment)";
   // Privileged spec §2.1 / Zicsr: "If a CSR access instruction writes such a
   // CSR, the write is done instead of the increment", so the value written by
   // one instruction is the value read by the following instruction.
@@ -262,9 +259,6 @@ TEST_F(InterpreterSystem, MinstretWriteIsTheValueReadByTheNextInstruction) {
 }
 
 TEST_F(InterpreterSystem, WritingMcycleDoesNotChangeMinstret) {
-  GTEST_SKIP()
-      << "known bug: csr.cpp write_csr handles kMcycle like kMinstret (both rewrite hart.instret), so "
-         "writing mcycle changes minstret/instret";
   // Privileged spec §3.1.11: mcycle counts cycles, minstret counts retired
   // instructions; they are separate counters.
   m.x(a1) = 0;
@@ -275,9 +269,6 @@ TEST_F(InterpreterSystem, WritingMcycleDoesNotChangeMinstret) {
 }
 
 TEST_F(InterpreterSystem, McountinhibitIrStopsMinstret) {
-  GTEST_SKIP()
-      << "known bug: mcountinhibit is writable (csr.cpp write_csr) but its IR bit is ignored: minstret "
-         "keeps counting";
   // Privileged spec §3.1.12: "When the IR bit is set, the minstret register is
   // not incremented." (An implementation without the register reads IR as 0.)
   m.x(a1) = 1u << 2;  // IR

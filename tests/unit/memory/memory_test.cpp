@@ -568,9 +568,6 @@ TEST_F(GuestMemoryTest, ReadWriteBytesRoundTripAcrossPages) {
 }
 
 TEST_F(GuestMemoryTest, FaultingWriteNeverChangesAWatchedPageSilently) {
-  GTEST_SKIP()
-      << "known bug: guest_memory.cpp GuestMemory::copy writes the chunks before a faulting page, then "
-         "returns before notify_write, so a watched page (decoded code) changes without invalidation";
   // The last RAM page is watched; the write runs past the end of RAM. Either
   // nothing is written, or the watcher hears about the bytes that changed:
   // otherwise decoded code (or a device mailbox) goes stale.
