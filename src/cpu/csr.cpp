@@ -24,7 +24,9 @@ bool counter_enabled(const HartState& h, std::uint32_t number) {
   return (h.mcounteren >> (number & 31)) & 1;
 }
 
-bool fp_csr(std::uint32_t number) { return number == csr::kFflags || number == csr::kFrm || number == csr::kFcsr; }
+bool fp_csr(std::uint32_t number) {
+  return number == csr::kFflags || number == csr::kFrm || number == csr::kFcsr;
+}
 
 std::optional<std::uint64_t> read_csr(const HartState& h, std::uint32_t number, std::uint64_t instret_now) {
   // With mstatus.FS = Off the floating-point CSRs are inaccessible too.

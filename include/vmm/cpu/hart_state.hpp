@@ -41,10 +41,10 @@ struct HartState {
   std::uint64_t x[33] = {};  ///< x0..x31, and x[32]: the sink for writes to x0
   std::uint64_t f[32] = {};  ///< NaN-boxed floating-point registers
   std::uint64_t pc = 0;
-  std::uint64_t instret = 0;  ///< instructions retired
+  std::uint64_t instret = 0;       ///< instructions retired
   std::uint64_t cycle_offset = 0;  ///< mcycle = instret + cycle_offset (one cycle per instruction)
-  std::uint32_t fflags = 0;   ///< accrued exceptions, 5 bits
-  std::uint32_t frm = 0;      ///< dynamic rounding mode, 3 bits
+  std::uint32_t fflags = 0;        ///< accrued exceptions, 5 bits
+  std::uint32_t frm = 0;           ///< dynamic rounding mode, 3 bits
   Privilege priv = Privilege::kMachine;
 
   // Machine-mode CSRs.
