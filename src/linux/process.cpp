@@ -214,54 +214,24 @@ system::RunResult Process::fault_result(const cpu::Stop& stop) {
 }
 
 system::RunResult Process::run(const system::RunOptions& options) {
-  system::RunResult result;
-  const std::uint64_t start = m_hart.instret;
-  auto executed = [&] { return m_hart.instret - start; };
-  for (;;) {
-    if (options.interrupt != nullptr && options.interrupt->load(std::memory_order_relaxed)) {
-      result.kind = system::RunResult::Kind::kInterrupted;
-      result.exit_code = 130;
-      result.message = "interrupted";
-      break;
-    }
-    std::uint64_t budget = options.trace ? 1 : system::kRunChunk;
-    if (options.max_insns != 0) {
-      if (executed() >= options.max_insns) {
-        result.kind = system::RunResult::Kind::kInstructionLimit;
-        result.exit_code = 124;
-        result.message = fmt::format("instruction limit reached ({} instructions)", options.max_insns);
-        break;
-      }
-      budget = std::min(budget, options.max_insns - executed());
-    }
-    if (options.trace) {
-      if (auto insn = m_interpreter->peek(m_hart.pc)) options.trace(m_hart, *insn);
-    }
-    cpu::Stop stop = m_interpreter->run(budget);
-    if (stop.reason == cpu::StopReason::kBudget || stop.reason == cpu::StopReason::kHalt) continue;
-    if (stop.reason == cpu::StopReason::kException) {
-      result = fault_result(stop);
-      break;
-    }
-    // ecall: the system call retires the instruction.
-    Syscalls::Outcome outcome = m_syscalls->handle(m_hart);
-    m_hart.pc += 4;
-    m_hart.instret += 1;
-    if (outcome.exited) {
-      result.kind = system::RunResult::Kind::kExited;
-      result.exit_code = outcome.exit_code;
-      break;
-    }
-    if (outcome.signal != 0 && !ignored_by_default(outcome.signal)) {
-      result.kind = system::RunResult::Kind::kSignaled;
-      result.exit_code = 128 + outcome.signal;
-      result.message = fmt::format("guest {}: raised by the guest at pc={:#x}", signal_name(outcome.signal),
-                                   m_hart.pc - 4);
-      break;
-    }
-  }
-  result.instructions = executed();
-  return result;
+  return system::drive(
+      *m_interpreter, options, [this](const cpu::Stop& stop) -> std::optional<system::RunResult> {
+        if (stop.reason == cpu::StopReason::kHalt) return std::nullopt;
+        if (stop.reason == cpu::StopReason::kException) return fault_result(stop);
+        // ecall: the system call retires the instruction.
+        Syscalls::Outcome outcome = m_syscalls->handle(m_hart);
+        m_hart.pc += 4;
+        m_hart.instret += 1;
+        if (outcome.exited)
+          return system::RunResult{system::RunResult::Kind::kExited, outcome.exit_code, {}, 0};
+        if (outcome.signal != 0 && !ignored_by_default(outcome.signal)) {
+          return system::RunResult{system::RunResult::Kind::kSignaled, 128 + outcome.signal,
+                                   fmt::format("guest {}: raised by the guest at pc={:#x}",
+                                               signal_name(outcome.signal), m_hart.pc - 4),
+                                   0};
+        }
+        return std::nullopt;
+      });
 }
 
 }  // namespace vmm::linux_user

@@ -7,10 +7,10 @@
 namespace vmm::memory {
 
 ObjectPool::ObjectPool(std::size_t object_size, std::size_t alignment, std::size_t objects_per_chunk)
-    : m_alignment(std::max(alignment, alignof(FreeNode))),
+    : m_alignment(std::max(alignment, alignof(void*))),
       m_objects_per_chunk(std::max<std::size_t>(objects_per_chunk, 1)) {
   // Every slot must hold a free-list link and keep the next slot aligned.
-  std::size_t size = std::max(object_size, sizeof(FreeNode));
+  std::size_t size = std::max(object_size, detail::FreeList::kMinSlot);
   m_object_size = (size + m_alignment - 1) / m_alignment * m_alignment;
   m_chunk_bytes = m_object_size * m_objects_per_chunk;
 }
@@ -23,13 +23,7 @@ bool ObjectPool::grow() {
   void* chunk = ::operator new (m_chunk_bytes, std::align_val_t{m_alignment}, std::nothrow);
   if (chunk == nullptr) return false;
   m_chunks.push_back(chunk);
-  auto* bytes = static_cast<std::byte*>(chunk);
-  // Thread the new slots onto the free list in address order.
-  for (std::size_t i = m_objects_per_chunk; i-- > 0;) {
-    auto* node = reinterpret_cast<FreeNode*>(bytes + i * m_object_size);  // SAFETY: slot i lies inside chunk
-    node->next = m_free;
-    m_free = node;
-  }
+  m_free.add_slots(static_cast<std::byte*>(chunk), m_objects_per_chunk, m_object_size);
   return true;
 }
 
@@ -45,12 +39,7 @@ bool PagePool::grow() {
   void* slab = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (slab == MAP_FAILED) return false;
   m_slabs.emplace_back(slab, bytes);
-  auto* base = static_cast<std::byte*>(slab);
-  for (std::size_t i = m_blocks_per_slab; i-- > 0;) {
-    auto* node = reinterpret_cast<FreeNode*>(base + i * kBlockSize);  // SAFETY: block i lies inside slab
-    node->next = m_free;
-    m_free = node;
-  }
+  m_free.add_slots(static_cast<std::byte*>(slab), m_blocks_per_slab, kBlockSize);
   return true;
 }
 

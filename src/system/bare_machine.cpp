@@ -62,62 +62,21 @@ Result<void> BareMachine::load(std::span<const std::uint8_t> elf_bytes, const st
 }
 
 RunResult BareMachine::run(const RunOptions& options) {
-  RunResult result;
-  const std::uint64_t start = m_hart.instret;
-  auto executed = [&] { return m_hart.instret - start; };
-  for (;;) {
-    if (options.interrupt != nullptr && options.interrupt->load(std::memory_order_relaxed)) {
-      result.kind = RunResult::Kind::kInterrupted;
-      result.exit_code = 130;
-      result.message = "interrupted";
-      break;
+  return drive(*m_interpreter, options, [this](const cpu::Stop& stop) -> std::optional<RunResult> {
+    if (m_htif && m_htif->finished()) return RunResult{RunResult::Kind::kExited, m_htif->exit_code(), {}, 0};
+    if (stop.reason == cpu::StopReason::kHalt) return std::nullopt;
+    GuestAddr faulting_pc = m_hart.pc;
+    cpu::enter_trap(m_hart, stop.cause, stop.reason == cpu::StopReason::kEcall ? 0 : stop.tval);
+    if (stop.cause == cpu::Cause::kInsnAccessFault && m_hart.pc == faulting_pc) {
+      // The trap handler itself cannot be fetched: every retry would fault
+      // again without retiring anything, so no budget would end it.
+      return RunResult{RunResult::Kind::kSignaled, 128 + 11,
+                       fmt::format("guest fault with no usable trap handler: {} at pc={:#x} (mtvec={:#x})",
+                                   cpu::cause_name(stop.cause), faulting_pc, m_hart.mtvec),
+                       0};
     }
-    std::uint64_t budget = options.trace ? 1 : kRunChunk;
-    if (options.max_insns != 0) {
-      if (executed() >= options.max_insns) {
-        result.kind = RunResult::Kind::kInstructionLimit;
-        result.exit_code = 124;
-        result.message = fmt::format("instruction limit reached ({} instructions)", options.max_insns);
-        break;
-      }
-      budget = std::min(budget, options.max_insns - executed());
-    }
-    if (options.trace) {
-      if (auto insn = m_interpreter->peek(m_hart.pc)) options.trace(m_hart, *insn);
-    }
-    cpu::Stop stop = m_interpreter->run(budget);
-    if (m_htif && m_htif->finished()) {
-      result.kind = RunResult::Kind::kExited;
-      result.exit_code = m_htif->exit_code();
-      break;
-    }
-    switch (stop.reason) {
-      case cpu::StopReason::kBudget:
-      case cpu::StopReason::kHalt:
-        break;
-      case cpu::StopReason::kEcall:
-        cpu::enter_trap(m_hart, stop.cause, 0);
-        break;
-      case cpu::StopReason::kException: {
-        GuestAddr faulting_pc = m_hart.pc;
-        cpu::enter_trap(m_hart, stop.cause, stop.tval);
-        if (stop.cause == cpu::Cause::kInsnAccessFault && m_hart.pc == faulting_pc) {
-          // The trap handler itself cannot be fetched: every retry would fault
-          // again without retiring anything, so no budget would end it.
-          result.kind = RunResult::Kind::kSignaled;
-          result.exit_code = 128 + 11;
-          result.message =
-              fmt::format("guest fault with no usable trap handler: {} at pc={:#x} (mtvec={:#x})",
-                          cpu::cause_name(stop.cause), faulting_pc, m_hart.mtvec);
-          result.instructions = executed();
-          return result;
-        }
-        break;
-      }
-    }
-  }
-  result.instructions = executed();
-  return result;
+    return std::nullopt;
+  });
 }
 
 }  // namespace vmm::system

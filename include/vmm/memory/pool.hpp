@@ -10,6 +10,46 @@
 
 namespace vmm::memory {
 
+namespace detail {
+
+/// Intrusive LIFO of free slots: each free slot stores the link to the next.
+class FreeList {
+ public:
+  [[nodiscard]] bool empty() const { return m_head == nullptr; }
+  [[nodiscard]] void* pop() {
+    Node* node = m_head;
+    m_head = node->next;
+    ++m_live;
+    return node;
+  }
+  void push(void* slot) {
+    auto* node = static_cast<Node*>(slot);
+    node->next = m_head;
+    m_head = node;
+    --m_live;
+  }
+  /// Adds `count` fresh slots of `stride` bytes starting at `base`, in address order.
+  void add_slots(std::byte* base, std::size_t count, std::size_t stride) {
+    for (std::size_t i = count; i-- > 0;) {
+      auto* node =
+          reinterpret_cast<Node*>(base + i * stride);  // SAFETY: slot i lies inside the caller's block
+      node->next = m_head;
+      m_head = node;
+    }
+  }
+  [[nodiscard]] std::size_t live() const { return m_live; }
+  static constexpr std::size_t kMinSlot = sizeof(void*);
+
+ private:
+  struct Node {
+    Node* next;
+  };
+  Node* m_head = nullptr;
+  std::size_t m_live = 0;
+};
+
+}  // namespace detail
+
 /// Fixed-size objects carved from chunks obtained with operator new.
 class ObjectPool {
  public:
@@ -20,36 +60,24 @@ class ObjectPool {
 
   /// Returns uninitialised storage, or nullptr when the host is out of memory.
   [[nodiscard]] void* allocate() {
-    if (m_free == nullptr && !grow()) return nullptr;
-    FreeNode* node = m_free;
-    m_free = node->next;
-    ++m_live;
-    return node;
+    if (m_free.empty() && !grow()) return nullptr;
+    return m_free.pop();
   }
   /// Returns storage obtained from allocate() of this pool.
-  void free(void* p) {
-    auto* node = static_cast<FreeNode*>(p);
-    node->next = m_free;
-    m_free = node;
-    --m_live;
-  }
+  void free(void* p) { m_free.push(p); }
 
-  [[nodiscard]] std::size_t live_objects() const { return m_live; }
+  [[nodiscard]] std::size_t live_objects() const { return m_free.live(); }
   [[nodiscard]] std::size_t object_size() const { return m_object_size; }
   [[nodiscard]] std::size_t reserved_bytes() const { return m_chunks.size() * m_chunk_bytes; }
 
  private:
-  struct FreeNode {
-    FreeNode* next;
-  };
   bool grow();
 
   std::size_t m_object_size;
   std::size_t m_alignment;
   std::size_t m_objects_per_chunk;
   std::size_t m_chunk_bytes;
-  FreeNode* m_free = nullptr;
-  std::size_t m_live = 0;
+  detail::FreeList m_free;
   std::vector<void*> m_chunks;
 };
 
@@ -87,29 +115,17 @@ class PagePool {
   PagePool& operator=(const PagePool&) = delete;
 
   [[nodiscard]] void* allocate() {
-    if (m_free == nullptr && !grow()) return nullptr;
-    FreeNode* node = m_free;
-    m_free = node->next;
-    ++m_live;
-    return node;
+    if (m_free.empty() && !grow()) return nullptr;
+    return m_free.pop();
   }
-  void free(void* p) {
-    auto* node = static_cast<FreeNode*>(p);
-    node->next = m_free;
-    m_free = node;
-    --m_live;
-  }
-  [[nodiscard]] std::size_t live_blocks() const { return m_live; }
+  void free(void* p) { m_free.push(p); }
+  [[nodiscard]] std::size_t live_blocks() const { return m_free.live(); }
 
  private:
-  struct FreeNode {
-    FreeNode* next;
-  };
   bool grow();
 
   std::size_t m_blocks_per_slab;
-  FreeNode* m_free = nullptr;
-  std::size_t m_live = 0;
+  detail::FreeList m_free;
   std::vector<std::pair<void*, std::size_t>> m_slabs;
 };
 

@@ -4,9 +4,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "vmm/cpu/hart_state.hpp"
+#include "vmm/cpu/interpreter.hpp"
 #include "vmm/isa/decoded_insn.hpp"
 
 namespace vmm::system {
@@ -35,5 +37,14 @@ struct RunResult {
 /// Instructions run per interpreter call between checks of the limit and the
 /// interrupt flag: large enough to be free, small enough for a quick Ctrl-C.
 inline constexpr std::uint64_t kRunChunk = 1u << 22;
+
+/// Handles a stop other than an exhausted budget; returns the result that
+/// ends the run, or nullopt to continue.
+using StopHandler = std::function<std::optional<RunResult>(const cpu::Stop& stop)>;
+
+/// The run loop every guest shares: runs the interpreter in chunks, checking
+/// Ctrl-C and --max-insns between chunks (single-stepping for --trace), and
+/// passes ecalls, exceptions and halts to `on_stop`.
+RunResult drive(cpu::Interpreter& interpreter, const RunOptions& options, const StopHandler& on_stop);
 
 }  // namespace vmm::system
