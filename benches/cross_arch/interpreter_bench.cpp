@@ -1,7 +1,7 @@
 // The cross-architecture path: RV64GC decoding throughput over real code, the
 // decode-cache hit path, and interpreter execution of guest kernels (guest
 // instructions per second, reported as items/s).
-#include <benchmark/benchmark.h>
+#include "support/bench_main.hpp"
 
 #include <cstring>
 #include <memory>
@@ -52,7 +52,7 @@ void BM_DecodeRealCode(benchmark::State& state) {
   state.SetItemsProcessed(decoded);
   state.counters["code_bytes"] = static_cast<double>(code.size());
 }
-BENCHMARK(BM_DecodeRealCode);
+VMM_BENCHMARK(BM_DecodeRealCode);
 
 struct Machine {
   static constexpr GuestAddr kBase = 0x80000000;
@@ -94,9 +94,9 @@ void run_kernel(benchmark::State& state, const std::vector<std::uint32_t>& code)
 void BM_InterpStraightLine(benchmark::State& state) { run_kernel(state, bench::straight_line_kernel()); }
 void BM_InterpBranchHeavy(benchmark::State& state) { run_kernel(state, bench::branch_heavy_kernel()); }
 void BM_InterpMemoryHeavy(benchmark::State& state) { run_kernel(state, bench::memory_heavy_kernel()); }
-BENCHMARK(BM_InterpStraightLine)->Arg(1 << 20);
-BENCHMARK(BM_InterpBranchHeavy)->Arg(1 << 20);
-BENCHMARK(BM_InterpMemoryHeavy)->Arg(1 << 20);
+VMM_BENCHMARK(BM_InterpStraightLine)->Arg(1 << 20);
+VMM_BENCHMARK(BM_InterpBranchHeavy)->Arg(1 << 20);
+VMM_BENCHMARK(BM_InterpMemoryHeavy)->Arg(1 << 20);
 
 // Decode-cache hit path: re-entering a page that is already decoded, one
 // instruction per run() call.
@@ -108,7 +108,7 @@ void BM_DecodeCacheHit(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_DecodeCacheHit);
+VMM_BENCHMARK(BM_DecodeCacheHit);
 
 }  // namespace
 

@@ -1,6 +1,6 @@
 // Guest memory: pool allocation against new/delete, TLB hit and miss paths,
 // guest RAM read/write through the checked accessors.
-#include <benchmark/benchmark.h>
+#include "support/bench_main.hpp"
 
 #include <memory>
 #include <vector>
@@ -28,7 +28,7 @@ void BM_ObjectPoolAllocFree(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(live.size()));
 }
-BENCHMARK(BM_ObjectPoolAllocFree);
+VMM_BENCHMARK(BM_ObjectPoolAllocFree);
 
 void BM_NewDeleteReference(benchmark::State& state) {
   std::vector<Object64*> live(64);
@@ -39,7 +39,7 @@ void BM_NewDeleteReference(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(live.size()));
 }
-BENCHMARK(BM_NewDeleteReference);
+VMM_BENCHMARK(BM_NewDeleteReference);
 
 void BM_PagePoolAllocFree(benchmark::State& state) {
   PagePool pool;
@@ -51,7 +51,7 @@ void BM_PagePoolAllocFree(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(live.size()));
 }
-BENCHMARK(BM_PagePoolAllocFree);
+VMM_BENCHMARK(BM_PagePoolAllocFree);
 
 void BM_AlignedNewPageReference(benchmark::State& state) {
   std::vector<void*> live(64);
@@ -62,7 +62,7 @@ void BM_AlignedNewPageReference(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(live.size()));
 }
-BENCHMARK(BM_AlignedNewPageReference);
+VMM_BENCHMARK(BM_AlignedNewPageReference);
 
 struct Ram {
   static constexpr GuestAddr kBase = 0x80000000;
@@ -90,7 +90,7 @@ void BM_TlbHitLoad(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 1024);
   state.SetBytesProcessed(state.iterations() * 8192);
 }
-BENCHMARK(BM_TlbHitLoad);
+VMM_BENCHMARK(BM_TlbHitLoad);
 
 // Loads that always miss: a stride equal to the TLB reach, so every access
 // maps to the same TLB slot with a different tag (slow path + refill).
@@ -108,7 +108,7 @@ void BM_TlbMissLoad(benchmark::State& state) {
   benchmark::DoNotOptimize(sum);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(Ram::kSize / kStride));
 }
-BENCHMARK(BM_TlbMissLoad);
+VMM_BENCHMARK(BM_TlbMissLoad);
 
 void BM_GuestRamWriteRead(benchmark::State& state) {
   Ram ram;
@@ -120,7 +120,7 @@ void BM_GuestRamWriteRead(benchmark::State& state) {
   }
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(2 * bytes));
 }
-BENCHMARK(BM_GuestRamWriteRead)->Arg(64)->Arg(4096)->Arg(1 << 20);
+VMM_BENCHMARK(BM_GuestRamWriteRead)->Arg(64)->Arg(4096)->Arg(1 << 20);
 
 void BM_GuestStoreStream(benchmark::State& state) {
   Ram ram;
@@ -131,7 +131,7 @@ void BM_GuestStoreStream(benchmark::State& state) {
   }
   state.SetBytesProcessed(state.iterations() * 65536);
 }
-BENCHMARK(BM_GuestStoreStream);
+VMM_BENCHMARK(BM_GuestStoreStream);
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "bench_command.hpp"
 #include "run_command.hpp"
 
 int main(int argc, char** argv) {
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
 
   vmm::cli::RunSettings run_settings;
   CLI::App* run = vmm::cli::add_run_command(app, run_settings);
+  CLI::App* bench = vmm::cli::add_bench_command(app);
   app.footer("Run `vm run --help` for the options of `vm run`.");
 
   try {
@@ -35,6 +37,7 @@ int main(int argc, char** argv) {
 
   try {
     if (run->parsed()) return vmm::cli::execute_run(run_settings);
+    if (bench->parsed()) return vmm::cli::execute_bench(*bench);
   } catch (const std::exception& e) {
     fmt::print(stderr, "vm: internal error: {}\n", e.what());
     return 70;
