@@ -14,7 +14,7 @@ packages=(
   gcc-riscv64-linux-gnu libc6-dev-riscv64-cross gcc-riscv64-unknown-elf
   binutils-riscv64-unknown-elf qemu-user
   # measurement
-  valgrind python3 bc shellcheck
+  valgrind python3 bc shellcheck chromium
 )
 
 missing=()

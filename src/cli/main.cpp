@@ -22,13 +22,34 @@ int main(int argc, char** argv) {
   vmm::cli::RunSettings run_settings;
   CLI::App* run = vmm::cli::add_run_command(app, run_settings);
   CLI::App* bench = vmm::cli::add_bench_command(app);
-  app.footer("Run `vm run --help` for the options of `vm run`.");
+  app.footer(R"(Commands:
+  vm run [--bare] [--engine interp] [--max-insns N] [--stats] [--stats-file FILE] [--trace FILE] [PROGRAM [ARGS...]]
+      run a static riscv64 Linux program (user mode) or, with --bare, a bare-metal ELF;
+      with no PROGRAM, the built-in default guest. See `vm run --help`.
+  vm bench run|compare|baseline|history
+      run and compare benchmarks. See `vm bench --help`.
+
+Exit status of vm run: the guest's own status; 1 the program cannot be loaded; 2 usage error;
+124 --max-insns reached; 128+N the guest was killed by signal N; 130 interrupted (Ctrl-C).)");
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    // Help and version print and succeed; every other parse error is a usage error.
-    return app.exit(e) == 0 ? 0 : 2;
+    // Every other parse error is a usage error: one line, status 2.
+    std::string message = e.what();
+    if (argc > 1 && argv[1][0] != '-' && std::string(argv[1]) != "run" && std::string(argv[1]) != "bench") {
+      message = fmt::format("unknown command '{}' (commands: run, bench)", argv[1]);
+    } else if (argc == 1) {
+      message = "a command is required (run, bench)";
+    }
+    fmt::print(stderr, "vm: {} (see vm --help)\n", message);
+    return 2;
   }
   auto logger = spdlog::stderr_color_mt("vm");
   logger->set_pattern("vm: [%l] %v");
@@ -36,7 +57,13 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(log_level));
 
   try {
-    if (run->parsed()) return vmm::cli::execute_run(run_settings);
+    if (run->parsed()) {
+      if (auto usage_error = vmm::cli::take_command(*run, run_settings)) {
+        fmt::print(stderr, "vm: {} (see vm run --help)\n", *usage_error);
+        return 2;
+      }
+      return vmm::cli::execute_run(run_settings);
+    }
     if (bench->parsed()) return vmm::cli::execute_bench(*bench);
   } catch (const std::exception& e) {
     fmt::print(stderr, "vm: internal error: {}\n", e.what());

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -40,7 +41,7 @@ constexpr const char* kRunFooter = R"(Exit status:
   128+N  the guest was killed by signal N (a fault: vm prints "vm: guest SIGSEGV: ...")
   130    interrupted (Ctrl-C)
 
-Global options work here too: -v/--log-level LEVEL (trace, debug, info, warn, error, off).
+Logging: vm -v/--log-level LEVEL run ... (trace, debug, info, warn, error, off; before `run`).
 With no PROGRAM, vm runs its built-in default guest.
 Everything after PROGRAM is passed to the guest, options included.)";
 
@@ -128,12 +129,29 @@ CLI::App* add_run_command(CLI::App& app, RunSettings& settings) {
       "--bare", settings.bare,
       "Bare metal: load the ELF at its physical addresses into RAM at 0x80000000 (128 MiB), start in "
       "machine mode, serve HTIF tohost/fromhost (riscv-tests protocol)");
-  run->add_option("--engine", settings.engine, "Execution engine")
-      ->check(CLI::IsMember({"interp"}))
+  run->add_option("--engine", settings.engine, "Execution engine: interp (the JIT is not available yet)")
+      ->check(CLI::Validator(
+          [](std::string& engine) -> std::string {
+            if (engine == "interp") return {};
+            if (engine == "jit") return "the jit engine is not available yet; use --engine interp";
+            return "unknown engine '" + engine + "' (available: interp)";
+          },
+          "ENGINE"))
       ->capture_default_str();
-  run->add_option("--max-insns", settings.max_insns,
+  // Parsed as text so that 0, negative and non-numeric values get one clear message.
+  run->add_option("--max-insns", settings.max_insns_text,
                   "Stop after N retired guest instructions (exit status 124)")
-      ->check(CLI::PositiveNumber);
+      ->type_name("N")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            std::uint64_t n = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+            if (ec != std::errc{} || end != text.data() + text.size() || n == 0) {
+              return "'" + text + "' is not a positive integer";
+            }
+            return {};
+          },
+          "N"));
   run->add_flag(
       "--stats", settings.stats,
       "Print run statistics as one JSON object on stderr (instructions, wall time, MIPS, TLB hit rate)");
@@ -141,13 +159,26 @@ CLI::App* add_run_command(CLI::App& app, RunSettings& settings) {
       ->each([&settings](const std::string&) { settings.stats = true; });
   run->add_option("--trace", settings.trace_file,
                   "Write an instruction trace with disassembly to FILE (slow)");
-  run->add_option("program", settings.command,
-                  "The program and its arguments (default: the built-in default guest)")
-      ->type_name("PROGRAM [ARGS...]");
+  // Everything from PROGRAM on belongs to the guest, options included:
+  // parsing stops at the first word that is not an option of `vm run`, and
+  // the rest is read with remaining() (see take_command()).
   run->prefix_command();
-  run->fallthrough();  // `vm run -v debug PROGRAM` sets the global log level
   run->footer(kRunFooter);
   return run;
+}
+
+std::optional<std::string> take_command(CLI::App& run, RunSettings& settings) {
+  settings.command = run.remaining();
+  if (!settings.max_insns_text.empty()) settings.max_insns = std::stoull(settings.max_insns_text);
+  if (!settings.command.empty() && settings.command.front().size() > 1 &&
+      settings.command.front()[0] == '-') {
+    if (settings.command.front() == "--") {
+      settings.command.erase(settings.command.begin());
+    } else {
+      return fmt::format("unknown option '{}' for vm run", settings.command.front());
+    }
+  }
+  return std::nullopt;
 }
 
 int execute_run(const RunSettings& settings) {

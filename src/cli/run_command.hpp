@@ -1,6 +1,7 @@
 #pragma once
 // `vm run`: options and execution.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@ struct RunSettings {
   bool bare = false;
   std::string engine = "interp";
   std::uint64_t max_insns = 0;
+  std::string max_insns_text;
   bool stats = false;
   std::string stats_file;
   std::string trace_file;
@@ -20,6 +22,10 @@ struct RunSettings {
 
 /// Registers `run` on the app; the settings object must outlive parsing.
 CLI::App* add_run_command(CLI::App& app, RunSettings& settings);
+
+/// After parsing: collects PROGRAM [ARGS...] (everything CLI11 left over)
+/// and converts option values. Returns a usage error message, if any.
+std::optional<std::string> take_command(CLI::App& run, RunSettings& settings);
 
 /// Runs the guest; returns vm's exit status (see `vm run --help`).
 int execute_run(const RunSettings& settings);

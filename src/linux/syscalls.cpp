@@ -460,6 +460,7 @@ std::int64_t Syscalls::sys_statx(const Args& a) {
 std::int64_t Syscalls::sys_readlinkat(const Args& a) {
   std::string path;
   if (!read_string(a[1], path)) return -EFAULT;
+  if (static_cast<std::int64_t>(a[3]) <= 0) return -EINVAL;
   std::uint8_t* buffer = guest_range(a[2], a[3], true);
   if (buffer == nullptr) return -EFAULT;
   if (path == "/proc/self/exe") {
@@ -487,18 +488,20 @@ std::int64_t Syscalls::sys_getdents64(const Args& a) {
 }
 
 std::int64_t Syscalls::sys_ioctl(const Args& a) {
+  // Ask the host first, into a local buffer: a file that is not a terminal
+  // answers ENOTTY whatever the guest pointer is, as on Linux.
   int fd = static_cast<int>(a[0]);
   switch (a[1]) {
     case TCGETS: {
       // The kernel's struct termios (not glibc's) is the same on x86-64 and riscv64: 36 bytes.
-      std::uint8_t* buffer = guest_range(a[2], 36, true);
-      if (buffer == nullptr) return -EFAULT;
-      return result(::ioctl(fd, TCGETS, buffer));
+      std::array<std::uint8_t, 64> buffer{};
+      if (::ioctl(fd, TCGETS, buffer.data()) != 0) return -errno;
+      return m_memory.write_bytes(a[2], buffer.data(), 36) ? 0 : -EFAULT;
     }
     case TIOCGWINSZ: {
-      std::uint8_t* buffer = guest_range(a[2], sizeof(winsize), true);
-      if (buffer == nullptr) return -EFAULT;
-      return result(::ioctl(fd, TIOCGWINSZ, buffer));
+      winsize size{};
+      if (::ioctl(fd, TIOCGWINSZ, &size) != 0) return -errno;
+      return put(a[2], size) ? 0 : -EFAULT;
     }
     default:
       return -ENOTTY;
@@ -693,7 +696,8 @@ void Syscalls::flush_shared_mappings() {
 std::int64_t Syscalls::sys_mprotect(const Args& a) {
   if (a[0] & kPageOffsetMask) return -EINVAL;
   std::uint64_t len = page_ceil(a[1]);
-  if (len == 0) return 0;
+  if (len == 0 && a[1] == 0) return 0;
+  if (len == 0 || a[0] + len < a[0]) return -ENOMEM;  // wraps around the address space
   if (!m_memory.space().protect(a[0], len, static_cast<std::uint8_t>(a[2] & memory::kPermRWX)))
     return -ENOMEM;
   mappings_changed(a[0], len);

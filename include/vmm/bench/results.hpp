@@ -41,6 +41,16 @@ struct Measurement {
   std::vector<double> samples_ns;          ///< real time per iteration of each repetition, in ns
   std::optional<double> instructions;      ///< callgrind instructions per iteration
   std::map<std::string, double> counters;  ///< user counters and items/bytes per second (medians)
+
+  // Google Benchmark's own aggregates of real time, when the file has them.
+  // With --benchmark_report_aggregates_only they are all there is: samples_ns
+  // then holds the median alone, and these let a comparison still judge the
+  // spread (Welch's t-test instead of Mann-Whitney).
+  std::optional<double> mean_ns;
+  std::optional<double> stddev_ns;
+  std::optional<double> cv;  ///< stddev / mean as a fraction, like Google Benchmark's "cv" aggregate
+  int repetitions = 0;       ///< repetitions run; more than samples_ns.size() when only aggregates were kept
+  bool aggregates_only = false;
 };
 
 struct ResultSet {
@@ -49,11 +59,17 @@ struct ResultSet {
   nlohmann::json context;                         ///< Google Benchmark's "context" object, kept for reports
 };
 
+/// A Google Benchmark run_name without the "/iterations:N" and "/repeats:N"
+/// parts, so fixed-iteration (callgrind) and normal runs of one benchmark match.
+std::string canonical_benchmark_name(const std::string& run_name);
+
 /// Reads one result file. Errors (missing file, invalid or truncated JSON,
 /// not Google Benchmark output, no benchmarks) have a one-line message.
 Result<ResultSet> load_results(const std::string& path);
 
-/// Reads every *.json result file of a directory and merges them.
+/// Reads every *.json result file of a directory and merges them. JSON files
+/// that are not Google Benchmark output (a verdict written next to the
+/// results) are skipped; invalid JSON is an error as for one file.
 Result<ResultSet> load_results_dir(const std::string& directory);
 
 }  // namespace vmm::bench

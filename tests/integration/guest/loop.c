@@ -1,0 +1,5 @@
+/* Spins forever (compiles to `j .`): for --max-insns, --stats and SIGINT. */
+int main(void) {
+  for (;;) {
+  }
+}
