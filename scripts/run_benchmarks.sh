@@ -29,5 +29,5 @@ if [[ ! -x "$vm" ]]; then
 fi
 
 cd "$root"
-echo "run_benchmarks: $vm bench run (BENCHMARK_MODE=${BENCHMARK_MODE:-quick})" >&2
+echo "run_benchmarks: BENCHMARK_MODE=${BENCHMARK_MODE:-quick} $vm bench run $*" >&2
 exec "$vm" bench run "$@"

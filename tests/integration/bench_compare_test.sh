@@ -82,8 +82,9 @@ expect_out() {
 expect_vm_line() {
     local lines re
     lines=$(wc -l < "$T/err")
-    [ "$lines" -eq 1 ] && [ "$(tail -c 1 "$T/err" | od -An -c | tr -d ' ')" = '\n' ] ||
+    if ! { [ "$lines" -eq 1 ] && [ "$(tail -c 1 "$T/err" | od -An -c | tr -d ' ')" = '\n' ]; }; then
         fail "expected stderr to be exactly one line (got $lines newline-terminated lines)"
+    fi
     head -c 4 "$T/err" | grep -q '^vm: ' || fail 'expected stderr to start with "vm: "'
     for re in "$@"; do
         grep -Eq -- "$re" "$T/err" || fail "stderr does not match /$re/"
@@ -287,7 +288,8 @@ bad_input.empty_directory bad_input.config bad_input.threshold_env bad_input.unw
 report.not_comparable_markdown report.step_summary report.no_colour_when_piped report.colour_on_terminal"
 
 if [ "$CASE" = list ]; then
-    echo $CASES | tr ' ' '\n'
+    # shellcheck disable=SC2086 # word splitting intended: one case per line
+    printf '%s\n' $CASES
     exit 0
 fi
 check "$CASE"

@@ -25,7 +25,7 @@ for option in "$@"; do
   if [[ "$option" == --no-instructions ]]; then instructions=no; fi
 done
 
-"$python" - "$out" "$instructions" <<'PYTHON'
+"$python" - "$out" "$instructions" "$root" <<'PYTHON'
 import json
 import pathlib
 import sys
@@ -48,10 +48,16 @@ names = sorted({b["run_name"] for b in runs})
 errors = [b["name"] for b in data["benchmarks"] if b.get("error_occurred")]
 if errors:
     fail(f"benchmarks failed: {errors}")
+try:
+    import tomllib  # Python 3.11
+    config = tomllib.loads((pathlib.Path(sys.argv[3]) / "benches/benchmark.toml").read_text())
+    repetitions = config["modes"]["quick"].get("repetitions", 5)
+except ImportError:
+    repetitions = None
 for name in names:
     count = sum(1 for b in runs if b["run_name"] == name)
-    if count != 3:  # modes.quick.repetitions
-        fail(f"{name}: {count} repetitions, expected 3")
+    if repetitions is not None and count != repetitions:
+        fail(f"{name}: {count} repetitions, expected {repetitions} (modes.quick.repetitions)")
 
 vmm = data.get("vmm")
 if not isinstance(vmm, dict) or vmm.get("suite") != "memory":
