@@ -117,6 +117,17 @@ enum Nr : std::uint64_t {
 
 std::int64_t result(std::int64_t value) { return value < 0 ? -errno : value; }
 
+/// True when `fd` is vm's own memory: /proc/<pid>/mem or /proc/<pid>/task/<tid>/mem.
+bool exposes_host_memory(int fd) {
+  char target[256] = {};
+  std::string link = "/proc/self/fd/" + std::to_string(fd);
+  ssize_t n = ::readlink(link.c_str(), target, sizeof(target) - 1);
+  if (n <= 0) return false;
+  std::string_view name(target, static_cast<std::size_t>(n));
+  if (name.substr(0, 6) != "/proc/") return false;
+  return name.size() >= 4 && name.substr(name.size() - 4) == "/mem";
+}
+
 /// struct stat of asm-generic 64-bit ABIs (riscv64), 128 bytes.
 struct GuestStat {
   std::uint64_t dev, ino;
@@ -429,8 +440,16 @@ std::int64_t Syscalls::sys_iov(const Args& a, bool write) {
 std::int64_t Syscalls::sys_openat(const Args& a) {
   std::string path;
   if (!read_string(a[1], path)) return -EFAULT;
-  return result(
-      ::openat(static_cast<int>(a[0]), path.c_str(), static_cast<int>(a[2]), static_cast<mode_t>(a[3])));
+  int fd = ::openat(static_cast<int>(a[0]), path.c_str(), static_cast<int>(a[2]), static_cast<mode_t>(a[3]));
+  if (fd < 0) return -errno;
+  if (exposes_host_memory(fd)) {
+    // The guest shares vm's /proc/self: its mem file is vm's memory, outside
+    // guest RAM. Whatever path led there (symlinks, /proc/<pid>, dirfds), the
+    // opened file is checked, not the name.
+    ::close(fd);
+    return -EACCES;
+  }
+  return fd;
 }
 
 std::int64_t Syscalls::sys_fstat(const Args& a) {
