@@ -17,6 +17,11 @@ packages=(
   valgrind python3 bc shellcheck chromium
 )
 
+# Node.js and npm: the workflow validator of the ctest test workflows.validate
+# (scripts/install_node_tools.sh). A machine that has them from elsewhere keeps
+# them: NodeSource's nodejs bundles npm and conflicts with Debian's npm package.
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

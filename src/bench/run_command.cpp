@@ -481,7 +481,9 @@ std::string suite_table(const json& results) {
     if (!rows.count(name)) order.push_back(name);
     Row& row = rows[name];
     row.times_ns.push_back(b.value("real_time", 0.0) * ns_per(b.value("time_unit", "ns")));
-    for (const auto& [key, value] : b.items()) {
+    for (const auto& item : b.items()) {
+      const std::string& key = item.key();  // a named variable: Clang 14 cannot capture structured bindings
+      const json& value = item.value();
       if (!value.is_number()) continue;
       if (std::any_of(std::begin(kStandardKeys), std::end(kStandardKeys),
                       [&](const char* k) { return key == k; })) {
