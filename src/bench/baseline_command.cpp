@@ -11,6 +11,8 @@
 
 #include "bench/fingerprint.hpp"
 #include "vmm/bench/commands.hpp"
+
+#include "gbench_format.hpp"
 #include "vmm/bench/results.hpp"
 
 namespace vmm::bench {
@@ -73,19 +75,6 @@ Result<std::optional<Pending>> prepare(const fs::path& path, const Fingerprint& 
   return std::optional<Pending>{std::move(p)};
 }
 
-Result<void> write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << text;
-    if (!out.flush()) return make_error(ErrorKind::kIo, "{}: cannot write", temporary.string());
-  }
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) return make_error(ErrorKind::kIo, "{}: {}", path.string(), ec.message());
-  return {};
-}
-
 Result<std::vector<Pending>> prepare_all(const BaselineArgs& args) {
   std::error_code ec;
   if (!fs::is_directory(args.results_dir, ec)) {
@@ -143,7 +132,7 @@ int cmd_baseline(const BaselineArgs& args) {
   }
   for (const Pending& p : *pending) {
     const fs::path target = fs::path(args.baseline_dir) / (p.suite + ".json");
-    if (auto written = write_atomically(target, p.contents.dump(2) + "\n"); !written) {
+    if (auto written = write_file_atomically(target, p.contents.dump(2) + "\n"); !written) {
       fmt::print(stderr, "vm: {}\n", written.error().message);
       return kExitBadInput;
     }

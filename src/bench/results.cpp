@@ -3,6 +3,8 @@
 // compare` prints it as is.
 #include "vmm/bench/results.hpp"
 
+#include "gbench_format.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -18,42 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-/// Keys of a Google Benchmark entry that are not counters.
-constexpr const char* kStandardKeys[] = {"name",
-                                         "family_index",
-                                         "per_family_instance_index",
-                                         "run_name",
-                                         "run_type",
-                                         "repetitions",
-                                         "repetition_index",
-                                         "threads",
-                                         "iterations",
-                                         "real_time",
-                                         "cpu_time",
-                                         "time_unit",
-                                         "aggregate_name",
-                                         "aggregate_unit",
-                                         "error_occurred",
-                                         "error_message",
-                                         "label",
-                                         "big_o",
-                                         "rms",
-                                         "complexity_n"};
-
-bool is_standard_key(const std::string& key) {
-  return std::any_of(std::begin(kStandardKeys), std::end(kStandardKeys),
-                     [&](const char* k) { return key == k; });
-}
-
-/// Nanoseconds per unit of Google Benchmark's "time_unit", 0 if unknown.
-double ns_per_unit(const std::string& unit) {
-  if (unit == "ns") return 1.0;
-  if (unit == "us") return 1e3;
-  if (unit == "ms") return 1e6;
-  if (unit == "s") return 1e9;
-  return 0.0;
-}
 
 /// Collected entries of one benchmark before they become a Measurement.
 struct Pending {

@@ -28,6 +28,8 @@
 
 #include "bench/fingerprint.hpp"
 #include "vmm/bench/commands.hpp"
+
+#include "gbench_format.hpp"
 #include "vmm/bench/config.hpp"
 #include "vmm/bench/results.hpp"
 
@@ -162,19 +164,6 @@ Result<json> read_json(const fs::path& path) {
   } catch (const json::exception& e) {
     return make_error(ErrorKind::kBadFormat, "{}: invalid JSON ({})", path.string(), e.what());
   }
-}
-
-Result<void> write_file_atomically(const fs::path& path, const std::string& text) {
-  const fs::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << text;
-    if (!out.flush()) return make_error(ErrorKind::kIo, "{}: cannot write", temporary.string());
-  }
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) return make_error(ErrorKind::kIo, "{}: {}", path.string(), ec.message());
-  return {};
 }
 
 /// The benchmark names a suite runs with `filter` (no fixed iteration count,
@@ -441,31 +430,6 @@ std::string format_rate(double value, const char* unit, bool binary) {
   return fmt::format("{:.3g}{} {}", value, prefixes[p], unit);
 }
 
-constexpr const char* kStandardKeys[] = {"name",
-                                         "family_index",
-                                         "per_family_instance_index",
-                                         "run_name",
-                                         "run_type",
-                                         "repetitions",
-                                         "repetition_index",
-                                         "threads",
-                                         "iterations",
-                                         "real_time",
-                                         "cpu_time",
-                                         "time_unit",
-                                         "aggregate_name",
-                                         "aggregate_unit",
-                                         "error_occurred",
-                                         "error_message",
-                                         "label"};
-
-double ns_per(const std::string& unit) {
-  if (unit == "us") return 1e3;
-  if (unit == "ms") return 1e6;
-  if (unit == "s") return 1e9;
-  return 1;
-}
-
 /// One Markdown table of a suite: medians over the repetitions, computed here
 /// from the per-repetition entries (with 1 repetition there are no aggregates).
 std::string suite_table(const json& results) {
@@ -480,15 +444,12 @@ std::string suite_table(const json& results) {
     const std::string name = canonical_benchmark_name(b.value("run_name", b.value("name", "")));
     if (!rows.count(name)) order.push_back(name);
     Row& row = rows[name];
-    row.times_ns.push_back(b.value("real_time", 0.0) * ns_per(b.value("time_unit", "ns")));
+    row.times_ns.push_back(b.value("real_time", 0.0) * ns_per_unit(b.value("time_unit", "ns")));
     for (const auto& item : b.items()) {
       const std::string& key = item.key();  // a named variable: Clang 14 cannot capture structured bindings
       const json& value = item.value();
       if (!value.is_number()) continue;
-      if (std::any_of(std::begin(kStandardKeys), std::end(kStandardKeys),
-                      [&](const char* k) { return key == k; })) {
-        continue;
-      }
+      if (is_standard_key(key)) continue;
       row.counters[key].push_back(value.get<double>());
     }
   }
