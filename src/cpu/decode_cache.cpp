@@ -61,13 +61,6 @@ std::vector<GuestAddr> DecodeCache::drop_range(GuestAddr start, GuestAddr end) {
   return dropped;
 }
 
-std::vector<GuestAddr> DecodeCache::page_bases() const {
-  std::vector<GuestAddr> bases;
-  bases.reserve(m_pages.size());
-  for (const auto& [base, page] : m_pages) bases.push_back(base);
-  return bases;
-}
-
 void DecodeCache::clear() {
   for (auto& [base, page] : m_pages) m_pool.destroy(page);
   m_pages.clear();

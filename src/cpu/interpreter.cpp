@@ -15,11 +15,6 @@ using isa::Op;
 
 Interpreter::Interpreter(HartState& hart, memory::GuestMemory& memory) : m_hart(hart), m_memory(memory) {}
 
-void Interpreter::flush_decode_cache() {
-  for (GuestAddr base : m_cache.page_bases()) m_memory.space().unwatch_page(base, memory::kWatchCode);
-  m_cache.clear();
-}
-
 void Interpreter::flush_decode_range(GuestAddr start, GuestAddr end) {
   for (GuestAddr base : m_cache.drop_range(start, end))
     m_memory.space().unwatch_page(base, memory::kWatchCode);

@@ -53,8 +53,6 @@ class DecodeCache {
   /// Drops the pages in [start, end) and returns their bases (so their code
   /// watches can be removed). Only safe when no interpreter is running.
   std::vector<GuestAddr> drop_range(GuestAddr start, GuestAddr end);
-  /// Bases of every decoded page.
-  [[nodiscard]] std::vector<GuestAddr> page_bases() const;
 
   [[nodiscard]] std::size_t page_count() const { return m_pages.size(); }
   [[nodiscard]] std::uint64_t invalidations() const { return m_invalidations; }

@@ -41,8 +41,6 @@ class Interpreter {
 
   /// Watch callback: a guest page holding decoded code was written.
   void invalidate_code_page(GuestAddr page) { m_cache.invalidate(page); }
-  /// Drops all decoded code; call between runs.
-  void flush_decode_cache();
   /// Drops decoded code in [start, end) after its mapping changed (munmap,
   /// mprotect, mremap); call between runs.
   void flush_decode_range(GuestAddr start, GuestAddr end);

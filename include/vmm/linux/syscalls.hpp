@@ -32,8 +32,6 @@ class Syscalls {
   /// Runs the system call described by the hart's registers.
   Outcome handle(cpu::HartState& hart);
 
-  [[nodiscard]] GuestAddr current_brk() const { return m_brk; }
-
  private:
   using Args = std::array<std::uint64_t, 6>;
   std::int64_t dispatch(std::uint64_t number, const Args& a, Outcome& outcome);
