@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   CLI::App* run = vmm::cli::add_run_command(app, run_settings);
   CLI::App* bench = vmm::cli::add_bench_command(app);
   app.footer(R"(Commands:
-  vm run [--bare] [--engine interp] [--max-insns N] [--stats] [--stats-file FILE] [--trace FILE] [PROGRAM [ARGS...]]
+  vm run [--bare] [--engine jit|interp] [--max-insns N] [--stats] [--stats-file FILE] [--trace FILE] [PROGRAM [ARGS...]]
       run a static riscv64 Linux program (user mode) or, with --bare, a bare-metal ELF;
       with no PROGRAM, the built-in default guest. See `vm run --help`.
   vm bench run|compare|baseline|history

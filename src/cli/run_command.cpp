@@ -21,6 +21,7 @@
 #include "vmm/isa/disassembler.hpp"
 #include "vmm/linux/process.hpp"
 #include "vmm/system/bare_machine.hpp"
+#include "vmm/system/engine_choice.hpp"
 
 extern "C" const std::uint8_t vmm_default_guest_begin[];
 extern "C" const std::uint8_t vmm_default_guest_end[];
@@ -31,6 +32,8 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
+bool jit_available() { return system::default_engine() == system::EngineKind::kJit; }
+
 extern "C" void on_sigint(int /*sig*/) { g_interrupted.store(true); }
 
 constexpr const char* kRunFooter = R"(Exit status:
@@ -38,6 +41,7 @@ constexpr const char* kRunFooter = R"(Exit status:
   1      the program cannot be loaded (missing, not a RISC-V ELF, truncated...)
   2      usage error
   124    --max-insns reached
+  125    --engine lockstep: the jit and the interpreter diverged (a report on stderr)
   128+N  the guest was killed by signal N (a fault: vm prints "vm: guest SIGSEGV: ...")
   130    interrupted (Ctrl-C)
 
@@ -58,22 +62,28 @@ struct Tracer {
 };
 
 void write_stats(const RunSettings& settings, const system::RunResult& result, double seconds,
-                 memory::GuestMemory& memory, const cpu::Interpreter& interpreter) {
+                 memory::GuestMemory& memory, const cpu::ExecutionEngine& engine) {
   const memory::Tlb& tlb = memory.tlb();
   double hit_rate =
       tlb.accesses == 0 ? 1.0 : 1.0 - static_cast<double>(tlb.misses) / static_cast<double>(tlb.accesses);
   nlohmann::json stats = {
-      {"engine", settings.engine},
+      {"engine", engine.name()},
       {"instructions", result.instructions},
       {"wall_time_s", seconds},
       {"mips", seconds > 0 ? static_cast<double>(result.instructions) / seconds / 1e6 : 0.0},
       {"tlb_accesses", tlb.accesses},
       {"tlb_misses", tlb.misses},
       {"tlb_hit_rate", hit_rate},
-      {"decoded_pages", interpreter.decode_cache().page_count()},
-      {"code_invalidations", interpreter.decode_cache().invalidations()},
       {"exit_code", result.exit_code},
   };
+  for (const auto& [name, value] : engine.stats()) {
+    // Counts print as integers, rates and times as numbers with a fraction.
+    if (value >= 0 && value < 9e15 && value == static_cast<double>(static_cast<std::uint64_t>(value))) {
+      stats[name] = static_cast<std::uint64_t>(value);
+    } else {
+      stats[name] = value;
+    }
+  }
   std::string text = stats.dump();
   if (settings.stats_file.empty()) {
     fmt::print(stderr, "{}\n", text);
@@ -83,6 +93,17 @@ void write_stats(const RunSettings& settings, const system::RunResult& result, d
   out << text << '\n';
   if (!out) spdlog::error("cannot write statistics to '{}'", settings.stats_file);
 }
+
+#if defined(__linux__)
+/// A lockstep pair presented as one guest to run_guest().
+struct LockstepGuest {
+  linux_user::Process& primary;
+  linux_user::Process& shadow;
+  system::RunResult run(const system::RunOptions& options) { return primary.run_lockstep(shadow, options); }
+  memory::GuestMemory& memory() { return primary.memory(); }
+  cpu::ExecutionEngine& engine() { return primary.engine(); }
+};
+#endif
 
 template <typename Guest>
 int run_guest(Guest& guest, const RunSettings& settings) {
@@ -100,7 +121,7 @@ int run_guest(Guest& guest, const RunSettings& settings) {
       (*tracer)(hart, insn);
     };
   }
-  guest.interpreter().set_count_memory_ops(settings.stats);
+  guest.engine().set_count_memory_ops(settings.stats);
   g_interrupted.store(false);
   // No SA_RESTART: a guest blocked in a host read() must see EINTR, so that
   // Ctrl-C ends the run instead of waiting for input.
@@ -115,7 +136,7 @@ int run_guest(Guest& guest, const RunSettings& settings) {
   sigaction(SIGINT, &previous, nullptr);
   std::fflush(stdout);
   if (!result.message.empty()) fmt::print(stderr, "vm: {}\n", result.message);
-  if (settings.stats) write_stats(settings, result, seconds, guest.memory(), guest.interpreter());
+  if (settings.stats) write_stats(settings, result, seconds, guest.memory(), guest.engine());
   return result.exit_code;
 }
 
@@ -129,12 +150,22 @@ CLI::App* add_run_command(CLI::App& app, RunSettings& settings) {
       "--bare", settings.bare,
       "Bare metal: load the ELF at its physical addresses into RAM at 0x80000000 (128 MiB), start in "
       "machine mode, serve HTIF tohost/fromhost (riscv-tests protocol)");
-  run->add_option("--engine", settings.engine, "Execution engine: interp (the JIT is not available yet)")
+  settings.engine = system::engine_name(system::default_engine());
+  run->add_option(
+         "--engine", settings.engine,
+         "Execution engine: jit (translates to x86-64; the default on x86-64 hosts), interp, or lockstep "
+         "(user mode: runs the jit and the interpreter side by side and stops at the first difference "
+         "in architectural state, exit status 125)")
       ->check(CLI::Validator(
           [](std::string& engine) -> std::string {
-            if (engine == "interp") return {};
-            if (engine == "jit") return "the jit engine is not available yet; use --engine interp";
-            return "unknown engine '" + engine + "' (available: interp)";
+            if (engine == "lockstep")
+              return jit_available() ? "" : "lockstep needs the jit engine (x86-64 hosts)";
+            auto kind = system::parse_engine(engine);
+            if (!kind) return "unknown engine '" + engine + "' (available: jit, interp, lockstep)";
+            if (*kind == system::EngineKind::kJit && !jit_available()) {
+              return "the jit engine translates to x86-64 only; use --engine interp on this host";
+            }
+            return {};
           },
           "ENGINE"))
       ->capture_default_str();
@@ -213,8 +244,17 @@ int execute_run(const RunSettings& settings) {
     exec_path = std::filesystem::absolute(name, ec).string();
   }
 
+  const bool lockstep = settings.engine == "lockstep";
+  const system::EngineKind engine =
+      lockstep ? system::EngineKind::kJit : *system::parse_engine(settings.engine);
   if (settings.bare) {
-    auto machine = system::BareMachine::create(image, name);
+    if (lockstep) {
+      fmt::print(stderr, "vm: --engine lockstep runs user-mode programs, not --bare\n");
+      return 2;
+    }
+    system::BareConfig bare_config;
+    bare_config.engine = engine;
+    auto machine = system::BareMachine::create(image, name, bare_config);
     if (!machine) {
       fmt::print(stderr, "vm: {}\n", machine.error().message);
       return 1;
@@ -225,11 +265,26 @@ int execute_run(const RunSettings& settings) {
   linux_user::ProcessConfig config;
   config.argv = command;
   config.exec_path = exec_path;
+  config.engine = engine;
   for (char** env = environ; env != nullptr && *env != nullptr; ++env) config.envp.emplace_back(*env);
+  config.jit_single_region = lockstep;
   auto process = linux_user::Process::create(image, name, config);
   if (!process) {
     fmt::print(stderr, "vm: {}\n", process.error().message);
     return 1;
+  }
+  if (lockstep) {
+    linux_user::ProcessConfig shadow_config = config;
+    shadow_config.engine = system::EngineKind::kInterp;
+    shadow_config.jit_single_region = false;
+    shadow_config.shadow = true;
+    auto shadow = linux_user::Process::create(image, name, shadow_config);
+    if (!shadow) {
+      fmt::print(stderr, "vm: {}\n", shadow.error().message);
+      return 1;
+    }
+    LockstepGuest guest{*process.value(), *shadow.value()};
+    return run_guest(guest, settings);
   }
   return run_guest(*process.value(), settings);
 #else

@@ -11,7 +11,7 @@ namespace vmm::cli {
 
 struct RunSettings {
   bool bare = false;
-  std::string engine = "interp";
+  std::string engine;  ///< empty: the default engine of this host
   std::uint64_t max_insns = 0;
   std::string max_insns_text;
   bool stats = false;

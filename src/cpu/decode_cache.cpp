@@ -29,6 +29,7 @@ DecodeCache::Page* DecodeCache::create(GuestAddr base, const std::uint8_t* host)
 void DecodeCache::invalidate(GuestAddr base) {
   if (Page* page = find(base)) {
     reset(*page);
+    page->watched = false;  // AddressSpace::notify_write drops code watches
     ++m_invalidations;
   }
   // The last slot of the previous page may hold a 32-bit instruction whose

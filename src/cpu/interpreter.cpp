@@ -15,9 +15,14 @@ using isa::Op;
 
 Interpreter::Interpreter(HartState& hart, memory::GuestMemory& memory) : m_hart(hart), m_memory(memory) {}
 
-void Interpreter::flush_decode_range(GuestAddr start, GuestAddr end) {
+void Interpreter::flush_code_range(GuestAddr start, GuestAddr end) {
   for (GuestAddr base : m_cache.drop_range(start, end))
     m_memory.space().unwatch_page(base, memory::kWatchCode);
+}
+
+EngineStats Interpreter::stats() const {
+  return {{"decoded_pages", static_cast<double>(m_cache.page_count())},
+          {"code_invalidations", static_cast<double>(m_cache.invalidations())}};
 }
 
 DecodeCache::Page* Interpreter::enter_page(GuestAddr pc) {
@@ -25,11 +30,21 @@ DecodeCache::Page* Interpreter::enter_page(GuestAddr pc) {
   if (DecodeCache::Page* page = m_cache.find(base)) return page;
   const std::uint8_t* host = m_memory.fetch_page(pc);
   if (host == nullptr) return nullptr;
-  m_memory.space().watch_page(base, memory::kWatchCode);
-  return m_cache.create(base, host);
+  DecodeCache::Page* page = m_cache.create(base, host);
+  if (page != nullptr) {
+    m_memory.space().watch_page(base, memory::kWatchCode);
+    page->watched = true;
+  }
+  return page;
 }
 
 bool Interpreter::decode_slot(DecodeCache::Page& page, GuestAddr pc, DecodedInsn& slot) {
+  if (!page.watched) {
+    // A write dropped the watch when it invalidated the page: decoding again
+    // must watch again, or the next write would leave stale code behind.
+    m_memory.space().watch_page(page.base, memory::kWatchCode);
+    page.watched = true;
+  }
   std::size_t offset = pc & kPageOffsetMask;
   std::uint16_t low;
   std::memcpy(&low, page.host + offset, 2);  // SAFETY: offset <= 4094 inside the fetch-checked page

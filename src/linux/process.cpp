@@ -5,9 +5,13 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstring>
+
+#include <spdlog/spdlog.h>
 
 #include "vmm/cpu/trap.hpp"
 #include "vmm/elf/elf_file.hpp"
+#include "vmm/jit/lockstep.hpp"
 #include "vmm/linux/initial_stack.hpp"
 #include "vmm/linux/syscalls.hpp"
 
@@ -159,7 +163,10 @@ Result<void> Process::load(std::span<const std::uint8_t> elf_bytes, const std::s
       image.phdr = s.vaddr + bias + (elf.phdr_offset() - s.file_offset);
     }
   }
-  if (::getrandom(image.random.data(), image.random.size(), 0) != static_cast<ssize_t>(image.random.size())) {
+  if (config.jit_single_region || config.shadow) {
+    image.random.fill(0x5a);  // both sides of a lockstep run see the same bytes
+  } else if (::getrandom(image.random.data(), image.random.size(), 0) !=
+             static_cast<ssize_t>(image.random.size())) {
     image.random.fill(0x5a);
   }
   image.uid = ::getuid();
@@ -175,11 +182,13 @@ Result<void> Process::load(std::span<const std::uint8_t> elf_bytes, const std::s
   m_hart.mcounteren = 7;  // cycle, time and instret readable, as on Linux with qemu-user
   m_hart.mstatus = cpu::mstatus::kFs;
 
-  m_interpreter = std::make_unique<cpu::Interpreter>(m_hart, *m_memory);
+  auto engine = system::make_engine(config.engine, m_hart, *m_memory, config.jit_single_region);
+  if (!engine) return engine.error();
+  m_engine = std::move(engine).value();
   m_space.set_watch_callback([this](GuestAddr page, memory::WatchKind kind) {
-    if (kind == memory::kWatchCode) m_interpreter->invalidate_code_page(page);
+    if (kind == memory::kWatchCode) m_engine->invalidate_code_page(page);
   });
-  m_syscalls = std::make_unique<Syscalls>(*m_memory, *m_interpreter, m_layout, config.exec_path);
+  m_syscalls = std::make_unique<Syscalls>(*m_memory, *m_engine, m_layout, config.exec_path);
   return {};
 }
 
@@ -213,25 +222,134 @@ system::RunResult Process::fault_result(const cpu::Stop& stop) {
   return r;
 }
 
+std::optional<system::RunResult> Process::handle_stop(const cpu::Stop& stop) {
+  if (stop.reason == cpu::StopReason::kHalt) return std::nullopt;
+  if (stop.reason == cpu::StopReason::kException) return fault_result(stop);
+  // ecall: the system call retires the instruction.
+  Syscalls::Outcome outcome = m_syscalls->handle(m_hart);
+  m_hart.pc += 4;
+  m_hart.instret += 1;
+  if (outcome.exited) return system::RunResult{system::RunResult::Kind::kExited, outcome.exit_code, {}, 0};
+  if (outcome.signal != 0 && !ignored_by_default(outcome.signal)) {
+    return system::RunResult{
+        system::RunResult::Kind::kSignaled, 128 + outcome.signal,
+        fmt::format("guest {}: raised by the guest at pc={:#x}", signal_name(outcome.signal), m_hart.pc - 4),
+        0};
+  }
+  return std::nullopt;
+}
+
 system::RunResult Process::run(const system::RunOptions& options) {
-  return system::drive(
-      *m_interpreter, options, [this](const cpu::Stop& stop) -> std::optional<system::RunResult> {
-        if (stop.reason == cpu::StopReason::kHalt) return std::nullopt;
-        if (stop.reason == cpu::StopReason::kException) return fault_result(stop);
-        // ecall: the system call retires the instruction.
-        Syscalls::Outcome outcome = m_syscalls->handle(m_hart);
-        m_hart.pc += 4;
-        m_hart.instret += 1;
-        if (outcome.exited)
-          return system::RunResult{system::RunResult::Kind::kExited, outcome.exit_code, {}, 0};
-        if (outcome.signal != 0 && !ignored_by_default(outcome.signal)) {
-          return system::RunResult{system::RunResult::Kind::kSignaled, 128 + outcome.signal,
-                                   fmt::format("guest {}: raised by the guest at pc={:#x}",
-                                               signal_name(outcome.signal), m_hart.pc - 4),
-                                   0};
-        }
-        return std::nullopt;
-      });
+  return system::drive(*m_engine, options, [this](const cpu::Stop& stop) { return handle_stop(stop); });
+}
+
+std::optional<std::string> Process::compare_memory(Process& other) {
+  const auto& mine = m_space.page_map().intervals();
+  const auto& theirs = other.m_space.page_map().intervals();
+  if (mine.size() != theirs.size()) return fmt::format("{} mappings against {}", mine.size(), theirs.size());
+  for (auto a = mine.begin(), b = theirs.begin(); a != mine.end(); ++a, ++b) {
+    if (a->first != b->first || a->second.end != b->second.end || a->second.perm != b->second.perm) {
+      return fmt::format("mapping [{:#x}, {:#x}) against [{:#x}, {:#x})", a->first, a->second.end, b->first,
+                         b->second.end);
+    }
+    auto x = m_space.host_range(a->first, a->second.end - a->first, memory::kPermNone);
+    auto y = other.m_space.host_range(b->first, b->second.end - b->first, memory::kPermNone);
+    for (std::size_t off = 0; off < x.size() && off < y.size(); off += kPageSize) {
+      std::size_t len = std::min<std::size_t>(kPageSize, x.size() - off);
+      if (std::memcmp(x.data() + off, y.data() + off, len) != 0) {
+        std::size_t i = 0;
+        while (x[off + i] == y[off + i]) ++i;
+        return fmt::format("byte at {:#x} is {:#04x} (jit) against {:#04x} (interp)", a->first + off + i,
+                           x[off + i], y[off + i]);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void Process::mirror_to(Process& other) {
+  const auto& mine = m_space.page_map().intervals();
+  const auto& theirs = other.m_space.page_map().intervals();
+  bool same_layout = mine.size() == theirs.size();
+  for (auto a = mine.begin(), b = theirs.begin(); same_layout && a != mine.end(); ++a, ++b) {
+    same_layout = a->first == b->first && a->second.end == b->second.end && a->second.perm == b->second.perm;
+  }
+  if (!same_layout) {
+    // The system call changed mappings (mmap, munmap, mprotect, brk): give
+    // the other process the same layout, its decoded code dropped.
+    std::vector<std::pair<GuestAddr, GuestAddr>> old;
+    for (const auto& [start, interval] : theirs) old.emplace_back(start, interval.end);
+    for (const auto& [start, end] : old) {
+      other.m_engine->flush_code_range(start, end);
+      other.m_space.unmap(start, end - start);
+    }
+    for (const auto& [start, interval] : mine) {
+      if (!other.m_space.map(start, interval.end - start, interval.perm & memory::kPermRWX)) {
+        spdlog::warn("lockstep: cannot mirror the mapping at {:#x}", start);
+      }
+    }
+  }
+  for (const auto& [start, interval] : mine) {
+    auto x = m_space.host_range(start, interval.end - start, memory::kPermNone);
+    auto y = other.m_space.host_range(start, interval.end - start, memory::kPermNone);
+    if (x.size() != y.size()) continue;
+    for (std::size_t off = 0; off < x.size(); off += kPageSize) {
+      std::size_t len = std::min<std::size_t>(kPageSize, x.size() - off);
+      // Through GuestMemory, so watched code pages of the other process are invalidated.
+      if (std::memcmp(x.data() + off, y.data() + off, len) != 0 &&
+          !other.m_memory->poke_bytes(start + off, x.data() + off, len)) {
+        spdlog::warn("lockstep: cannot mirror guest memory at {:#x}", start + off);
+      }
+    }
+  }
+  std::copy(std::begin(m_hart.x), std::end(m_hart.x), std::begin(other.m_hart.x));
+  other.m_hart.pc = m_hart.pc;
+  other.m_hart.instret = m_hart.instret;
+}
+
+system::RunResult Process::run_lockstep(Process& shadow, const system::RunOptions& options) {
+  jit::Lockstep lockstep(*m_engine, *shadow.m_engine);
+  const std::uint64_t start = m_hart.instret;
+  system::RunResult result;
+  for (;;) {
+    std::uint64_t executed = m_hart.instret - start;
+    if (options.interrupt != nullptr && options.interrupt->load(std::memory_order_relaxed)) {
+      result = system::RunResult{system::RunResult::Kind::kInterrupted, 130, "interrupted", 0};
+      break;
+    }
+    if (options.max_insns != 0 && executed >= options.max_insns) {
+      result =
+          system::RunResult{system::RunResult::Kind::kInstructionLimit, 124,
+                            fmt::format("instruction limit reached ({} instructions)", options.max_insns), 0};
+      break;
+    }
+    std::uint64_t budget = options.max_insns != 0 ? options.max_insns - executed : system::kRunChunk;
+    jit::LockstepStep step = lockstep.step(std::min(budget, system::kRunChunk));
+    if (step.divergence) {
+      result = system::RunResult{system::RunResult::Kind::kSignaled, system::kLockstepDivergence,
+                                 *step.divergence, 0};
+      break;
+    }
+    if (step.jit_stop.reason == cpu::StopReason::kBudget) continue;
+    // Memory is compared where it is cheap to do so: before the environment acts.
+    if (std::optional<std::string> diff = compare_memory(shadow)) {
+      result = system::RunResult{
+          system::RunResult::Kind::kSignaled, system::kLockstepDivergence,
+          fmt::format("lockstep divergence in memory before the ecall at pc={:#x}: {}", m_hart.pc, *diff), 0};
+      break;
+    }
+    // System calls are the environment, not the engines under test: only this
+    // process makes them, and the shadow takes their effects (registers,
+    // memory, mappings), so the host sees every call once.
+    std::optional<system::RunResult> end = handle_stop(step.jit_stop);
+    if (end) {
+      result = std::move(*end);
+      break;
+    }
+    mirror_to(shadow);
+  }
+  result.instructions = m_hart.instret - start;
+  return result;
 }
 
 }  // namespace vmm::linux_user

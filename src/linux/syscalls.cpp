@@ -174,9 +174,9 @@ constexpr std::uint64_t kMremapMaymove = 1, kMremapFixed = 2;
 
 }  // namespace
 
-Syscalls::Syscalls(memory::GuestMemory& memory, cpu::Interpreter& interpreter, const Layout& layout,
+Syscalls::Syscalls(memory::GuestMemory& memory, cpu::ExecutionEngine& engine, const Layout& layout,
                    std::string exec_path)
-    : m_memory(memory), m_interpreter(interpreter), m_layout(layout), m_exec_path(std::move(exec_path)) {
+    : m_memory(memory), m_engine(engine), m_layout(layout), m_exec_path(std::move(exec_path)) {
   m_brk = m_brk_mapped_end = layout.brk_start;
 }
 

@@ -43,7 +43,9 @@ Result<void> BareMachine::load(std::span<const std::uint8_t> elf_bytes, const st
 
   m_hart.pc = elf.entry();
   m_hart.priv = cpu::Privilege::kMachine;
-  m_interpreter = std::make_unique<cpu::Interpreter>(m_hart, *m_memory);
+  auto engine = make_engine(config.engine, m_hart, *m_memory);
+  if (!engine) return engine.error();
+  m_engine = std::move(engine).value();
 
   if (auto tohost = elf.symbol("tohost")) {
     if (*tohost < config.ram_base || *tohost + 8 > ram_end || (*tohost & 7) != 0) {
@@ -55,14 +57,14 @@ Result<void> BareMachine::load(std::span<const std::uint8_t> elf_bytes, const st
     m_htif = std::make_unique<Htif>(*m_memory, *tohost, fromhost);
   }
   m_space.set_watch_callback([this](GuestAddr page, memory::WatchKind kind) {
-    if (kind == memory::kWatchCode) m_interpreter->invalidate_code_page(page);
+    if (kind == memory::kWatchCode) m_engine->invalidate_code_page(page);
     if (kind == memory::kWatchDevice && m_htif) m_htif->on_write();
   });
   return {};
 }
 
 RunResult BareMachine::run(const RunOptions& options) {
-  return drive(*m_interpreter, options, [this](const cpu::Stop& stop) -> std::optional<RunResult> {
+  return drive(*m_engine, options, [this](const cpu::Stop& stop) -> std::optional<RunResult> {
     if (m_htif && m_htif->finished()) return RunResult{RunResult::Kind::kExited, m_htif->exit_code(), {}, 0};
     if (stop.reason == cpu::StopReason::kHalt) return std::nullopt;
     GuestAddr faulting_pc = m_hart.pc;

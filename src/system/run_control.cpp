@@ -6,8 +6,8 @@
 
 namespace vmm::system {
 
-RunResult drive(cpu::Interpreter& interpreter, const RunOptions& options, const StopHandler& on_stop) {
-  cpu::HartState& hart = interpreter.hart();
+RunResult drive(cpu::ExecutionEngine& engine, const RunOptions& options, const StopHandler& on_stop) {
+  cpu::HartState& hart = engine.hart();
   const std::uint64_t start = hart.instret;
   auto executed = [&] { return hart.instret - start; };
   RunResult result;
@@ -26,9 +26,9 @@ RunResult drive(cpu::Interpreter& interpreter, const RunOptions& options, const 
       budget = std::min(budget, options.max_insns - executed());
     }
     if (options.trace) {
-      if (auto insn = interpreter.peek(hart.pc)) options.trace(hart, *insn);
+      if (auto insn = engine.peek(hart.pc)) options.trace(hart, *insn);
     }
-    cpu::Stop stop = interpreter.run(budget);
+    cpu::Stop stop = engine.run(budget);
     if (stop.reason == cpu::StopReason::kBudget) continue;
     if (std::optional<RunResult> end = on_stop(stop)) {
       result = std::move(*end);

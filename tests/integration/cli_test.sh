@@ -336,8 +336,10 @@ case_usage_unknown_option() {
 
 case_usage_engine_jit() {
     run_vm run --engine jit "$G/exit42"
+    expect_rc 42
+    run_vm run --engine bogus "$G/exit42"
     expect_rc 2
-    expect_vm_line "jit"
+    expect_vm_line "unknown engine 'bogus'"
 }
 
 case_usage_max_insns_zero() {

@@ -3,7 +3,10 @@
 # oracle (qemu-riscv64) and under `vm run`, and compare stdout, stderr and
 # exit status.
 #
-# Usage: diff_qemu.sh VM QEMU PROGRAM
+# Usage: diff_qemu.sh VM QEMU PROGRAM [ENGINE]
+#
+# ENGINE (jit, interp, lockstep) is passed to `vm run --engine`; without it
+# vm runs its default engine.
 #
 # Both runs get identical argv, environment and stdin. Each run has its own
 # fresh working directory ($T/run_qemu, $T/run_vm); the scratch-directory
@@ -14,10 +17,12 @@
 #   ^vm: guest SIG[A-Z]+: 
 set -u
 
-if [ $# -ne 3 ]; then
-    echo "usage: $0 VM QEMU PROGRAM" >&2
+if [ $# -ne 3 ] && [ $# -ne 4 ]; then
+    echo "usage: $0 VM QEMU PROGRAM [ENGINE]" >&2
     exit 2
 fi
+ENGINE_ARGS=()
+if [ $# -eq 4 ]; then ENGINE_ARGS=(--engine "$4"); fi
 
 VM=$1
 QEMU=$2
@@ -85,7 +90,7 @@ run() {
 }
 
 run qemu "$QEMU"
-run vm "$VM" run
+run vm "$VM" run "${ENGINE_ARGS[@]}"
 
 QS=$(cat "$T/qemu.status")
 VS=$(cat "$T/vm.status")

@@ -25,6 +25,7 @@ class DecodeCache {
   struct Page {
     GuestAddr base = 0;
     const std::uint8_t* host = nullptr;  ///< host bytes of the guest page (fetch-checked)
+    bool watched = false;                ///< writes to the page are reported (see invalidate)
     std::array<isa::DecodedInsn, kSlots + 2> insns;
   };
 

@@ -5,51 +5,43 @@
 #include <optional>
 
 #include "vmm/cpu/decode_cache.hpp"
+#include "vmm/cpu/engine.hpp"
 #include "vmm/cpu/hart_state.hpp"
 #include "vmm/isa/decoded_insn.hpp"
 #include "vmm/memory/guest_memory.hpp"
 
 namespace vmm::cpu {
 
-enum class StopReason : std::uint8_t {
-  kBudget,     ///< executed the requested number of instructions
-  kEcall,      ///< ecall at hart.pc (not yet retired); the environment handles it
-  kException,  ///< synchronous exception at hart.pc; see Stop::cause/tval
-  kHalt,       ///< a device (HTIF) asked to stop after the instruction at hart.pc - length
-};
-
-struct Stop {
-  StopReason reason = StopReason::kBudget;
-  Cause cause = Cause::kIllegalInsn;
-  std::uint64_t tval = 0;
-};
-
-class Interpreter {
+class Interpreter final : public ExecutionEngine {
  public:
   Interpreter(HartState& hart, memory::GuestMemory& memory);
 
   /// Runs at most `budget` (> 0) instructions. Retired instructions are added
   /// to hart.instret. Exceptions do not enter a trap handler: the caller
   /// decides (deliver with enter_trap in machine mode, a signal in user mode).
-  Stop run(std::uint64_t budget) {
+  Stop run(std::uint64_t budget) override {
     return m_count_memory_ops ? run_loop<true>(budget) : run_loop<false>(budget);
   }
 
   /// Count loads and stores into the TLB statistics (for --stats). Off by
   /// default: the counter costs a register or a memory update per access.
-  void set_count_memory_ops(bool enabled) { m_count_memory_ops = enabled; }
+  void set_count_memory_ops(bool enabled) override { m_count_memory_ops = enabled; }
 
   /// Watch callback: a guest page holding decoded code was written.
-  void invalidate_code_page(GuestAddr page) { m_cache.invalidate(page); }
+  void invalidate_code_page(GuestAddr page) override { m_cache.invalidate(page); }
   /// Drops decoded code in [start, end) after its mapping changed (munmap,
   /// mprotect, mremap); call between runs.
-  void flush_decode_range(GuestAddr start, GuestAddr end);
+  void flush_code_range(GuestAddr start, GuestAddr end) override;
 
   /// Decodes the instruction at `pc` as the guest would fetch it, or nullopt.
-  std::optional<isa::DecodedInsn> peek(GuestAddr pc);
+  std::optional<isa::DecodedInsn> peek(GuestAddr pc) override;
+
+  [[nodiscard]] EngineStats stats() const override;
+  [[nodiscard]] const char* name() const override { return "interp"; }
 
   [[nodiscard]] const DecodeCache& decode_cache() const { return m_cache; }
-  [[nodiscard]] HartState& hart() { return m_hart; }
+  [[nodiscard]] HartState& hart() override { return m_hart; }
+  [[nodiscard]] memory::GuestMemory& memory() { return m_memory; }
 
  private:
   template <bool kCountMemoryOps>

@@ -9,9 +9,10 @@
 #include <vector>
 
 #include "vmm/core/result.hpp"
-#include "vmm/cpu/interpreter.hpp"
+#include "vmm/cpu/engine.hpp"
 #include "vmm/memory/address_space.hpp"
 #include "vmm/memory/guest_memory.hpp"
+#include "vmm/system/engine_choice.hpp"
 #include "vmm/system/run_control.hpp"
 
 namespace vmm::linux_user {
@@ -20,6 +21,11 @@ struct ProcessConfig {
   std::vector<std::string> argv;  ///< argv[0] is the program as named by the user
   std::vector<std::string> envp;
   std::string exec_path;  ///< absolute path, for AT_EXECFN and /proc/self/exe
+  system::EngineKind engine = system::default_engine();
+  /// Lockstep: the JIT returns after every region; the shadow process (the
+  /// interpreter) gets the same AT_RANDOM bytes and makes no system calls.
+  bool jit_single_region = false;
+  bool shadow = false;
 };
 
 /// The guest's memory layout, derived from the size of the host window.
@@ -42,11 +48,15 @@ class Process {
   Process& operator=(const Process&) = delete;
 
   system::RunResult run(const system::RunOptions& options);
+  /// Runs this process (created with jit_single_region) and `shadow` (the
+  /// interpreter, created with shadow) in lockstep; a divergence ends the run
+  /// with exit status 125 and a report on stderr.
+  system::RunResult run_lockstep(Process& shadow, const system::RunOptions& options);
 
   [[nodiscard]] cpu::HartState& hart() { return m_hart; }
   [[nodiscard]] memory::GuestMemory& memory() { return *m_memory; }
   [[nodiscard]] memory::AddressSpace& space() { return m_space; }
-  [[nodiscard]] cpu::Interpreter& interpreter() { return *m_interpreter; }
+  [[nodiscard]] cpu::ExecutionEngine& engine() { return *m_engine; }
   [[nodiscard]] const Layout& layout() const { return m_layout; }
 
  private:
@@ -54,11 +64,18 @@ class Process {
   Result<void> load(std::span<const std::uint8_t> elf_bytes, const std::string& name,
                     const ProcessConfig& config);
   system::RunResult fault_result(const cpu::Stop& stop);
+  /// What the run loop does with a stop other than an exhausted budget.
+  std::optional<system::RunResult> handle_stop(const cpu::Stop& stop);
+  /// Lockstep: the first difference between this process's memory and `other`'s.
+  std::optional<std::string> compare_memory(Process& other);
+  /// Lockstep: gives `other` this process's registers, mappings and memory
+  /// (after a system call that only this process made).
+  void mirror_to(Process& other);
 
   memory::AddressSpace m_space;
   std::unique_ptr<memory::GuestMemory> m_memory;
   cpu::HartState m_hart;
-  std::unique_ptr<cpu::Interpreter> m_interpreter;
+  std::unique_ptr<cpu::ExecutionEngine> m_engine;
   std::unique_ptr<Syscalls> m_syscalls;
   Layout m_layout;
 };

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "vmm/cpu/engine.hpp"
 #include "vmm/cpu/hart_state.hpp"
-#include "vmm/cpu/interpreter.hpp"
 #include "vmm/linux/process.hpp"
 #include "vmm/memory/guest_memory.hpp"
 
@@ -21,7 +21,7 @@ const char* syscall_name(std::uint64_t number);
 
 class Syscalls {
  public:
-  Syscalls(memory::GuestMemory& memory, cpu::Interpreter& interpreter, const Layout& layout,
+  Syscalls(memory::GuestMemory& memory, cpu::ExecutionEngine& engine, const Layout& layout,
            std::string exec_path);
 
   struct Outcome {
@@ -91,12 +91,10 @@ class Syscalls {
   void flush_shared_mappings();
 
   /// The mapping of [addr, addr+len) changed: decoded code there is stale.
-  void mappings_changed(GuestAddr addr, std::uint64_t len) {
-    m_interpreter.flush_decode_range(addr, addr + len);
-  }
+  void mappings_changed(GuestAddr addr, std::uint64_t len) { m_engine.flush_code_range(addr, addr + len); }
 
   memory::GuestMemory& m_memory;
-  cpu::Interpreter& m_interpreter;
+  cpu::ExecutionEngine& m_engine;
   Layout m_layout;
   std::string m_exec_path;
   GuestAddr m_brk = 0;

@@ -9,9 +9,10 @@
 #include <string>
 
 #include "vmm/core/result.hpp"
-#include "vmm/cpu/interpreter.hpp"
+#include "vmm/cpu/engine.hpp"
 #include "vmm/memory/address_space.hpp"
 #include "vmm/memory/guest_memory.hpp"
+#include "vmm/system/engine_choice.hpp"
 #include "vmm/system/htif.hpp"
 #include "vmm/system/run_control.hpp"
 
@@ -20,6 +21,7 @@ namespace vmm::system {
 struct BareConfig {
   GuestAddr ram_base = 0x80000000;
   std::uint64_t ram_size = 128u << 20;
+  EngineKind engine = default_engine();
 };
 
 class BareMachine {
@@ -34,7 +36,7 @@ class BareMachine {
 
   [[nodiscard]] cpu::HartState& hart() { return m_hart; }
   [[nodiscard]] memory::GuestMemory& memory() { return *m_memory; }
-  [[nodiscard]] cpu::Interpreter& interpreter() { return *m_interpreter; }
+  [[nodiscard]] cpu::ExecutionEngine& engine() { return *m_engine; }
 
  private:
   BareMachine() = default;
@@ -44,7 +46,7 @@ class BareMachine {
   memory::AddressSpace m_space;
   std::unique_ptr<memory::GuestMemory> m_memory;
   cpu::HartState m_hart;
-  std::unique_ptr<cpu::Interpreter> m_interpreter;
+  std::unique_ptr<cpu::ExecutionEngine> m_engine;
   std::unique_ptr<Htif> m_htif;
 };
 

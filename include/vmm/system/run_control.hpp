@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "vmm/cpu/engine.hpp"
 #include "vmm/cpu/hart_state.hpp"
-#include "vmm/cpu/interpreter.hpp"
 #include "vmm/isa/decoded_insn.hpp"
 
 namespace vmm::system {
@@ -34,6 +34,9 @@ struct RunResult {
   std::uint64_t instructions = 0;
 };
 
+/// Exit status of a lockstep run (`vm run --engine lockstep`) whose engines diverged.
+inline constexpr int kLockstepDivergence = 125;
+
 /// Instructions run per interpreter call between checks of the limit and the
 /// interrupt flag: large enough to be free, small enough for a quick Ctrl-C.
 inline constexpr std::uint64_t kRunChunk = 1u << 22;
@@ -42,9 +45,9 @@ inline constexpr std::uint64_t kRunChunk = 1u << 22;
 /// ends the run, or nullopt to continue.
 using StopHandler = std::function<std::optional<RunResult>(const cpu::Stop& stop)>;
 
-/// The run loop every guest shares: runs the interpreter in chunks, checking
+/// The run loop every guest shares: runs the engine in chunks, checking
 /// Ctrl-C and --max-insns between chunks (single-stepping for --trace), and
 /// passes ecalls, exceptions and halts to `on_stop`.
-RunResult drive(cpu::Interpreter& interpreter, const RunOptions& options, const StopHandler& on_stop);
+RunResult drive(cpu::ExecutionEngine& engine, const RunOptions& options, const StopHandler& on_stop);
 
 }  // namespace vmm::system

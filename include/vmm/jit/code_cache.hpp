@@ -1,0 +1,121 @@
+#pragma once
+// The code cache: host code for translated regions, their metadata, the
+// links between them, and invalidation by guest page (FEX's design).
+//
+// Code lives in one contiguous arena (so every jump between regions is a
+// rel32), handed out by a bump pointer; dead code is reclaimed by flushing
+// the whole cache when the arena is full. Block metadata comes from a memory
+// pool. Every chained branch is recorded as a Link on both ends, so
+// invalidating a block severs every jump into it.
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "vmm/core/result.hpp"
+#include "vmm/core/types.hpp"
+#include "vmm/memory/pool.hpp"
+
+namespace vmm::jit {
+
+struct Block;
+
+/// A direct branch out of a block: a rel32 jump that leads either to the
+/// block's own exit stub (unchained) or straight to the target's code.
+struct Link {
+  Block* owner = nullptr;
+  GuestAddr target_pc = 0;
+  std::uint8_t* jump = nullptr;        ///< address of the 5-byte `jmp rel32` to patch
+  const std::uint8_t* stub = nullptr;  ///< where the jump goes while unchained
+  Block* target = nullptr;             ///< chained target, or null
+};
+
+struct Block {
+  GuestAddr pc = 0;
+  const std::uint8_t* entry = nullptr;
+  std::uint32_t code_bytes = 0;
+  std::uint32_t guest_insns = 0;
+  bool dead = false;
+  std::vector<Link> links;       ///< outgoing direct branches (fixed once emitted)
+  std::vector<Link*> incoming;   ///< links of other blocks chained to this one
+  std::vector<GuestAddr> pages;  ///< guest pages the code was translated from
+};
+
+/// An executable arena of host memory handed out with a bump pointer.
+class CodeArena {
+ public:
+  CodeArena() = default;
+  ~CodeArena();
+  CodeArena(const CodeArena&) = delete;
+  CodeArena& operator=(const CodeArena&) = delete;
+
+  Result<void> init(std::size_t bytes);
+  /// Space for `bytes` of code (16-byte aligned), or null when full.
+  [[nodiscard]] std::uint8_t* allocate(std::size_t bytes);
+  /// Marks everything after `keep` bytes free again (the runtime stays).
+  void reset_to(std::size_t keep) { m_used = keep; }
+  [[nodiscard]] std::size_t used() const { return m_used; }
+  [[nodiscard]] std::size_t capacity() const { return m_size; }
+  [[nodiscard]] std::uint8_t* base() const { return m_base; }
+
+ private:
+  std::uint8_t* m_base = nullptr;
+  std::size_t m_size = 0;
+  std::size_t m_used = 0;
+};
+
+class CodeCache {
+ public:
+  CodeCache() = default;
+  ~CodeCache();
+  CodeCache(const CodeCache&) = delete;
+  CodeCache& operator=(const CodeCache&) = delete;
+
+  [[nodiscard]] Block* find(GuestAddr pc) const {
+    auto it = m_blocks.find(pc);
+    return it == m_blocks.end() ? nullptr : it->second;
+  }
+  /// A new block (not yet visible to find()) with `links` outgoing links.
+  [[nodiscard]] Block* create(GuestAddr pc, std::size_t links);
+  /// Makes a fully emitted block visible and indexes its pages.
+  void publish(Block* block);
+  /// Frees a block that was created but never published.
+  void discard(Block* block);
+
+  /// Points `link` at `target`'s code and records the link on both ends.
+  void chain(Link& link, Block* target);
+
+  /// Kills every block translated from guest page `page`: unchains jumps into
+  /// them and removes them from lookups. Their memory is reclaimed later
+  /// (collect()), because the code of one of them may be on the host stack.
+  /// Returns the number of blocks killed.
+  std::size_t invalidate_page(GuestAddr page);
+  /// Kills every block on pages in [start, end).
+  std::size_t invalidate_range(GuestAddr start, GuestAddr end);
+  /// Frees the metadata of killed blocks; call only from the dispatcher.
+  void collect();
+  /// Drops every block (the arena is reset by the owner).
+  void clear();
+
+  [[nodiscard]] std::size_t block_count() const { return m_blocks.size(); }
+  [[nodiscard]] std::uint64_t links_made() const { return m_links_made; }
+  /// Called with each block that is killed (to clear lookup tables).
+  void set_kill_observer(void (*observer)(void* user, Block* block), void* user) {
+    m_observer = observer;
+    m_observer_user = user;
+  }
+
+ private:
+  void kill(Block* block);
+  static void patch_jump(std::uint8_t* jump, const std::uint8_t* destination);
+
+  std::unordered_map<GuestAddr, Block*> m_blocks;
+  std::unordered_map<GuestAddr, std::vector<Block*>> m_pages;
+  std::vector<Block*> m_dead;
+  memory::TypedPool<Block> m_pool{256};
+  std::uint64_t m_links_made = 0;
+  void (*m_observer)(void*, Block*) = nullptr;
+  void* m_observer_user = nullptr;
+};
+
+}  // namespace vmm::jit

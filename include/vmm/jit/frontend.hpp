@@ -1,0 +1,30 @@
+#pragma once
+// Front end of the translator: discovers a guest region starting at a pc
+// (a trace through fall-throughs and direct jumps, with taken conditional
+// branches as side exits) and lowers its decoded instructions to IR.
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "vmm/cpu/hart_state.hpp"
+#include "vmm/isa/decoded_insn.hpp"
+#include "vmm/jit/ir.hpp"
+
+namespace vmm::jit {
+
+struct FrontendOptions {
+  std::uint32_t max_insns = 64;  ///< guest instructions per region at most
+  /// Translate FP loads and stores inline (their mstatus.FS check can be
+  /// skipped because the hart runs in U-mode, where FS never changes).
+  bool inline_fp_memory = false;
+};
+
+/// Decodes the instruction at a pc the way the guest would fetch it (and
+/// watches its page for writes), or nullopt when it cannot be fetched.
+using Fetch = std::function<std::optional<isa::DecodedInsn>(GuestAddr pc)>;
+
+/// Builds the region entered at `entry`; nullopt when not even the first
+/// instruction can be fetched (the caller reports the fetch fault).
+std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const FrontendOptions& options);
+
+}  // namespace vmm::jit

@@ -1,0 +1,126 @@
+#pragma once
+// The JIT engine: translates guest regions to x86-64 on first execution,
+// chains them, and runs them; the interpreter serves what translated code
+// leaves to it (the exact tail of a budget, rare instructions) so semantics
+// live in one place. Same contract as the interpreter (cpu::ExecutionEngine):
+// exact instruction counts, precise faults, no trap entry.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "vmm/core/result.hpp"
+#include "vmm/cpu/engine.hpp"
+#include "vmm/cpu/interpreter.hpp"
+#include "vmm/jit/code_cache.hpp"
+#include "vmm/jit/context.hpp"
+#include "vmm/jit/frontend.hpp"
+#include "vmm/memory/guest_memory.hpp"
+
+namespace vmm::jit {
+
+namespace x86_64 {
+class Backend;
+}
+
+struct JitOptions {
+  std::uint32_t max_region_insns = 64;
+  std::size_t code_cache_bytes = std::size_t{64} << 20;
+  /// Return to the caller after every region, never chain or use the
+  /// indirect-branch table: what lockstep comparison needs.
+  bool single_region = false;
+  /// Address the TLB absolutely even when it is near the hart (tests the far path).
+  bool force_absolute_tlb = false;
+};
+
+class JitEngine final : public cpu::ExecutionEngine {
+ public:
+  /// True when this build can translate to the host (x86-64).
+  static constexpr bool kAvailable = kHostX86_64;
+
+  static Result<std::unique_ptr<JitEngine>> create(cpu::HartState& hart, memory::GuestMemory& memory,
+                                                   const JitOptions& options = {});
+  ~JitEngine() override;
+  JitEngine(const JitEngine&) = delete;
+  JitEngine& operator=(const JitEngine&) = delete;
+
+  cpu::Stop run(std::uint64_t budget) override;
+  void invalidate_code_page(GuestAddr page) override;
+  void flush_code_range(GuestAddr start, GuestAddr end) override;
+  std::optional<isa::DecodedInsn> peek(GuestAddr pc) override { return m_interp.peek(pc); }
+  void set_count_memory_ops(bool enabled) override;
+  [[nodiscard]] cpu::EngineStats stats() const override;
+  [[nodiscard]] const char* name() const override { return "jit"; }
+  [[nodiscard]] cpu::HartState& hart() override { return m_hart; }
+
+  /// Translated-region statistics.
+  struct Counters {
+    std::uint64_t regions_translated = 0;
+    std::uint64_t guest_insns_translated = 0;
+    std::uint64_t translate_ns = 0;
+    std::uint64_t dispatches = 0;       ///< regions entered from the dispatcher
+    std::uint64_t link_exits = 0;       ///< direct branches that came back unchained
+    std::uint64_t indirect_misses = 0;  ///< indirect jumps that missed the table
+    std::uint64_t budget_tails = 0;     ///< budget ends finished by the interpreter
+    std::uint64_t blocks_invalidated = 0;
+    std::uint64_t cache_flushes = 0;
+  };
+  [[nodiscard]] const Counters& counters() const { return m_counters; }
+  [[nodiscard]] const JitContext& context() const { return m_ctx; }
+  [[nodiscard]] std::size_t code_bytes() const { return m_arena.used(); }
+
+  /// Translates the region at `pc` without running it (for benchmarks); false
+  /// when it cannot be fetched.
+  bool translate_only(GuestAddr pc);
+  /// Drops every translation (benchmarks measure translation again).
+  void flush_all();
+
+  // ---- for helpers called by translated code (helpers.cpp) ----------------------
+  [[nodiscard]] memory::GuestMemory& memory() { return m_memory; }
+  [[nodiscard]] cpu::Interpreter& interpreter() { return m_interp; }
+  /// Instructions retired in this run when `rest` instructions of the
+  /// current region are still ahead (ctx.remaining as published by the thunk).
+  [[nodiscard]] std::uint64_t retired(std::uint64_t rest) const {
+    return m_budget - (m_ctx.remaining + rest);
+  }
+  [[nodiscard]] std::uint64_t instret_base() const { return m_instret_base; }
+  /// A guest instruction wrote minstret: keep counting from its value.
+  void rebase_instret(std::uint64_t instret_now, std::uint64_t retired_now) {
+    m_instret_base = instret_now - retired_now;
+  }
+  /// Set when a write invalidated code; translated code must leave then.
+  bool take_code_changed() {
+    bool changed = m_code_changed;
+    m_code_changed = false;
+    return changed;
+  }
+
+ private:
+  JitEngine(cpu::HartState& hart, memory::GuestMemory& memory, const JitOptions& options);
+  Result<void> init();
+  /// The block for `pc`, translated when missing; null when the pc cannot be
+  /// fetched (`fault` set) or translation failed (`fault` unset).
+  Block* block_for(GuestAddr pc, std::optional<cpu::Stop>& fault);
+  Block* translate(GuestAddr pc, std::optional<cpu::Stop>& fault);
+  cpu::Stop finish(cpu::Stop stop);
+  cpu::Stop interpret_tail();
+  static void on_block_killed(void* self, Block* block);
+
+  cpu::HartState& m_hart;
+  memory::GuestMemory& m_memory;
+  JitOptions m_options;
+  cpu::Interpreter m_interp;
+  JitContext m_ctx;
+  CodeArena m_arena;
+  CodeCache m_cache;
+  std::unique_ptr<x86_64::Backend> m_backend;
+  std::size_t m_runtime_bytes = 0;
+  std::uint64_t m_budget = 0;
+  std::uint64_t m_instret_base = 0;
+  std::uint64_t m_flush_generation = 0;
+  bool m_code_changed = false;
+  bool m_count_stats = false;
+  Counters m_counters;
+};
+
+}  // namespace vmm::jit

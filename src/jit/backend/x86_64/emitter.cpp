@@ -1,0 +1,871 @@
+#include "emitter.hpp"
+
+#include <array>
+#include <cstring>
+#include <functional>
+#include <vector>
+
+#include "../../helpers.hpp"
+
+namespace vmm::jit::x86_64 {
+
+using namespace asmjit;
+using namespace asmjit::x86;
+
+namespace {
+
+/// Guest register -> host register id, or -1 when the guest register lives in
+/// the HartState. The ten most used registers of GCC-compiled RV64 code
+/// (static counts over CoreMark and glibc: a5, a4, sp, a0, a3, s0, a2, a1, s1, s2).
+constexpr std::array<int, 32> kPinned = [] {
+  std::array<int, 32> map{};
+  for (int& m : map) m = -1;
+  map[15] = Gp::kIdSi;   // a5
+  map[14] = Gp::kIdDi;   // a4
+  map[2] = Gp::kIdR8;    // sp
+  map[10] = Gp::kIdR9;   // a0
+  map[13] = Gp::kIdR10;  // a3
+  map[8] = Gp::kIdR11;   // s0
+  map[12] = Gp::kIdBp;   // a2
+  map[11] = Gp::kIdR12;  // a1
+  map[9] = Gp::kIdR13;   // s1
+  map[18] = Gp::kIdR14;  // s2
+  return map;
+}();
+
+/// Pinned host registers the SysV ABI lets a callee clobber: the call thunk saves them.
+constexpr std::array<std::uint32_t, 6> kCallerSavedPinned = {Gp::kIdSi, Gp::kIdDi,  Gp::kIdR8,
+                                                             Gp::kIdR9, Gp::kIdR10, Gp::kIdR11};
+
+const Gp kHart = rbx;
+const Gp kRemaining = r15;
+
+Mem x_mem(unsigned reg) {
+  return qword_ptr(kHart, static_cast<std::int32_t>(offsetof(cpu::HartState, x) + 8 * reg));
+}
+Mem f_mem(unsigned reg) {
+  return qword_ptr(kHart, static_cast<std::int32_t>(offsetof(cpu::HartState, f) + 8 * reg));
+}
+Mem pc_mem() { return qword_ptr(kHart, static_cast<std::int32_t>(offsetof(cpu::HartState, pc))); }
+
+bool pinned(GuestReg r) { return r != 0 && kPinned[r] >= 0; }
+Gp host(GuestReg r) { return gpq(static_cast<std::uint32_t>(kPinned[r])); }
+
+void store_pinned(x86::Assembler& a) {
+  for (unsigned r = 1; r < 32; ++r) {
+    if (kPinned[r] >= 0) a.mov(x_mem(r), host(static_cast<GuestReg>(r)));
+  }
+}
+void load_pinned(x86::Assembler& a) {
+  for (unsigned r = 1; r < 32; ++r) {
+    if (kPinned[r] >= 0) a.mov(host(static_cast<GuestReg>(r)), x_mem(r));
+  }
+}
+
+CondCode cond_code(Cond cond) {
+  switch (cond) {
+    case Cond::kEq:
+      return CondCode::kE;
+    case Cond::kNe:
+      return CondCode::kNE;
+    case Cond::kLt:
+      return CondCode::kL;
+    case Cond::kGe:
+      return CondCode::kGE;
+    case Cond::kLtu:
+      return CondCode::kB;
+    case Cond::kGeu:
+      break;
+  }
+  return CondCode::kAE;
+}
+CondCode negate(CondCode cc) { return static_cast<CondCode>(static_cast<std::uint8_t>(cc) ^ 1u); }
+
+bool fp_reads_x(isa::Op op) {
+  using isa::Op;
+  switch (op) {
+    case Op::kFcvtSW:
+    case Op::kFcvtSWu:
+    case Op::kFcvtSL:
+    case Op::kFcvtSLu:
+    case Op::kFmvWX:
+    case Op::kFcvtDW:
+    case Op::kFcvtDWu:
+    case Op::kFcvtDL:
+    case Op::kFcvtDLu:
+    case Op::kFmvDX:
+      return true;
+    default:
+      return false;
+  }
+}
+bool fp_writes_x(isa::Op op) {
+  using isa::Op;
+  switch (op) {
+    case Op::kFcvtWS:
+    case Op::kFcvtWuS:
+    case Op::kFcvtLS:
+    case Op::kFcvtLuS:
+    case Op::kFmvXW:
+    case Op::kFeqS:
+    case Op::kFltS:
+    case Op::kFleS:
+    case Op::kFclassS:
+    case Op::kFeqD:
+    case Op::kFltD:
+    case Op::kFleD:
+    case Op::kFclassD:
+    case Op::kFcvtWD:
+    case Op::kFcvtWuD:
+    case Op::kFcvtLD:
+    case Op::kFcvtLuD:
+    case Op::kFmvXD:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// Records the first asmjit error instead of letting emission continue silently.
+class ErrorRecorder final : public ErrorHandler {
+ public:
+  void handleError(asmjit::Error err, const char* message, BaseEmitter* /*origin*/) override {
+    if (m_error == kErrorOk) {
+      m_error = err;
+      m_message = message;
+    }
+  }
+  [[nodiscard]] bool failed() const { return m_error != kErrorOk; }
+  [[nodiscard]] const std::string& message() const { return m_message; }
+
+ private:
+  asmjit::Error m_error = kErrorOk;
+  std::string m_message;
+};
+
+/// Copies assembled code to its final place in the arena.
+Result<std::uint8_t*> place(CodeHolder& code, CodeArena& arena, bool& full) {
+  full = false;
+  code.flatten();
+  code.resolveUnresolvedLinks();
+  std::size_t size = code.codeSize();
+  std::uint8_t* dest = arena.allocate(size);
+  if (dest == nullptr) {
+    full = true;
+    return dest;
+  }
+  if (code.relocateToBase(reinterpret_cast<std::uintptr_t>(dest)) != kErrorOk) {
+    return make_error(ErrorKind::kInvalidArgument, "jit: cannot relocate translated code");
+  }
+  if (code.copyFlattenedData(dest, size, CopySectionFlags::kPadSectionBuffer) != kErrorOk) {
+    return make_error(ErrorKind::kInvalidArgument, "jit: cannot copy translated code");
+  }
+  return dest;
+}
+
+}  // namespace
+
+// ---- one region --------------------------------------------------------------
+
+class Backend::RegionEmitter {
+ public:
+  RegionEmitter(const Backend& backend, const IrRegion& region, Block& block, x86::Assembler& a)
+      : m_b(backend), m_region(region), m_block(block), m_a(a), m_n(region.guest_insns) {}
+
+  void emit() {
+    Label bail = m_a.newLabel();
+    m_a.sub(kRemaining, static_cast<std::int32_t>(m_n));
+    m_a.jb(bail);
+    if (m_b.m_config.count_stats) count(offsetof(JitContext, region_entries));
+    for (const IrInsn& insn : m_region.insns) emit_insn(insn);
+    if (m_region.ends_with_fallthrough) direct_exit(m_region.next_pc, m_n);
+    // Cold code after the body: not-yet-chained exits, slow paths, data.
+    m_a.bind(bail);
+    m_a.add(kRemaining, static_cast<std::int32_t>(m_n));
+    m_a.mov(rax, m_region.entry);
+    m_a.jmp(Imm(reinterpret_cast<std::uintptr_t>(m_b.m_runtime.exit_budget)));
+    // Cold code may add more cold code (a slow path's status check): take
+    // each function out before running it, as the vector may grow meanwhile.
+    for (std::size_t i = 0; i < m_cold.size(); ++i) {
+      std::function<void()> cold = std::move(m_cold[i]);
+      cold();
+    }
+  }
+
+  /// Offsets to resolve once the code is placed.
+  struct PendingLink {
+    Label jump;
+    Label stub;
+  };
+  std::vector<PendingLink> m_links;
+
+ private:
+  // ---- operands ----------------------------------------------------------------
+  /// Loads guest register r into host register dst (64-bit).
+  void read(const Gp& dst, GuestReg r) {
+    if (r == 0) {
+      m_a.xor_(dst.r32(), dst.r32());
+    } else if (pinned(r)) {
+      if (host(r).id() != dst.id()) m_a.mov(dst, host(r));
+    } else {
+      m_a.mov(dst, x_mem(r));
+    }
+  }
+  void write(GuestReg r, const Gp& src) {
+    if (r == 0) return;
+    if (pinned(r)) {
+      if (host(r).id() != src.id()) m_a.mov(host(r), src);
+    } else {
+      m_a.mov(x_mem(r), src);
+    }
+  }
+  /// A register or memory operand for guest register r (r != 0), 64 or 32 bits.
+  Operand operand(GuestReg r, bool word) const {
+    if (pinned(r)) return word ? Operand(host(r).r32()) : Operand(host(r));
+    Mem m = x_mem(r);
+    if (word) m.setSize(4);
+    return m;
+  }
+
+  void count(std::size_t field) {
+    m_a.mov(rax, reinterpret_cast<std::uintptr_t>(m_b.m_config.ctx) + field);
+    m_a.inc(qword_ptr(rax));
+  }
+  void adjust_remaining(std::uint32_t executed) {
+    if (executed < m_n) m_a.add(kRemaining, static_cast<std::int32_t>(m_n - executed));
+  }
+  void jump_abs(const std::uint8_t* target) { m_a.jmp(Imm(reinterpret_cast<std::uintptr_t>(target))); }
+
+  // ---- exits --------------------------------------------------------------------
+  /// Leaves for guest `target` after `executed` instructions through a
+  /// patchable rel32 jump, unchained (to its stub) until the dispatcher links it.
+  void direct_exit(GuestAddr target, std::uint32_t executed) {
+    adjust_remaining(executed);
+    std::size_t index = m_links.size();
+    Link& link = m_block.links.at(index);
+    link.target_pc = target;
+    PendingLink pending{m_a.newLabel(), m_a.newLabel()};
+    m_a.bind(pending.jump);
+    m_a.embedUInt8(0xE9);
+    m_a.embedUInt32(0);  // patched to the stub once placed
+    m_links.push_back(pending);
+    m_cold.push_back([this, pending, &link] {
+      m_a.bind(pending.stub);
+      m_a.mov(rax, reinterpret_cast<std::uintptr_t>(&link));
+      jump_abs(m_b.m_runtime.exit_link);
+    });
+  }
+
+  /// Calls a helper through the thunk: rdx = a, rax = b (set by the caller).
+  void call_helper(const void* fn) {
+    m_a.mov(rcx, reinterpret_cast<std::uintptr_t>(fn));
+    m_a.call(Imm(reinterpret_cast<std::uintptr_t>(m_b.m_runtime.call_thunk)));
+  }
+
+  /// After a helper call (status in rdx): on kHelperStopBefore leave at this
+  /// instruction, on kHelperLeaveAfter at `after_pc` (or rax when null).
+  void check_status(const IrInsn& insn, bool after_pc_in_rax) {
+    Label leave = m_a.newLabel();
+    m_a.test(edx, edx);
+    m_a.jnz(leave);
+    std::uint32_t k = insn.index;
+    GuestAddr pc = insn.pc;
+    GuestAddr next = insn.pc + insn.length;
+    m_cold.push_back([this, leave, k, pc, next, after_pc_in_rax] {
+      Label after = m_a.newLabel();
+      m_a.bind(leave);
+      m_a.cmp(edx, static_cast<std::int32_t>(kHelperStopBefore));
+      m_a.jne(after);
+      adjust_remaining(k);
+      m_a.mov(rax, pc);
+      jump_abs(m_b.m_runtime.exit_with_pc);
+      m_a.bind(after);
+      adjust_remaining(k + 1);
+      if (!after_pc_in_rax) m_a.mov(rax, next);
+      jump_abs(m_b.m_runtime.exit_with_pc);
+    });
+  }
+
+  // ---- instructions -------------------------------------------------------------
+  void emit_insn(const IrInsn& insn) {
+    switch (insn.kind) {
+      case IrKind::kMovImm:
+        if (pinned(insn.dst)) {
+          m_a.mov(host(insn.dst), static_cast<std::uint64_t>(insn.imm));
+        } else if (insn.imm == static_cast<std::int32_t>(insn.imm)) {
+          m_a.mov(x_mem(insn.dst), static_cast<std::int32_t>(insn.imm));
+        } else {
+          m_a.mov(rax, static_cast<std::uint64_t>(insn.imm));
+          write(insn.dst, rax);
+        }
+        return;
+      case IrKind::kMov:
+        if (pinned(insn.dst)) {
+          read(host(insn.dst), insn.a);
+        } else {
+          read(rax, insn.a);
+          write(insn.dst, rax);
+        }
+        return;
+      case IrKind::kAlu:
+      case IrKind::kAluImm:
+        return emit_alu(insn);
+      case IrKind::kLoad:
+        return emit_load(insn);
+      case IrKind::kStore:
+        return emit_store(insn);
+      case IrKind::kBranch:
+        return emit_branch(insn);
+      case IrKind::kJump:
+        return direct_exit(insn.target, insn.index + 1u);
+      case IrKind::kJumpIndirect:
+        return emit_indirect(insn);
+      case IrKind::kFloat:
+        return emit_fp(insn);
+      case IrKind::kInterpret:
+        return emit_interpret(insn);
+      case IrKind::kEcall:
+        adjust_remaining(insn.index);
+        m_a.mov(rax, insn.pc);
+        jump_abs(m_b.m_runtime.exit_ecall);
+        return;
+    }
+  }
+
+  /// Picks where an ALU result is computed: the destination's host register
+  /// when that cannot clobber a source still to be read, else rax.
+  Gp work_register(const IrInsn& insn) const {
+    if (!pinned(insn.dst)) return rax;
+    if (insn.kind == IrKind::kAlu && insn.b == insn.dst && insn.a != insn.dst) return rax;
+    return host(insn.dst);
+  }
+
+  void emit_alu(const IrInsn& insn) {
+    const bool imm = insn.kind == IrKind::kAluImm;
+    const bool w = insn.word;
+    switch (insn.alu) {
+      case AluOp::kAdd:
+      case AluOp::kSub:
+      case AluOp::kXor:
+      case AluOp::kOr:
+      case AluOp::kAnd:
+      case AluOp::kMul:
+        return emit_simple(insn, imm, w);
+      case AluOp::kSll:
+      case AluOp::kSrl:
+      case AluOp::kSra:
+        return emit_shift(insn, imm, w);
+      case AluOp::kSlt:
+      case AluOp::kSltu:
+        return emit_set_less(insn, imm);
+      case AluOp::kMulh:
+      case AluOp::kMulhsu:
+      case AluOp::kMulhu:
+        return emit_mul_high(insn);
+      case AluOp::kDiv:
+      case AluOp::kDivu:
+      case AluOp::kRem:
+      case AluOp::kRemu:
+        return emit_divide(insn);
+    }
+  }
+
+  void simple_op(AluOp op, const Gp& dst, const Operand& src) {
+    switch (op) {
+      case AluOp::kAdd:
+        m_a.emit(Inst::kIdAdd, dst, src);
+        break;
+      case AluOp::kSub:
+        m_a.emit(Inst::kIdSub, dst, src);
+        break;
+      case AluOp::kXor:
+        m_a.emit(Inst::kIdXor, dst, src);
+        break;
+      case AluOp::kOr:
+        m_a.emit(Inst::kIdOr, dst, src);
+        break;
+      case AluOp::kAnd:
+        m_a.emit(Inst::kIdAnd, dst, src);
+        break;
+      default:
+        m_a.emit(Inst::kIdImul, dst, src);
+        break;
+    }
+  }
+
+  void emit_simple(const IrInsn& insn, bool imm, bool w) {
+    Gp work = work_register(insn);
+    read(work, insn.a);
+    Gp dst = w ? work.r32() : work;
+    if (imm) {
+      if (insn.alu == AluOp::kMul) {
+        m_a.imul(dst, dst, static_cast<std::int32_t>(insn.imm));
+      } else {
+        simple_op(insn.alu, dst, Imm(insn.imm));
+      }
+    } else if (insn.b == 0) {
+      simple_op(insn.alu, dst, Imm(0));
+    } else {
+      simple_op(insn.alu, dst, operand(insn.b, w));
+    }
+    if (w) m_a.movsxd(work, work.r32());
+    write(insn.dst, work);
+  }
+
+  void emit_shift(const IrInsn& insn, bool imm, bool w) {
+    Gp work = work_register(insn);
+    read(work, insn.a);
+    Gp dst = w ? work.r32() : work;
+    InstId id = insn.alu == AluOp::kSll   ? Inst::kIdShl
+                : insn.alu == AluOp::kSrl ? Inst::kIdShr
+                                          : Inst::kIdSar;
+    if (imm) {
+      if (insn.imm != 0) m_a.emit(id, dst, Imm(insn.imm));
+    } else {
+      // x86 masks the count to 5 or 6 bits, exactly as RISC-V does.
+      read(rcx, insn.b);
+      m_a.emit(id, dst, cl);
+    }
+    if (w) m_a.movsxd(work, work.r32());
+    write(insn.dst, work);
+  }
+
+  void emit_set_less(const IrInsn& insn, bool imm) {
+    read(rax, insn.a);
+    if (imm) {
+      m_a.cmp(rax, Imm(insn.imm));
+    } else if (insn.b == 0) {
+      m_a.cmp(rax, 0);
+    } else {
+      m_a.emit(Inst::kIdCmp, rax, operand(insn.b, false));
+    }
+    m_a.set(insn.alu == AluOp::kSlt ? CondCode::kL : CondCode::kB, al);
+    m_a.movzx(eax, al);
+    write(insn.dst, rax);
+  }
+
+  void emit_mul_high(const IrInsn& insn) {
+    read(rcx, insn.b);
+    read(rax, insn.a);
+    if (insn.alu == AluOp::kMulh) {
+      m_a.imul(rdx, rax, rcx);
+    } else {
+      m_a.mul(rdx, rax, rcx);  // unsigned high part
+      if (insn.alu == AluOp::kMulhsu) {
+        // signed a x unsigned b = unsigned product - (a < 0 ? b << 64 : 0)
+        read(rax, insn.a);
+        m_a.sar(rax, 63);
+        m_a.and_(rax, rcx);
+        m_a.sub(rdx, rax);
+      }
+    }
+    write(insn.dst, rdx);
+  }
+
+  /// Division with RISC-V's results for division by zero and overflow
+  /// (unprivileged spec, M extension: no traps).
+  void emit_divide(const IrInsn& insn) {
+    const bool w = insn.word;
+    const bool is_signed = insn.alu == AluOp::kDiv || insn.alu == AluOp::kRem;
+    const bool rem = insn.alu == AluOp::kRem || insn.alu == AluOp::kRemu;
+    Gp ra = w ? Gp(rax.r32()) : Gp(rax);
+    Gp rc = w ? Gp(rcx.r32()) : Gp(rcx);
+    Gp rd = w ? Gp(rdx.r32()) : Gp(rdx);
+    Label by_zero = m_a.newLabel(), overflow = m_a.newLabel(), divide = m_a.newLabel(), done = m_a.newLabel();
+    read(rcx, insn.b);
+    read(rax, insn.a);
+    m_a.test(rc, rc);
+    m_a.jz(by_zero);
+    if (is_signed) {
+      m_a.cmp(rc, -1);
+      m_a.jne(divide);
+      if (w) {
+        m_a.cmp(eax, static_cast<std::int32_t>(INT32_MIN));
+      } else {
+        m_a.mov(rdx, static_cast<std::uint64_t>(INT64_MIN));
+        m_a.cmp(rax, rdx);
+      }
+      m_a.je(overflow);
+    }
+    m_a.bind(divide);
+    if (is_signed) {
+      if (w) {
+        m_a.cdq(edx, eax);
+      } else {
+        m_a.cqo(rdx, rax);
+      }
+      m_a.idiv(rd, ra, rc);
+    } else {
+      m_a.xor_(edx, edx);
+      m_a.div(rd, ra, rc);
+    }
+    if (rem) m_a.mov(ra, rd);
+    m_a.jmp(done);
+    // x / 0 = all ones, x % 0 = x; MIN / -1 = MIN, MIN % -1 = 0.
+    m_a.bind(by_zero);
+    if (!rem) m_a.mov(rax, -1);
+    m_a.jmp(done);
+    m_a.bind(overflow);
+    if (rem) m_a.xor_(eax, eax);
+    m_a.bind(done);
+    if (w) m_a.movsxd(rax, eax);
+    write(insn.dst, rax);
+  }
+
+  /// rax = guest address a + imm.
+  void effective_address(const IrInsn& insn) {
+    if (insn.a == 0) {
+      m_a.mov(rax, static_cast<std::uint64_t>(insn.imm));
+    } else if (pinned(insn.a)) {
+      m_a.lea(rax, qword_ptr(host(insn.a), static_cast<std::int32_t>(insn.imm)));
+    } else {
+      m_a.mov(rax, x_mem(insn.a));
+      if (insn.imm != 0) m_a.add(rax, static_cast<std::int32_t>(insn.imm));
+    }
+  }
+
+  /// --stats: memory accesses are counted into Tlb::accesses, as the interpreter does.
+  void count_access() {
+    if (!m_b.m_config.count_stats) return;
+    m_a.mov(rdx, reinterpret_cast<std::uintptr_t>(&m_b.m_config.tlb->accesses));
+    m_a.inc(qword_ptr(rdx));
+  }
+
+  void emit_load(const IrInsn& insn) {
+    Label slow = m_a.newLabel(), resume = m_a.newLabel();
+    count_access();
+    effective_address(insn);
+    m_b.m_memory->emit_translate(m_a, memory::Access::kRead, insn.size, slow);
+    load_value(insn, ptr(rax));
+    m_a.bind(resume);
+    m_cold.push_back([this, insn, slow, resume] {
+      m_a.bind(slow);
+      m_a.mov(rdx, rax);
+      call_helper(reinterpret_cast<const void*>(helpers::load(insn.size, insn.is_signed)));
+      check_status(insn, false);
+      finish_load(insn, rax);
+      m_a.jmp(resume);
+    });
+  }
+
+  /// Loads the value at host address `src` into the destination.
+  void load_value(const IrInsn& insn, Mem src) {
+    src.setSize(insn.size);
+    if (insn.fp_data) {
+      if (insn.size == 4) {
+        m_a.mov(eax, src);
+        Mem low = f_mem(insn.dst);
+        low.setSize(4);
+        m_a.mov(low, eax);
+        Mem high = f_mem(insn.dst).cloneAdjusted(4);
+        high.setSize(4);
+        m_a.mov(high, -1);  // NaN-boxing (unprivileged spec §12.2)
+      } else {
+        m_a.mov(rax, src);
+        m_a.mov(f_mem(insn.dst), rax);
+      }
+      return;
+    }
+    Gp dst = pinned(insn.dst) ? host(insn.dst) : Gp(rax);
+    switch (insn.size) {
+      case 1:
+      case 2:
+        if (insn.is_signed) {
+          m_a.movsx(dst, src);
+        } else {
+          m_a.movzx(dst.r32(), src);
+        }
+        break;
+      case 4:
+        if (insn.is_signed) {
+          m_a.movsxd(dst, src);
+        } else {
+          m_a.mov(dst.r32(), src);
+        }
+        break;
+      default:
+        m_a.mov(dst, src);
+        break;
+    }
+    if (!pinned(insn.dst)) write(insn.dst, rax);
+  }
+  /// The helper returned the already extended value in `value`.
+  void finish_load(const IrInsn& insn, const Gp& value) {
+    if (insn.fp_data) {
+      if (insn.size == 4) {
+        m_a.mov(rcx, 0xffffffff00000000ull);
+        m_a.or_(rax, rcx);
+      }
+      m_a.mov(f_mem(insn.dst), value);
+      return;
+    }
+    write(insn.dst, value);
+  }
+
+  void emit_store(const IrInsn& insn) {
+    Label slow = m_a.newLabel(), resume = m_a.newLabel();
+    count_access();
+    effective_address(insn);
+    m_b.m_memory->emit_translate(m_a, memory::Access::kWrite, insn.size, slow);
+    Gp value = store_value(insn, rdx);
+    Mem dst = ptr(rax);
+    dst.setSize(insn.size);
+    Gp sized = insn.size == 1   ? value.r8()
+               : insn.size == 2 ? value.r16()
+               : insn.size == 4 ? value.r32()
+                                : value;
+    m_a.mov(dst, sized);
+    m_a.bind(resume);
+    m_cold.push_back([this, insn, slow, resume] {
+      m_a.bind(slow);
+      m_a.mov(rdx, rax);
+      Gp v = store_value(insn, rax);
+      if (v.id() != Gp::kIdAx) m_a.mov(rax, v);
+      call_helper(reinterpret_cast<const void*>(helpers::store(insn.size)));
+      check_status(insn, false);
+      m_a.jmp(resume);
+    });
+  }
+  /// The register holding the value to store (loaded into `scratch` when needed).
+  Gp store_value(const IrInsn& insn, const Gp& scratch) {
+    if (insn.fp_data) {
+      m_a.mov(scratch, f_mem(insn.b));
+      return scratch;
+    }
+    if (pinned(insn.b)) return host(insn.b);
+    read(scratch, insn.b);
+    return scratch;
+  }
+
+  void compare(const IrInsn& insn) {
+    if (insn.a == 0 && insn.b == 0) {
+      m_a.xor_(eax, eax);
+      m_a.cmp(rax, rax);
+      return;
+    }
+    if (insn.b == 0) {
+      if (pinned(insn.a)) {
+        m_a.test(host(insn.a), host(insn.a));
+      } else {
+        m_a.cmp(x_mem(insn.a), 0);
+      }
+      return;
+    }
+    Gp left = rax;
+    if (pinned(insn.a)) {
+      left = host(insn.a);
+    } else {
+      read(rax, insn.a);
+    }
+    m_a.emit(Inst::kIdCmp, left, operand(insn.b, false));
+  }
+
+  void emit_branch(const IrInsn& insn) {
+    Label not_taken = m_a.newLabel();
+    compare(insn);
+    m_a.j(negate(cond_code(insn.cond)), not_taken);
+    direct_exit(insn.target, insn.index + 1u);
+    m_a.bind(not_taken);
+  }
+
+  void emit_indirect(const IrInsn& insn) {
+    // Target first: rd may be rs1.
+    effective_address(insn);
+    m_a.and_(rax, -2);
+    if (insn.dst != 0) {
+      if (pinned(insn.dst)) {
+        m_a.mov(host(insn.dst), insn.imm2);
+      } else {
+        m_a.mov(rcx, insn.imm2);
+        m_a.mov(x_mem(insn.dst), rcx);
+      }
+    }
+    adjust_remaining(insn.index + 1u);
+    if (m_b.m_config.chaining) {
+      if (m_b.m_config.count_stats) {
+        m_a.mov(rcx,
+                reinterpret_cast<std::uintptr_t>(m_b.m_config.ctx) + offsetof(JitContext, indirect_lookups));
+        m_a.inc(qword_ptr(rcx));
+      }
+      // Lookup table entry (pc >> 1) & (size - 1), 16 bytes each: offset = (pc << 3) & mask.
+      Label miss = m_a.newLabel();
+      m_a.mov(ecx, eax);
+      m_a.shl(ecx, 3);
+      m_a.and_(ecx, static_cast<std::int32_t>((JitContext::kLookupSize - 1) << 4));
+      m_a.mov(rdx, reinterpret_cast<std::uintptr_t>(m_b.m_config.ctx) + offsetof(JitContext, lookup));
+      m_a.add(rdx, rcx);
+      m_a.cmp(rax, qword_ptr(rdx, offsetof(LookupEntry, pc)));
+      m_a.jne(miss);
+      m_a.jmp(qword_ptr(rdx, offsetof(LookupEntry, code)));
+      m_a.bind(miss);
+    }
+    jump_abs(m_b.m_runtime.exit_indirect);
+  }
+
+  /// Embeds the instruction for a helper and returns its label.
+  Label embed(const IrInsn& insn) {
+    Label data = m_a.newLabel();
+    EmbeddedInsn e{insn.insn, insn.pc, m_n - insn.index};
+    m_data.push_back({data, e});
+    return data;
+  }
+
+  void emit_fp(const IrInsn& insn) {
+    Label data = embed(insn);
+    const bool reads = fp_reads_x(insn.insn.op) && pinned(insn.insn.rs1);
+    const bool writes = fp_writes_x(insn.insn.op) && insn.insn.rd != isa::kZeroSink && pinned(insn.insn.rd);
+    if (reads) m_a.mov(x_mem(insn.insn.rs1), host(insn.insn.rs1));
+    m_a.lea(rdx, ptr(data));
+    call_helper(reinterpret_cast<const void*>(&helpers::fp));
+    check_status(insn, false);
+    if (writes) m_a.mov(host(insn.insn.rd), x_mem(insn.insn.rd));
+  }
+
+  void emit_interpret(const IrInsn& insn) {
+    Label data = embed(insn);
+    store_pinned(m_a);
+    m_a.lea(rdx, ptr(data));
+    call_helper(reinterpret_cast<const void*>(&helpers::interpret));
+    load_pinned(m_a);  // mov does not change flags; status is still in rdx
+    check_status(insn, true);
+  }
+
+ public:
+  void emit_data() {
+    m_a.align(AlignMode::kData, 16);
+    for (auto& [label, e] : m_data) {
+      m_a.bind(label);
+      m_a.embed(&e, sizeof(e));
+    }
+  }
+
+ private:
+  const Backend& m_b;
+  const IrRegion& m_region;
+  Block& m_block;
+  x86::Assembler& m_a;
+  std::uint32_t m_n;
+  std::vector<std::function<void()>> m_cold;
+  std::vector<std::pair<Label, EmbeddedInsn>> m_data;
+};
+
+// ---- backend -------------------------------------------------------------------
+
+Backend::Backend(const BackendConfig& config)
+    : m_config(config),
+      m_memory(std::make_unique<TlbMemoryAccess>(config.tlb, config.hart, config.force_absolute_tlb)) {}
+
+Backend::~Backend() = default;
+
+Result<void> Backend::emit_runtime(CodeArena& arena) {
+  CodeHolder code;
+  Environment env = Environment::host();
+  code.init(env);
+  ErrorRecorder errors;
+  code.setErrorHandler(&errors);
+  x86::Assembler a(&code);
+  const auto ctx = reinterpret_cast<std::uintptr_t>(m_config.ctx);
+  const Mem remaining = qword_ptr(rcx, offsetof(JitContext, remaining));
+  const Mem kind = dword_ptr(rcx, offsetof(JitContext, exit_kind));
+
+  Label enter = a.newLabel(), epilogue = a.newLabel(), exit_link = a.newLabel(), exit_indirect = a.newLabel(),
+        exit_budget = a.newLabel(), exit_ecall = a.newLabel(), exit_with_pc = a.newLabel(),
+        thunk = a.newLabel();
+
+  // void enter(const void* code)
+  a.bind(enter);
+  for (const Gp& r : {rbx, rbp, r12, r13, r14, r15}) a.push(r);
+  a.sub(rsp, 8);  // keeps rsp 16-byte aligned for helper calls
+  a.mov(rax, rdi);
+  a.mov(kHart, reinterpret_cast<std::uintptr_t>(m_config.hart));
+  a.mov(rcx, ctx);
+  a.mov(kRemaining, remaining);
+  load_pinned(a);
+  a.jmp(rax);
+
+  auto exit_with_kind = [&](const Label& label, ExitKind k, bool pc_in_rax) {
+    a.bind(label);
+    if (pc_in_rax) a.mov(pc_mem(), rax);
+    a.mov(rcx, ctx);
+    a.mov(kind, static_cast<std::uint32_t>(k));
+    a.jmp(epilogue);
+  };
+  a.bind(exit_link);
+  a.mov(rcx, ctx);
+  a.mov(qword_ptr(rcx, offsetof(JitContext, exit_link)), rax);
+  a.mov(kind, static_cast<std::uint32_t>(ExitKind::kLink));
+  a.jmp(epilogue);
+  exit_with_kind(exit_indirect, ExitKind::kIndirect, true);
+  exit_with_kind(exit_budget, ExitKind::kBudget, true);
+  exit_with_kind(exit_ecall, ExitKind::kEcall, true);
+  a.bind(exit_with_pc);  // the helper set the kind
+  a.mov(pc_mem(), rax);
+  a.bind(epilogue);
+  store_pinned(a);
+  a.mov(rcx, ctx);
+  a.mov(remaining, kRemaining);
+  a.add(rsp, 8);
+  for (const Gp& r : {r15, r14, r13, r12, rbp, rbx}) a.pop(r);
+  a.ret();
+
+  // Call thunk: rcx = helper, rdx = a, rax = b. Saves the pinned registers
+  // a C function may clobber and publishes the instruction count.
+  a.bind(thunk);
+  for (std::uint32_t id : kCallerSavedPinned) a.push(gpq(id));
+  a.sub(rsp, 8);
+  a.mov(rdi, ctx);
+  a.mov(qword_ptr(rdi, offsetof(JitContext, remaining)), kRemaining);
+  a.mov(rsi, rdx);
+  a.mov(rdx, rax);
+  a.call(rcx);
+  a.add(rsp, 8);
+  for (auto it = kCallerSavedPinned.rbegin(); it != kCallerSavedPinned.rend(); ++it) a.pop(gpq(*it));
+  a.ret();
+
+  if (errors.failed()) return make_error(ErrorKind::kInvalidArgument, "jit: runtime: {}", errors.message());
+  bool full = false;
+  auto placed = place(code, arena, full);
+  if (!placed) return placed.error();
+  if (full) return make_error(ErrorKind::kNoMemory, "jit: code arena too small for the runtime");
+  std::uint8_t* base = placed.value();
+  auto at = [&](const Label& l) { return base + code.labelOffsetFromBase(l); };
+  m_runtime = Runtime{at(enter),      at(exit_link),    at(exit_indirect), at(exit_budget),
+                      at(exit_ecall), at(exit_with_pc), at(thunk)};
+  return {};
+}
+
+Result<bool> Backend::emit_region(const IrRegion& region, Block& block, CodeArena& arena) {
+  CodeHolder code;
+  code.init(Environment::host());
+  ErrorRecorder errors;
+  code.setErrorHandler(&errors);
+  x86::Assembler a(&code);
+  RegionEmitter emitter(*this, region, block, a);
+  emitter.emit();
+  emitter.emit_data();
+  if (errors.failed()) {
+    return make_error(ErrorKind::kInvalidArgument, "jit: cannot emit the region at {:#x}: {}", region.entry,
+                      errors.message());
+  }
+  bool full = false;
+  auto placed = place(code, arena, full);
+  if (!placed) return placed.error();
+  if (full) return false;
+  std::uint8_t* base = placed.value();
+  for (std::size_t i = 0; i < emitter.m_links.size(); ++i) {
+    Link& link = block.links[i];
+    link.jump = base + code.labelOffsetFromBase(emitter.m_links[i].jump);
+    link.stub = base + code.labelOffsetFromBase(emitter.m_links[i].stub);
+    auto rel = static_cast<std::int32_t>(link.stub - (link.jump + 5));
+    std::memcpy(link.jump + 1, &rel, sizeof(rel));  // SAFETY: the 5-byte jmp emitted by direct_exit
+  }
+  block.links.resize(emitter.m_links.size());
+  block.entry = base;
+  block.code_bytes = static_cast<std::uint32_t>(code.codeSize());
+  block.guest_insns = region.guest_insns;
+  block.pages = region.pages;
+  m_last_size = code.codeSize();
+  return true;
+}
+
+}  // namespace vmm::jit::x86_64

@@ -1,0 +1,72 @@
+#pragma once
+// The x86-64 back end: IR regions to host code with asmjit, plus the small
+// runtime every region jumps to (enter, exits, helper-call thunk).
+//
+// Host register convention inside translated code:
+//   rbx        the HartState (guest registers at [rbx + 8*i])
+//   r15        instructions the run may still retire (JitContext::remaining)
+//   rax rcx rdx scratch
+//   the other ten hold the most used guest registers (kPinned), so most
+//   guest instructions touch no memory for their operands.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "memory_access.hpp"
+#include "vmm/core/result.hpp"
+#include "vmm/cpu/hart_state.hpp"
+#include "vmm/jit/code_cache.hpp"
+#include "vmm/jit/context.hpp"
+#include "vmm/jit/ir.hpp"
+#include "vmm/memory/tlb.hpp"
+
+namespace vmm::jit::x86_64 {
+
+struct BackendConfig {
+  cpu::HartState* hart = nullptr;
+  JitContext* ctx = nullptr;
+  const memory::Tlb* tlb = nullptr;
+  bool count_stats = false;  ///< translated code counts region entries and indirect lookups
+  bool chaining = true;      ///< use the indirect-branch table (links are the dispatcher's choice)
+  bool force_absolute_tlb = false;
+};
+
+/// Addresses of the shared runtime code in the arena.
+struct Runtime {
+  const std::uint8_t* enter = nullptr;  ///< void enter(const void* code): runs until an exit
+  const std::uint8_t* exit_link = nullptr;
+  const std::uint8_t* exit_indirect = nullptr;
+  const std::uint8_t* exit_budget = nullptr;
+  const std::uint8_t* exit_ecall = nullptr;
+  const std::uint8_t* exit_with_pc = nullptr;
+  const std::uint8_t* call_thunk = nullptr;
+};
+
+class Backend {
+ public:
+  explicit Backend(const BackendConfig& config);
+  ~Backend();
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
+
+  /// Emits the shared runtime at the start of the arena.
+  Result<void> emit_runtime(CodeArena& arena);
+  [[nodiscard]] const Runtime& runtime() const { return m_runtime; }
+
+  /// Emits `region` into the arena and fills `block` (entry, links). Returns
+  /// false when the arena is full; errors are back-end failures.
+  Result<bool> emit_region(const IrRegion& region, Block& block, CodeArena& arena);
+
+  /// Host code bytes of the last region emitted (for tests and statistics).
+  [[nodiscard]] std::size_t last_code_size() const { return m_last_size; }
+
+ private:
+  class RegionEmitter;
+
+  BackendConfig m_config;
+  std::unique_ptr<MemoryAccess> m_memory;
+  Runtime m_runtime;
+  std::size_t m_last_size = 0;
+};
+
+}  // namespace vmm::jit::x86_64

@@ -1,0 +1,138 @@
+#include "vmm/jit/code_cache.hpp"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace vmm::jit {
+
+// ---- arena -------------------------------------------------------------------
+
+CodeArena::~CodeArena() {
+  if (m_base != nullptr) ::munmap(m_base, m_size);
+}
+
+Result<void> CodeArena::init(std::size_t bytes) {
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    return make_error(ErrorKind::kNoMemory, "cannot map {} bytes of executable memory for the JIT: {}", bytes,
+                      std::strerror(errno));
+  }
+  m_base = static_cast<std::uint8_t*>(p);
+  m_size = bytes;
+  m_used = 0;
+  return {};
+}
+
+std::uint8_t* CodeArena::allocate(std::size_t bytes) {
+  std::size_t start = (m_used + 15) & ~std::size_t{15};
+  if (start > m_size || bytes > m_size - start) return nullptr;
+  m_used = start + bytes;
+  return m_base + start;  // SAFETY: start + bytes <= m_size, inside the mapping
+}
+
+// ---- cache ---------------------------------------------------------------------
+
+CodeCache::~CodeCache() { clear(); }
+
+Block* CodeCache::create(GuestAddr pc, std::size_t links) {
+  Block* block = m_pool.create();
+  if (block == nullptr) return nullptr;
+  block->pc = pc;
+  block->links.resize(links);
+  for (Link& link : block->links) link.owner = block;
+  return block;
+}
+
+void CodeCache::publish(Block* block) {
+  m_blocks[block->pc] = block;
+  for (GuestAddr page : block->pages) m_pages[page].push_back(block);
+}
+
+void CodeCache::discard(Block* block) { m_pool.destroy(block); }
+
+void CodeCache::patch_jump(std::uint8_t* jump, const std::uint8_t* destination) {
+  // jmp rel32: E9 followed by the displacement from the end of the instruction.
+  auto rel = static_cast<std::int32_t>(destination - (jump + 5));
+  std::memcpy(jump + 1, &rel, sizeof(rel));  // SAFETY: `jump` is a 5-byte jmp emitted by the back end
+}
+
+void CodeCache::chain(Link& link, Block* target) {
+  patch_jump(link.jump, target->entry);
+  link.target = target;
+  target->incoming.push_back(&link);
+  ++m_links_made;
+}
+
+void CodeCache::kill(Block* block) {
+  if (block->dead) return;
+  block->dead = true;
+  // Jumps into this block go back to their stubs.
+  for (Link* link : block->incoming) {
+    patch_jump(link->jump, link->stub);
+    link->target = nullptr;
+  }
+  block->incoming.clear();
+  // Its own chained links leave their targets' incoming lists.
+  for (Link& link : block->links) {
+    if (link.target == nullptr) continue;
+    auto& in = link.target->incoming;
+    in.erase(std::remove(in.begin(), in.end(), &link), in.end());
+    link.target = nullptr;
+  }
+  auto it = m_blocks.find(block->pc);
+  if (it != m_blocks.end() && it->second == block) m_blocks.erase(it);
+  if (m_observer != nullptr) m_observer(m_observer_user, block);
+  m_dead.push_back(block);
+}
+
+std::size_t CodeCache::invalidate_page(GuestAddr page) {
+  auto it = m_pages.find(page);
+  if (it == m_pages.end()) return 0;
+  std::vector<Block*> blocks = std::move(it->second);
+  m_pages.erase(it);
+  std::size_t killed = 0;
+  for (Block* block : blocks) {
+    if (block->dead) continue;
+    kill(block);
+    ++killed;
+  }
+  return killed;
+}
+
+std::size_t CodeCache::invalidate_range(GuestAddr start, GuestAddr end) {
+  std::vector<GuestAddr> pages;
+  for (const auto& [page, blocks] : m_pages) {
+    if (page + kPageSize > start && page < end) pages.push_back(page);
+  }
+  std::size_t killed = 0;
+  for (GuestAddr page : pages) killed += invalidate_page(page);
+  return killed;
+}
+
+void CodeCache::collect() {
+  if (m_dead.empty()) return;
+  // A dead block may still be listed under its other pages: drop those entries.
+  for (auto it = m_pages.begin(); it != m_pages.end();) {
+    auto& blocks = it->second;
+    blocks.erase(std::remove_if(blocks.begin(), blocks.end(), [](Block* b) { return b->dead; }),
+                 blocks.end());
+    it = blocks.empty() ? m_pages.erase(it) : std::next(it);
+  }
+  for (Block* block : m_dead) m_pool.destroy(block);
+  m_dead.clear();
+}
+
+void CodeCache::clear() {
+  for (auto& [pc, block] : m_blocks) {
+    if (m_observer != nullptr) m_observer(m_observer_user, block);
+    m_pool.destroy(block);
+  }
+  m_blocks.clear();
+  m_pages.clear();
+  for (Block* block : m_dead) m_pool.destroy(block);
+  m_dead.clear();
+}
+
+}  // namespace vmm::jit

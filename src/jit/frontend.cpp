@@ -1,0 +1,408 @@
+#include "vmm/jit/frontend.hpp"
+
+#include <algorithm>
+
+namespace vmm::jit {
+namespace {
+
+using isa::Op;
+
+GuestReg int_reg(std::uint8_t r) { return r == isa::kZeroSink ? 0 : r; }
+
+struct Lowering {
+  IrRegion& region;
+  GuestAddr pc;
+  std::uint16_t index;
+  const isa::DecodedInsn& d;
+
+  IrInsn base() const {
+    IrInsn insn;
+    insn.pc = pc;
+    insn.index = index;
+    insn.length = d.length;
+    return insn;
+  }
+  void push(IrInsn insn) { region.insns.push_back(insn); }
+
+  void mov_imm(GuestReg dst, std::uint64_t value) {
+    if (dst == 0) return;
+    IrInsn i = base();
+    i.kind = IrKind::kMovImm;
+    i.dst = dst;
+    i.imm = static_cast<std::int64_t>(value);
+    push(i);
+  }
+  void alu(AluOp op, bool word) {
+    GuestReg dst = int_reg(d.rd);
+    if (dst == 0) return;  // no side effects: a hint or a nop
+    IrInsn i = base();
+    i.kind = IrKind::kAlu;
+    i.alu = op;
+    i.word = word;
+    i.dst = dst;
+    i.a = d.rs1;
+    i.b = d.rs2;
+    push(i);
+  }
+  void alu_imm(AluOp op, bool word) {
+    GuestReg dst = int_reg(d.rd);
+    if (dst == 0) return;
+    if (op == AluOp::kAdd && !word && d.rs1 == 0)
+      return mov_imm(dst, static_cast<std::uint64_t>(std::int64_t{d.imm}));
+    IrInsn i = base();
+    if (op == AluOp::kAdd && !word && d.imm == 0) {
+      i.kind = IrKind::kMov;
+      i.dst = dst;
+      i.a = d.rs1;
+      return push(i);
+    }
+    i.kind = IrKind::kAluImm;
+    i.alu = op;
+    i.word = word;
+    i.dst = dst;
+    i.a = d.rs1;
+    i.imm = d.imm;
+    push(i);
+  }
+  void load(std::uint8_t size, bool is_signed, bool fp = false) {
+    IrInsn i = base();
+    i.kind = IrKind::kLoad;
+    i.size = size;
+    i.is_signed = is_signed;
+    i.fp_data = fp;
+    i.dst = fp ? d.rd : int_reg(d.rd);  // a load to x0 still accesses memory (and may fault)
+    i.a = d.rs1;
+    i.imm = d.imm;
+    push(i);
+  }
+  void store(std::uint8_t size, bool fp = false) {
+    IrInsn i = base();
+    i.kind = IrKind::kStore;
+    i.size = size;
+    i.fp_data = fp;
+    i.a = d.rs1;
+    i.b = d.rs2;
+    i.imm = d.imm;
+    push(i);
+  }
+  void branch(Cond cond) {
+    IrInsn i = base();
+    i.kind = IrKind::kBranch;
+    i.cond = cond;
+    i.a = d.rs1;
+    i.b = d.rs2;
+    i.target = pc + static_cast<std::uint64_t>(std::int64_t{d.imm});
+    push(i);
+  }
+  void helper(IrKind kind) {
+    IrInsn i = base();
+    i.kind = kind;
+    i.insn = d;
+    push(i);
+  }
+};
+
+/// Instructions after which the region must end (control leaves, or the
+/// interpreter may change what the following code means).
+bool ends_region(Op op) {
+  switch (op) {
+    case Op::kJalr:
+    case Op::kEcall:
+    case Op::kEbreak:
+    case Op::kMret:
+    case Op::kWfi:
+    case Op::kFenceI:
+    case Op::kIllegal:
+    case Op::kCsrrw:
+    case Op::kCsrrs:
+    case Op::kCsrrc:
+    case Op::kCsrrwi:
+    case Op::kCsrrsi:
+    case Op::kCsrrci:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_fp_compute(Op op) { return op >= Op::kFmaddS && op <= Op::kFmvDX; }
+
+/// Lowers one instruction; returns false when it ends the region.
+bool lower(Lowering& l, Op op, const FrontendOptions& options) {
+  const isa::DecodedInsn& d = l.d;
+  switch (op) {
+    case Op::kLui:
+      l.mov_imm(int_reg(d.rd), static_cast<std::uint64_t>(std::int64_t{d.imm}));
+      return true;
+    case Op::kAuipc:
+      l.mov_imm(int_reg(d.rd), l.pc + static_cast<std::uint64_t>(std::int64_t{d.imm}));
+      return true;
+    case Op::kJalr: {
+      IrInsn i = l.base();
+      i.kind = IrKind::kJumpIndirect;
+      i.dst = int_reg(d.rd);
+      i.a = d.rs1;
+      i.imm = d.imm;
+      i.imm2 = l.pc + d.length;
+      l.push(i);
+      return false;
+    }
+    case Op::kBeq:
+      l.branch(Cond::kEq);
+      return true;
+    case Op::kBne:
+      l.branch(Cond::kNe);
+      return true;
+    case Op::kBlt:
+      l.branch(Cond::kLt);
+      return true;
+    case Op::kBge:
+      l.branch(Cond::kGe);
+      return true;
+    case Op::kBltu:
+      l.branch(Cond::kLtu);
+      return true;
+    case Op::kBgeu:
+      l.branch(Cond::kGeu);
+      return true;
+    case Op::kLb:
+      l.load(1, true);
+      return true;
+    case Op::kLh:
+      l.load(2, true);
+      return true;
+    case Op::kLw:
+      l.load(4, true);
+      return true;
+    case Op::kLd:
+      l.load(8, false);
+      return true;
+    case Op::kLbu:
+      l.load(1, false);
+      return true;
+    case Op::kLhu:
+      l.load(2, false);
+      return true;
+    case Op::kLwu:
+      l.load(4, false);
+      return true;
+    case Op::kSb:
+      l.store(1);
+      return true;
+    case Op::kSh:
+      l.store(2);
+      return true;
+    case Op::kSw:
+      l.store(4);
+      return true;
+    case Op::kSd:
+      l.store(8);
+      return true;
+    case Op::kAddi:
+      l.alu_imm(AluOp::kAdd, false);
+      return true;
+    case Op::kSlti:
+      l.alu_imm(AluOp::kSlt, false);
+      return true;
+    case Op::kSltiu:
+      l.alu_imm(AluOp::kSltu, false);
+      return true;
+    case Op::kXori:
+      l.alu_imm(AluOp::kXor, false);
+      return true;
+    case Op::kOri:
+      l.alu_imm(AluOp::kOr, false);
+      return true;
+    case Op::kAndi:
+      l.alu_imm(AluOp::kAnd, false);
+      return true;
+    case Op::kSlli:
+      l.alu_imm(AluOp::kSll, false);
+      return true;
+    case Op::kSrli:
+      l.alu_imm(AluOp::kSrl, false);
+      return true;
+    case Op::kSrai:
+      l.alu_imm(AluOp::kSra, false);
+      return true;
+    case Op::kAdd:
+      l.alu(AluOp::kAdd, false);
+      return true;
+    case Op::kSub:
+      l.alu(AluOp::kSub, false);
+      return true;
+    case Op::kSll:
+      l.alu(AluOp::kSll, false);
+      return true;
+    case Op::kSlt:
+      l.alu(AluOp::kSlt, false);
+      return true;
+    case Op::kSltu:
+      l.alu(AluOp::kSltu, false);
+      return true;
+    case Op::kXor:
+      l.alu(AluOp::kXor, false);
+      return true;
+    case Op::kSrl:
+      l.alu(AluOp::kSrl, false);
+      return true;
+    case Op::kSra:
+      l.alu(AluOp::kSra, false);
+      return true;
+    case Op::kOr:
+      l.alu(AluOp::kOr, false);
+      return true;
+    case Op::kAnd:
+      l.alu(AluOp::kAnd, false);
+      return true;
+    case Op::kAddiw:
+      l.alu_imm(AluOp::kAdd, true);
+      return true;
+    case Op::kSlliw:
+      l.alu_imm(AluOp::kSll, true);
+      return true;
+    case Op::kSrliw:
+      l.alu_imm(AluOp::kSrl, true);
+      return true;
+    case Op::kSraiw:
+      l.alu_imm(AluOp::kSra, true);
+      return true;
+    case Op::kAddw:
+      l.alu(AluOp::kAdd, true);
+      return true;
+    case Op::kSubw:
+      l.alu(AluOp::kSub, true);
+      return true;
+    case Op::kSllw:
+      l.alu(AluOp::kSll, true);
+      return true;
+    case Op::kSrlw:
+      l.alu(AluOp::kSrl, true);
+      return true;
+    case Op::kSraw:
+      l.alu(AluOp::kSra, true);
+      return true;
+    case Op::kMul:
+      l.alu(AluOp::kMul, false);
+      return true;
+    case Op::kMulh:
+      l.alu(AluOp::kMulh, false);
+      return true;
+    case Op::kMulhsu:
+      l.alu(AluOp::kMulhsu, false);
+      return true;
+    case Op::kMulhu:
+      l.alu(AluOp::kMulhu, false);
+      return true;
+    case Op::kDiv:
+      l.alu(AluOp::kDiv, false);
+      return true;
+    case Op::kDivu:
+      l.alu(AluOp::kDivu, false);
+      return true;
+    case Op::kRem:
+      l.alu(AluOp::kRem, false);
+      return true;
+    case Op::kRemu:
+      l.alu(AluOp::kRemu, false);
+      return true;
+    case Op::kMulw:
+      l.alu(AluOp::kMul, true);
+      return true;
+    case Op::kDivw:
+      l.alu(AluOp::kDiv, true);
+      return true;
+    case Op::kDivuw:
+      l.alu(AluOp::kDivu, true);
+      return true;
+    case Op::kRemw:
+      l.alu(AluOp::kRem, true);
+      return true;
+    case Op::kRemuw:
+      l.alu(AluOp::kRemu, true);
+      return true;
+    case Op::kFence:
+      return true;  // one hart, and devices see stores in program order
+    case Op::kEcall: {
+      IrInsn i = l.base();
+      i.kind = IrKind::kEcall;
+      l.push(i);
+      return false;
+    }
+    case Op::kFlw:
+    case Op::kFld:
+      if (!options.inline_fp_memory) break;
+      l.load(op == Op::kFlw ? 4 : 8, false, true);
+      return true;
+    case Op::kFsw:
+    case Op::kFsd:
+      if (!options.inline_fp_memory) break;
+      l.store(op == Op::kFsw ? 4 : 8, true);
+      return true;
+    default:
+      if (is_fp_compute(op)) {
+        l.helper(IrKind::kFloat);
+        return true;
+      }
+      break;
+  }
+  l.helper(IrKind::kInterpret);
+  return !ends_region(op);
+}
+
+}  // namespace
+
+std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const FrontendOptions& options) {
+  IrRegion region;
+  region.entry = entry;
+  GuestAddr pc = entry;
+  auto note_page = [&](GuestAddr addr) {
+    GuestAddr page = page_floor(addr);
+    if (std::find(region.pages.begin(), region.pages.end(), page) == region.pages.end())
+      region.pages.push_back(page);
+  };
+  while (region.guest_insns < options.max_insns) {
+    std::optional<isa::DecodedInsn> decoded = fetch(pc);
+    if (!decoded) {
+      if (region.guest_insns == 0) return std::nullopt;
+      break;  // the next instruction cannot be fetched: leave, and let it fault when reached
+    }
+    const isa::DecodedInsn& d = *decoded;
+    note_page(pc);
+    note_page(pc + d.length - 1);
+    Lowering l{region, pc, static_cast<std::uint16_t>(region.guest_insns), d};
+    ++region.guest_insns;
+    if (d.op == isa::Op::kJal) {
+      // A direct jump: write the link, then follow the trace to the target
+      // unless it comes back into this region (a loop is better as a link).
+      GuestAddr target = pc + static_cast<std::uint64_t>(std::int64_t{d.imm});
+      l.mov_imm(int_reg(d.rd), pc + d.length);
+      bool inside = target >= entry && target <= pc;
+      if (inside || region.guest_insns >= options.max_insns) {
+        IrInsn i = l.base();
+        i.kind = IrKind::kJump;
+        i.target = target;
+        region.insns.push_back(i);
+        return region;
+      }
+      pc = target;
+      continue;
+    }
+    pc += d.length;
+    if (!lower(l, d.op, options)) {
+      // Helpers that end a region (CSR access, fence.i...) usually continue
+      // with the next instruction: the region then falls through to it.
+      IrKind last = region.insns.back().kind;
+      if (last != IrKind::kJumpIndirect && last != IrKind::kEcall) {
+        region.ends_with_fallthrough = true;
+        region.next_pc = pc;
+      }
+      return region;
+    }
+  }
+  region.ends_with_fallthrough = true;
+  region.next_pc = pc;
+  return region;
+}
+
+}  // namespace vmm::jit

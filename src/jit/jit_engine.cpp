@@ -1,0 +1,252 @@
+#include "vmm/jit/jit_engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "backend/x86_64/emitter.hpp"
+
+namespace vmm::jit {
+
+namespace {
+
+using EnterFn = void (*)(const void* code);
+
+std::size_t count_links(const IrRegion& region) {
+  std::size_t links = region.ends_with_fallthrough ? 1 : 0;
+  for (const IrInsn& insn : region.insns) {
+    if (insn.kind == IrKind::kBranch || insn.kind == IrKind::kJump) ++links;
+  }
+  return links;
+}
+
+}  // namespace
+
+JitEngine::JitEngine(cpu::HartState& hart, memory::GuestMemory& memory, const JitOptions& options)
+    : m_hart(hart), m_memory(memory), m_options(options), m_interp(hart, memory) {}
+
+JitEngine::~JitEngine() = default;
+
+Result<std::unique_ptr<JitEngine>> JitEngine::create(cpu::HartState& hart, memory::GuestMemory& memory,
+                                                     const JitOptions& options) {
+  if constexpr (!kAvailable) {
+    return make_error(ErrorKind::kUnsupported, "the JIT translates to x86-64 only; use --engine interp");
+  }
+  std::unique_ptr<JitEngine> engine(new JitEngine(hart, memory, options));
+  VMM_TRY(engine->init());
+  return engine;
+}
+
+Result<void> JitEngine::init() {
+  m_ctx.engine = this;
+  VMM_TRY(m_arena.init(m_options.code_cache_bytes));
+  x86_64::BackendConfig config;
+  config.hart = &m_hart;
+  config.ctx = &m_ctx;
+  config.tlb = &m_memory.tlb();
+  config.count_stats = m_count_stats;
+  config.chaining = !m_options.single_region;
+  config.force_absolute_tlb = m_options.force_absolute_tlb;
+  m_backend = std::make_unique<x86_64::Backend>(config);
+  VMM_TRY(m_backend->emit_runtime(m_arena));
+  m_runtime_bytes = m_arena.used();
+  m_cache.set_kill_observer(&JitEngine::on_block_killed, this);
+  return {};
+}
+
+void JitEngine::set_count_memory_ops(bool enabled) {
+  m_interp.set_count_memory_ops(enabled);
+  if (enabled == m_count_stats) return;
+  // Counting is compiled into translated code: start over with a new back end.
+  m_count_stats = enabled;
+  flush_all();
+  m_arena.reset_to(0);
+  x86_64::BackendConfig config;
+  config.hart = &m_hart;
+  config.ctx = &m_ctx;
+  config.tlb = &m_memory.tlb();
+  config.count_stats = enabled;
+  config.chaining = !m_options.single_region;
+  config.force_absolute_tlb = m_options.force_absolute_tlb;
+  m_backend = std::make_unique<x86_64::Backend>(config);
+  if (!m_backend->emit_runtime(m_arena)) spdlog::error("jit: cannot emit the runtime");
+  m_runtime_bytes = m_arena.used();
+}
+
+void JitEngine::on_block_killed(void* self, Block* block) {
+  auto& engine = *static_cast<JitEngine*>(self);
+  LookupEntry& entry = engine.m_ctx.lookup[JitContext::lookup_index(block->pc)];
+  if (entry.code == block->entry) entry = LookupEntry{};
+  ++engine.m_counters.blocks_invalidated;
+}
+
+void JitEngine::invalidate_code_page(GuestAddr page) {
+  m_interp.invalidate_code_page(page);
+  m_cache.invalidate_page(page);
+  m_code_changed = true;
+}
+
+void JitEngine::flush_code_range(GuestAddr start, GuestAddr end) {
+  m_interp.flush_code_range(start, end);
+  m_cache.invalidate_range(start, end);
+}
+
+void JitEngine::flush_all() {
+  m_cache.clear();
+  m_arena.reset_to(m_runtime_bytes);
+  m_ctx.lookup.fill(LookupEntry{});
+  ++m_flush_generation;
+  ++m_counters.cache_flushes;
+}
+
+Block* JitEngine::translate(GuestAddr pc, std::optional<cpu::Stop>& fault) {
+  auto start = std::chrono::steady_clock::now();
+  FrontendOptions options;
+  options.max_insns = m_options.max_region_insns;
+  // In U-mode mstatus.FS cannot change, so FP loads and stores need no check.
+  options.inline_fp_memory =
+      m_hart.priv == cpu::Privilege::kUser && (m_hart.mstatus & cpu::mstatus::kFs) != 0;
+  std::optional<IrRegion> region =
+      build_region([this](GuestAddr at) { return m_interp.peek(at); }, pc, options);
+  if (!region) {
+    fault = cpu::Stop{cpu::StopReason::kException, cpu::Cause::kInsnAccessFault, m_memory.last_fault().addr};
+    return nullptr;
+  }
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Block* block = m_cache.create(pc, count_links(*region));
+    if (block == nullptr) return nullptr;
+    Result<bool> emitted = m_backend->emit_region(*region, *block, m_arena);
+    if (!emitted) {
+      spdlog::error("{}", emitted.error().message);
+      m_cache.discard(block);
+      return nullptr;
+    }
+    if (!emitted.value()) {  // the arena is full: start over
+      m_cache.discard(block);
+      flush_all();
+      continue;
+    }
+    m_cache.publish(block);
+    if (spdlog::should_log(spdlog::level::trace)) {
+      std::string hex;
+      for (std::uint32_t i = 0; i < block->code_bytes; ++i) hex += fmt::format("{:02x}", block->entry[i]);
+      spdlog::trace("jit: region {:#x}: {} guest instructions, {} bytes at {}: {}", pc, region->guest_insns,
+                    block->code_bytes, fmt::ptr(block->entry), hex);
+    }
+    ++m_counters.regions_translated;
+    m_counters.guest_insns_translated += region->guest_insns;
+    m_counters.translate_ns += static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+            .count());
+    return block;
+  }
+  return nullptr;
+}
+
+bool JitEngine::translate_only(GuestAddr pc) {
+  std::optional<cpu::Stop> fault;
+  return block_for(pc, fault) != nullptr;
+}
+
+Block* JitEngine::block_for(GuestAddr pc, std::optional<cpu::Stop>& fault) {
+  if (Block* block = m_cache.find(pc)) return block;
+  return translate(pc, fault);
+}
+
+cpu::Stop JitEngine::finish(cpu::Stop stop) {
+  m_hart.instret = m_instret_base + (m_budget - m_ctx.remaining);
+  return stop;
+}
+
+cpu::Stop JitEngine::interpret_tail() {
+  m_hart.instret = m_instret_base + (m_budget - m_ctx.remaining);
+  ++m_counters.budget_tails;
+  return m_interp.run(m_ctx.remaining);
+}
+
+cpu::Stop JitEngine::run(std::uint64_t budget) {
+  m_budget = budget;
+  m_ctx.remaining = budget;
+  m_instret_base = m_hart.instret;
+  const auto enter = reinterpret_cast<EnterFn>(m_backend->runtime().enter);
+  for (;;) {
+    m_cache.collect();
+    if (m_ctx.remaining == 0) return finish(cpu::Stop{});
+    std::optional<cpu::Stop> fault;
+    Block* block = block_for(m_hart.pc, fault);
+    if (block == nullptr) {
+      if (fault) return finish(*fault);
+      // The back end could not translate this region: interpret it instead.
+      return interpret_tail();
+    }
+    if (!m_options.single_region) {
+      m_ctx.lookup[JitContext::lookup_index(block->pc)] = LookupEntry{block->pc, block->entry};
+    }
+    ++m_counters.dispatches;
+    m_code_changed = false;
+    enter(block->entry);
+    switch (m_ctx.exit_kind) {
+      case ExitKind::kLink: {
+        Link* link = m_ctx.exit_link;
+        m_hart.pc = link->target_pc;
+        ++m_counters.link_exits;
+        if (m_options.single_region || link->owner->dead) break;
+        std::uint64_t generation = m_flush_generation;
+        Block* target = block_for(link->target_pc, fault);
+        // A flush while translating the target freed the link's block.
+        if (target != nullptr && generation == m_flush_generation) m_cache.chain(*link, target);
+        break;
+      }
+      case ExitKind::kIndirect:
+        ++m_counters.indirect_misses;
+        break;
+      case ExitKind::kBudget:
+        // The next region is longer than what is left: the interpreter
+        // finishes the budget exactly (never with 0, which it cannot take).
+        if (m_ctx.remaining == 0) return finish(cpu::Stop{});
+        return interpret_tail();
+      case ExitKind::kEcall:
+        return finish(cpu::Stop{
+            cpu::StopReason::kEcall,
+            m_hart.priv == cpu::Privilege::kUser ? cpu::Cause::kEcallFromU : cpu::Cause::kEcallFromM, 0});
+      case ExitKind::kStop:
+        return finish(m_ctx.stop);
+      case ExitKind::kResume:
+        break;
+    }
+    if (m_options.single_region) return finish(cpu::Stop{});
+  }
+}
+
+cpu::EngineStats JitEngine::stats() const {
+  const Counters& c = m_counters;
+  auto ratio = [](double part, double whole) { return whole > 0 ? part / whole : 0.0; };
+  cpu::EngineStats stats = m_interp.stats();
+  stats.emplace_back("regions_translated", static_cast<double>(c.regions_translated));
+  stats.emplace_back("guest_insns_translated", static_cast<double>(c.guest_insns_translated));
+  stats.emplace_back("translate_time_s", static_cast<double>(c.translate_ns) * 1e-9);
+  stats.emplace_back("translate_ns_per_insn", ratio(static_cast<double>(c.translate_ns),
+                                                    static_cast<double>(c.guest_insns_translated)));
+  stats.emplace_back("code_cache_bytes", static_cast<double>(m_arena.used()));
+  stats.emplace_back("links_chained", static_cast<double>(m_cache.links_made()));
+  stats.emplace_back("dispatches", static_cast<double>(c.dispatches));
+  stats.emplace_back("unchained_exits", static_cast<double>(c.link_exits));
+  stats.emplace_back("indirect_misses", static_cast<double>(c.indirect_misses));
+  stats.emplace_back("blocks_invalidated", static_cast<double>(c.blocks_invalidated));
+  stats.emplace_back("cache_flushes", static_cast<double>(c.cache_flushes));
+  stats.emplace_back("budget_tails", static_cast<double>(c.budget_tails));
+  if (m_count_stats) {
+    // Every region entry not made by the dispatcher came through a chained branch
+    // or the indirect-branch table.
+    auto entries = static_cast<double>(m_ctx.region_entries);
+    auto lookups = static_cast<double>(m_ctx.indirect_lookups);
+    auto direct_in_code =
+        entries - static_cast<double>(c.dispatches) - (lookups - static_cast<double>(c.indirect_misses));
+    stats.emplace_back("region_entries", entries);
+    stats.emplace_back("chained_hit_rate",
+                       ratio(direct_in_code, direct_in_code + static_cast<double>(c.link_exits)));
+    stats.emplace_back("indirect_lookups", lookups);
+    stats.emplace_back("indirect_hit_rate", ratio(lookups - static_cast<double>(c.indirect_misses), lookups));
+  }
+  return stats;
+}
+
+}  // namespace vmm::jit
