@@ -1,0 +1,50 @@
+#pragma once
+// A TestMachine twin whose engine is the JIT: same RAM layout and hart
+// setup, so one program can run on both and the states be compared.
+#include <memory>
+#include <stdexcept>
+
+#include "support/guest_asm.hpp"
+#include "vmm/jit/jit_engine.hpp"
+
+namespace vmm::test {
+
+class JitMachine {
+ public:
+  explicit JitMachine(const jit::JitOptions& options = {}) {
+    if (!space.add_ram(TestMachine::kRamBase, TestMachine::kRamSize, memory::kPermRWX))
+      throw std::runtime_error("add_ram failed");
+    hart.pc = TestMachine::kRamBase;
+    hart.priv = cpu::Privilege::kMachine;
+    hart.mstatus = TestMachine::kMstatusFsInitial;
+    auto created = jit::JitEngine::create(hart, memory, options);
+    if (!created) throw std::runtime_error(created.error().message);
+    engine = std::move(created).value();
+    space.set_watch_callback([this](GuestAddr page, memory::WatchKind kind) {
+      if (kind == memory::kWatchCode) engine->invalidate_code_page(page);
+    });
+  }
+  JitMachine(const JitMachine&) = delete;
+  JitMachine& operator=(const JitMachine&) = delete;
+
+  void load_bytes(GuestAddr addr, const void* data, std::size_t len) {
+    if (!memory.poke_bytes(addr, data, len)) throw std::runtime_error("load_bytes outside RAM");
+  }
+  void load_code(const std::vector<std::uint32_t>& code, GuestAddr addr = TestMachine::kRamBase) {
+    load_bytes(addr, code.data(), code.size() * sizeof(std::uint32_t));
+  }
+  template <typename T>
+  T peek(GuestAddr addr) {
+    T value{};
+    if (!memory.read_bytes(addr, &value, sizeof(T))) throw std::runtime_error("peek outside readable RAM");
+    return value;
+  }
+  cpu::Stop run(std::uint64_t budget) { return engine->run(budget); }
+
+  memory::AddressSpace space;
+  memory::GuestMemory memory{space};
+  cpu::HartState hart;
+  std::unique_ptr<jit::JitEngine> engine;
+};
+
+}  // namespace vmm::test

@@ -1,0 +1,207 @@
+// The JIT as an engine: results, exact budgets, precise faults, self-modifying
+// code, chaining and invalidation, and the code cache filling up. Expected
+// values come from the spec semantics of the guest code, not from the JIT.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "support/guest_asm.hpp"
+#include "support/jit_machine.hpp"
+
+namespace vmm::jit {
+namespace {
+
+namespace rv = vmm::test::rv;
+using namespace vmm::test::reg;  // NOLINT: register names read like assembly
+using vmm::test::JitMachine;
+using vmm::test::TestMachine;
+constexpr GuestAddr kBase = TestMachine::kRamBase;
+
+/// sum = 1 + 2 + ... + n in a0, counting down a1; ends with ebreak.
+std::vector<std::uint32_t> sum_loop(std::int32_t n) {
+  return {
+      rv::addi(a0, zero, 0),  //
+      rv::addi(a1, zero, n),  //
+      rv::add(a0, a0, a1),    // loop:
+      rv::addi(a1, a1, -1),   //
+      rv::bne(a1, zero, -8),  //
+      rv::ebreak(),
+  };
+}
+
+TEST(JitEngine, RunsALoopToTheSameResultAsTheSpec) {
+  JitMachine m;
+  m.load_code(sum_loop(1000));
+  cpu::Stop stop = m.run(1'000'000);
+  EXPECT_EQ(stop.reason, cpu::StopReason::kException);
+  EXPECT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+  EXPECT_EQ(m.hart.x[a0], 500500u);
+  EXPECT_EQ(m.hart.pc, kBase + 20);
+  EXPECT_EQ(m.hart.instret, 2u + 3u * 1000u);  // ebreak does not retire
+  EXPECT_GT(m.engine->counters().regions_translated, 0u);
+  EXPECT_GT(m.engine->context().region_entries + m.engine->counters().dispatches, 0u);
+}
+
+TEST(JitEngine, BudgetsAreExactAtEveryCount) {
+  for (std::uint64_t budget : {1u, 2u, 3u, 4u, 5u, 7u, 100u, 2999u}) {
+    JitMachine m;
+    m.load_code(sum_loop(1000));
+    cpu::Stop stop = m.run(budget);
+    EXPECT_EQ(stop.reason, cpu::StopReason::kBudget) << budget;
+    EXPECT_EQ(m.hart.instret, budget);
+    // The interpreter reaches the same state after the same count.
+    TestMachine t;
+    t.load_code(sum_loop(1000));
+    t.run(budget);
+    EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
+    EXPECT_EQ(m.hart.x[a0], t.hart.x[a0]) << budget;
+    EXPECT_EQ(m.hart.x[a1], t.hart.x[a1]) << budget;
+  }
+}
+
+TEST(JitEngine, RepeatedSmallBudgetsAddUpExactly) {
+  JitMachine m;
+  m.load_code(sum_loop(50));
+  std::uint64_t runs = 0;
+  while (m.run(3).reason == cpu::StopReason::kBudget) ++runs;
+  EXPECT_EQ(m.hart.x[a0], 1275u);
+  EXPECT_EQ(m.hart.instret, 2u + 3u * 50u);
+  EXPECT_EQ(runs, (2u + 3u * 50u) / 3u);
+}
+
+TEST(JitEngine, LoadFaultIsPreciseWithEarlierInstructionsRetired) {
+  JitMachine m;
+  m.load_code({
+      rv::addi(a0, zero, 7),   //
+      rv::addi(a2, zero, 9),   //
+      rv::lui(a1, 0x10),       // 0x10000: below RAM, unmapped
+      rv::ld(a3, 8, a1),       // faults
+      rv::addi(a0, zero, 99),  // must not run
+  });
+  cpu::Stop stop = m.run(100);
+  ASSERT_EQ(stop.reason, cpu::StopReason::kException);
+  EXPECT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+  EXPECT_EQ(stop.tval, 0x10008u);
+  EXPECT_EQ(m.hart.pc, kBase + 12);
+  EXPECT_EQ(m.hart.instret, 3u);
+  EXPECT_EQ(m.hart.x[a0], 7u);
+  EXPECT_EQ(m.hart.x[a2], 9u);
+}
+
+TEST(JitEngine, StoreFaultIsPrecise) {
+  JitMachine m;
+  m.load_code({rv::addi(a0, zero, 1), rv::sd(a0, 0, zero), rv::addi(a0, zero, 2)});
+  cpu::Stop stop = m.run(100);
+  ASSERT_EQ(stop.reason, cpu::StopReason::kException);
+  EXPECT_EQ(stop.cause, cpu::Cause::kStoreAccessFault);
+  EXPECT_EQ(m.hart.pc, kBase + 4);
+  EXPECT_EQ(m.hart.x[a0], 1u);
+}
+
+TEST(JitEngine, SelfModifyingCodeWithFenceI) {
+  // The guest writes `addi a0, zero, 1` at `slot`, fence.i, calls it; then
+  // rewrites it to `addi a0, zero, 2` and calls it again.
+  JitMachine m;
+  const GuestAddr slot = kBase + 0x1000;
+  const std::uint32_t first = rv::addi(a0, zero, 1), second = rv::addi(a0, zero, 2);
+  m.load_code({rv::addi(a0, zero, 0), rv::jalr(zero, ra, 0)}, slot);
+  auto li32 = [](unsigned rd, std::uint32_t value) {
+    std::uint32_t upper = (value + 0x800) >> 12;
+    auto lower = static_cast<std::int32_t>(value - (upper << 12));
+    return std::vector<std::uint32_t>{rv::lui(rd, upper), rv::addiw(rd, rd, lower)};
+  };
+  std::vector<std::uint32_t> code;
+  auto append = [&](const std::vector<std::uint32_t>& part) {
+    code.insert(code.end(), part.begin(), part.end());
+  };
+  code.push_back(rv::auipc(s1, 1));  // s1 = base + 0x1000 = slot (RAM sits above 2 GiB: no lui)
+  append(li32(t0, first));
+  code.push_back(rv::sw(t0, 0, s1));
+  code.push_back(rv::fence_i());
+  code.push_back(rv::jalr(ra, s1, 0));
+  code.push_back(rv::add(s2, a0, zero));  // s2 = 1
+  append(li32(t0, second));
+  code.push_back(rv::sw(t0, 0, s1));
+  code.push_back(rv::fence_i());
+  code.push_back(rv::jalr(ra, s1, 0));
+  code.push_back(rv::add(s3, a0, zero));  // s3 = 2
+  code.push_back(rv::ebreak());
+  m.load_code(code);
+  // Translate and chain the slot first, so the rewrite has links to undo.
+  cpu::Stop stop = m.run(1000);
+  ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+  EXPECT_EQ(m.hart.x[s2], 1u);
+  EXPECT_EQ(m.hart.x[s3], 2u);
+  EXPECT_GT(m.engine->counters().blocks_invalidated, 0u);
+}
+
+TEST(JitEngine, StoreIntoTheRunningRegionTakesEffectAtTheNextInstruction) {
+  // sw rewrites the instruction right after it, inside the same region.
+  JitMachine m;
+  const std::uint32_t replacement = rv::addi(a0, zero, 42);
+  std::vector<std::uint32_t> code = {
+      rv::auipc(s1, 0),  // s1 = base
+      rv::lui(t0, (replacement + 0x800) >> 12),
+      rv::addiw(t0, t0, static_cast<std::int32_t>(replacement - (((replacement + 0x800) >> 12) << 12))),
+      rv::sw(t0, 16, s1),     // overwrite the next instruction (base + 16)
+      rv::addi(a0, zero, 1),  // replaced by addi a0, zero, 42
+      rv::ebreak(),
+  };
+  m.load_code(code);
+  m.run(100);
+  EXPECT_EQ(m.hart.x[a0], 42u);
+}
+
+TEST(JitEngine, ChainsHotLoopsAndUnchainsOnInvalidation) {
+  JitMachine m;
+  m.load_code(sum_loop(2000));
+  m.run(10'000'000);
+  EXPECT_EQ(m.hart.x[a0], 2001000u);
+  // The loop runs chained: the dispatcher sees a handful of regions, not 2000.
+  EXPECT_LT(m.engine->counters().dispatches, 20u);
+  EXPECT_GT(m.engine->stats().size(), 5u);
+}
+
+TEST(JitEngine, FarTlbPathGivesTheSameResults) {
+  jit::JitOptions options;
+  options.force_absolute_tlb = true;
+  JitMachine m(options);
+  std::vector<std::uint32_t> code = {
+      rv::auipc(s1, 0x80),  // the data area, base + 0x80000
+      rv::addi(t0, zero, 5), rv::sd(t0, 0, s1),  rv::sw(t0, 12, s1), rv::ld(a0, 0, s1),
+      rv::lw(a1, 12, s1),    rv::lbu(a2, 0, s1), rv::ebreak(),
+  };
+  m.load_code(code);
+  m.run(100);
+  EXPECT_EQ(m.hart.x[a0], 5u);
+  EXPECT_EQ(m.hart.x[a1], 5u);
+  EXPECT_EQ(m.hart.x[a2], 5u);
+}
+
+TEST(JitEngine, FullCodeCacheIsFlushedAndRunContinues) {
+  jit::JitOptions options;
+  options.code_cache_bytes = 16 * 1024;  // far fewer regions than the program has
+  options.max_region_insns = 4;
+  JitMachine m(options);
+  // 2000 distinct straight-line regions: many more than fit.
+  std::vector<std::uint32_t> code;
+  for (int i = 0; i < 2000; ++i) code.push_back(rv::addi(a0, a0, 1));
+  code.push_back(rv::ebreak());
+  m.load_code(code);
+  m.run(10'000);
+  EXPECT_EQ(m.hart.x[a0], 2000u);
+  EXPECT_GT(m.engine->counters().cache_flushes, 0u);
+}
+
+TEST(JitEngine, InstretReadInsideARegionIsExact) {
+  JitMachine m;
+  m.load_code({rv::addi(a0, zero, 1), rv::addi(a0, a0, 1), rv::csrrs(a1, 0xb02, zero),  // minstret
+               rv::addi(a0, a0, 1), rv::ebreak()});
+  m.run(100);
+  EXPECT_EQ(m.hart.x[a1], 2u);
+  EXPECT_EQ(m.hart.instret, 4u);
+}
+
+}  // namespace
+}  // namespace vmm::jit
