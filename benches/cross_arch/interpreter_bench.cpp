@@ -1,6 +1,7 @@
 // The cross-architecture path: RV64GC decoding throughput over real code, the
-// decode-cache hit path, and interpreter execution of guest kernels (guest
-// instructions per second, reported as items/s).
+// decode-cache hit path, and execution of guest kernels under both engines,
+// the interpreter (BM_Interp*) and the JIT (BM_Jit*), so the JIT's speed-up
+// is a tracked figure (guest instructions per second, reported as items/s).
 #include "support/bench_main.hpp"
 
 #include <cstring>
@@ -13,6 +14,7 @@
 #include "vmm/isa/decoded_insn.hpp"
 #include "vmm/memory/address_space.hpp"
 #include "vmm/memory/guest_memory.hpp"
+#include "vmm/system/engine_choice.hpp"
 
 extern "C" const std::uint8_t vmm_default_guest_begin[];
 extern "C" const std::uint8_t vmm_default_guest_end[];
@@ -59,15 +61,18 @@ struct Machine {
   memory::AddressSpace space;
   std::unique_ptr<memory::GuestMemory> memory;
   cpu::HartState hart;
-  std::unique_ptr<cpu::Interpreter> interpreter;
+  std::unique_ptr<cpu::ExecutionEngine> engine;
 
-  explicit Machine(const std::vector<std::uint32_t>& code) {
+  explicit Machine(const std::vector<std::uint32_t>& code,
+                   system::EngineKind kind = system::EngineKind::kInterp) {
     if (!space.add_ram(kBase, 1u << 20, memory::kPermRWX)) std::abort();
     memory = std::make_unique<memory::GuestMemory>(space);
     if (!memory->poke_bytes(kBase, code.data(), code.size() * 4)) std::abort();
-    interpreter = std::make_unique<cpu::Interpreter>(hart, *memory);
+    auto made = system::make_engine(kind, hart, *memory);
+    if (!made) std::abort();
+    engine = std::move(made).value();
     space.set_watch_callback([this](GuestAddr page, memory::WatchKind kind) {
-      if (kind == memory::kWatchCode) interpreter->invalidate_code_page(page);
+      if (kind == memory::kWatchCode) engine->invalidate_code_page(page);
     });
     hart.pc = kBase;
     hart.x[bench::kA2] = 3;
@@ -75,11 +80,12 @@ struct Machine {
   }
 };
 
-void run_kernel(benchmark::State& state, const std::vector<std::uint32_t>& code) {
-  Machine m(code);
+void run_kernel(benchmark::State& state, const std::vector<std::uint32_t>& code,
+                system::EngineKind kind = system::EngineKind::kInterp) {
+  Machine m(code, kind);
   const auto budget = static_cast<std::uint64_t>(state.range(0));
   for (auto _ : state) {
-    cpu::Stop stop = m.interpreter->run(budget);
+    cpu::Stop stop = m.engine->run(budget);
     if (stop.reason != cpu::StopReason::kBudget) {
       state.SkipWithError("guest kernel stopped unexpectedly");
       break;
@@ -98,13 +104,22 @@ VMM_BENCHMARK(BM_InterpStraightLine)->Arg(1 << 20);
 VMM_BENCHMARK(BM_InterpBranchHeavy)->Arg(1 << 20);
 VMM_BENCHMARK(BM_InterpMemoryHeavy)->Arg(1 << 20);
 
+// The same kernels translated: translation happens in the first iteration only.
+constexpr auto kJit = system::EngineKind::kJit;
+void BM_JitStraightLine(benchmark::State& state) { run_kernel(state, bench::straight_line_kernel(), kJit); }
+void BM_JitBranchHeavy(benchmark::State& state) { run_kernel(state, bench::branch_heavy_kernel(), kJit); }
+void BM_JitMemoryHeavy(benchmark::State& state) { run_kernel(state, bench::memory_heavy_kernel(), kJit); }
+VMM_BENCHMARK(BM_JitStraightLine)->Arg(1 << 22);
+VMM_BENCHMARK(BM_JitBranchHeavy)->Arg(1 << 22);
+VMM_BENCHMARK(BM_JitMemoryHeavy)->Arg(1 << 22);
+
 // Decode-cache hit path: re-entering a page that is already decoded, one
 // instruction per run() call.
 void BM_DecodeCacheHit(benchmark::State& state) {
   Machine m(bench::straight_line_kernel());
   for (auto _ : state) {
     m.hart.pc = Machine::kBase;
-    benchmark::DoNotOptimize(m.interpreter->run(1));
+    benchmark::DoNotOptimize(m.engine->run(1));
   }
   state.SetItemsProcessed(state.iterations());
 }

@@ -1,0 +1,142 @@
+// The JIT: translation cost (ns per guest instruction, items/s = guest
+// instructions translated per second) over real RV64GC code, hot-path
+// execution of guest kernels with chained dispatch against dispatch through
+// the C++ loop after every region, and the code-cache lookup.
+#include "support/bench_main.hpp"
+
+#include <cstring>
+#include <memory>
+#include <span>
+
+#include "../cross_arch/guest_kernels.hpp"
+#include "vmm/elf/elf_file.hpp"
+#include "vmm/jit/jit_engine.hpp"
+#include "vmm/memory/address_space.hpp"
+#include "vmm/memory/guest_memory.hpp"
+
+extern "C" const std::uint8_t vmm_default_guest_begin[];
+extern "C" const std::uint8_t vmm_default_guest_end[];
+
+namespace {
+
+using namespace vmm;
+
+constexpr GuestAddr kBase = 0x80000000;
+
+/// The executable bytes of the default guest (static glibc, real RV64GC code).
+std::span<const std::uint8_t> real_code() {
+  static std::span<const std::uint8_t> code = [] {
+    std::span<const std::uint8_t> image(vmm_default_guest_begin, vmm_default_guest_end);
+    auto elf = elf::ElfFile::parse(image, "default-guest");
+    if (!elf) std::abort();
+    for (const auto& s : elf->load_segments()) {
+      if (s.flags & elf::kPfX) return elf->segment_bytes(s);
+    }
+    std::abort();
+  }();
+  return code;
+}
+
+struct JitMachine {
+  memory::AddressSpace space;
+  std::unique_ptr<memory::GuestMemory> memory;
+  cpu::HartState hart;
+  std::unique_ptr<jit::JitEngine> engine;
+
+  JitMachine(const void* code, std::size_t bytes, const jit::JitOptions& options = {}) {
+    if (!space.add_ram(kBase, 4u << 20, memory::kPermRWX)) std::abort();
+    memory = std::make_unique<memory::GuestMemory>(space);
+    if (!memory->poke_bytes(kBase, code, bytes)) std::abort();
+    auto made = jit::JitEngine::create(hart, *memory, options);
+    if (!made) std::abort();
+    engine = std::move(made).value();
+    space.set_watch_callback([this](GuestAddr page, memory::WatchKind kind) {
+      if (kind == memory::kWatchCode) engine->invalidate_code_page(page);
+    });
+    hart.pc = kBase;
+    hart.mstatus = cpu::mstatus::kFs;
+    hart.x[bench::kA2] = 3;
+    hart.x[bench::kA5] = kBase + (2u << 20);
+  }
+};
+
+// Translation of regions starting every 64 bytes through 64 KiB of glibc code.
+void BM_JitTranslateRealCode(benchmark::State& state) {
+  auto code = real_code();
+  std::size_t bytes = std::min<std::size_t>(code.size(), 64u << 10);
+  JitMachine m(code.data(), bytes);
+  std::uint64_t guest_insns = 0;
+  for (auto _ : state) {
+    m.engine->flush_all();
+    std::uint64_t before = m.engine->counters().guest_insns_translated;
+    for (std::size_t offset = 0; offset + 64 <= bytes; offset += 64) m.engine->translate_only(kBase + offset);
+    guest_insns += m.engine->counters().guest_insns_translated - before;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(guest_insns));
+  state.counters["ns_per_guest_insn"] = benchmark::Counter(
+      static_cast<double>(guest_insns), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  // The arena holds the last iteration's code only (flush_all resets it).
+  auto per_iteration = static_cast<double>(guest_insns) / static_cast<double>(state.iterations());
+  state.counters["host_bytes_per_guest_insn"] = static_cast<double>(m.engine->code_bytes()) / per_iteration;
+}
+VMM_BENCHMARK(BM_JitTranslateRealCode);
+
+void run_kernel(benchmark::State& state, const std::vector<std::uint32_t>& code, bool chained) {
+  jit::JitOptions options;
+  options.single_region = !chained;
+  JitMachine m(code.data(), code.size() * 4, options);
+  const auto budget = static_cast<std::uint64_t>(state.range(0));
+  for (auto _ : state) {
+    cpu::Stop stop{};
+    // Unchained, the engine returns after each region: run() again until the budget is used.
+    for (std::uint64_t done = 0; done < budget && stop.reason == cpu::StopReason::kBudget;) {
+      std::uint64_t before = m.hart.instret;
+      stop = m.engine->run(budget - done);
+      done += m.hart.instret - before;
+    }
+    if (stop.reason != cpu::StopReason::kBudget) {
+      state.SkipWithError("guest kernel stopped unexpectedly");
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(budget));
+  state.counters["guest_MIPS"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(budget) / 1e6,
+                         benchmark::Counter::kIsRate);
+}
+
+void BM_JitBranchHeavyChained(benchmark::State& state) {
+  run_kernel(state, bench::branch_heavy_kernel(), true);
+}
+void BM_JitBranchHeavyUnchained(benchmark::State& state) {
+  run_kernel(state, bench::branch_heavy_kernel(), false);
+}
+void BM_JitStraightLineChained(benchmark::State& state) {
+  run_kernel(state, bench::straight_line_kernel(), true);
+}
+void BM_JitMemoryHeavyChained(benchmark::State& state) {
+  run_kernel(state, bench::memory_heavy_kernel(), true);
+}
+VMM_BENCHMARK(BM_JitBranchHeavyChained)->Arg(1 << 22);
+VMM_BENCHMARK(BM_JitBranchHeavyUnchained)->Arg(1 << 20);
+VMM_BENCHMARK(BM_JitStraightLineChained)->Arg(1 << 22);
+VMM_BENCHMARK(BM_JitMemoryHeavyChained)->Arg(1 << 22);
+
+// Code-cache lookup: finding an already translated region by guest pc.
+void BM_JitCodeCacheLookup(benchmark::State& state) {
+  auto code = real_code();
+  std::size_t bytes = std::min<std::size_t>(code.size(), 64u << 10);
+  JitMachine m(code.data(), bytes);
+  for (std::size_t offset = 0; offset + 64 <= bytes; offset += 64) m.engine->translate_only(kBase + offset);
+  std::size_t offset = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(m.engine->translate_only(kBase + offset));
+    offset = (offset + 64 * 7) % (bytes - 64) & ~std::size_t{63};
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+VMM_BENCHMARK(BM_JitCodeCacheLookup);
+
+}  // namespace
+
+BENCHMARK_MAIN();

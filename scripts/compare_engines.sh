@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# Runs CPU-bound guest programs of ours under `vm run --engine jit`,
+# `vm run --engine interp` and qemu-riscv64 in the same invocation, the three
+# runners alternating within every round, and prints per program the median
+# wall time of each runner, guest MIPS, the speed-ups jit/interp
+# (interp time / jit time) and jit/qemu (qemu time / jit time; > 1: the JIT
+# is faster), then their geometric means.
+#
+# Usage: scripts/compare_engines.sh [OPTIONS]
+#   --runs N          rounds (default 5); a round runs every program once per
+#                     runner, in turn, the runners' order rotated each round
+#   --quick           one round (for tests)
+#   --programs "A B"  names of tests/guest/linux programs (as built next to vm),
+#                     cpu_mix (benches/guest/cpu_mix.c, compiled here, 800
+#                     rounds) or paths of static riscv64 programs (run without
+#                     arguments, stdin /dev/null, expected to exit 0)
+#   --vm PATH         the vm (default build/release/vm)
+#   --qemu PATH       qemu-riscv64 (default: the one on PATH)
+#   --json FILE       also write the figures (every time, medians) as JSON
+#   -h, --help        this text
+# Default programs: cpu_mix bytecode_interp crc_hash sieve_primes malloc_churn recursion.
+# Times are whole processes (start-up included). Guest instructions come from
+# one extra, untimed `vm run --engine interp --stats-file` run per program
+# (--stats slows the interpreter, so the timed runs go without it); MIPS is
+# that count over each runner's median time. In the first round every
+# runner's stdout is compared with qemu-riscv64's.
+# Exit status: 0 ok; 1 a run failed or outputs differ; 2 usage error.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+die() { echo "compare_engines: $1" >&2; exit "${2:-1}"; }
+need_value() { [[ $2 -ge 2 ]] || die "$1 needs a value (see --help)" 2; }
+
+runs=5
+quick=no
+vm=$root/build/release/vm
+qemu="qemu-riscv64"
+json=""
+programs="cpu_mix bytecode_interp crc_hash sieve_primes malloc_churn recursion"
+cpu_mix_rounds=800
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --runs) need_value "$1" $#; runs=$2; shift 2 ;;
+    --quick) quick=yes; shift ;;
+    --programs) need_value "$1" $#; programs=$2; shift 2 ;;
+    --vm) need_value "$1" $#; vm=$2; shift 2 ;;
+    --qemu) need_value "$1" $#; qemu=$2; shift 2 ;;
+    --json) need_value "$1" $#; json=$2; shift 2 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" 2 ;;
+  esac
+done
+
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs wants a positive integer, not '$runs'" 2
+if [[ $quick == yes ]]; then runs=1; fi
+[[ -x $vm && -f $vm ]] || die "no vm at $vm (build it first, or --vm PATH)" 2
+qemu_path=$(command -v -- "$qemu" || true)
+[[ -n $qemu_path && -x $qemu_path ]] || die "$qemu: qemu-riscv64 not found (scripts/setup.sh installs it, or --qemu PATH)" 2
+python=$(command -v python3 || true)
+[[ -n $python ]] || die "python3 not found (scripts/setup.sh installs it)" 2
+if [[ -n $json ]]; then
+  json_dir=$(dirname -- "$json")
+  [[ -d $json_dir && -w $json_dir ]] || die "--json $json: $json_dir is not a writable directory" 2
+fi
+
+# Guest programs by name: those built next to this vm, else the release build's.
+guest_dir=$(dirname -- "$vm")/tests/guest/linux
+[[ -d $guest_dir ]] || guest_dir=$root/build/release/tests/guest/linux
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+names=() paths=() args=()
+read -r -a requested <<<"$programs"
+[[ ${#requested[@]} -gt 0 ]] || die "--programs: no programs given" 2
+for program in "${requested[@]}"; do
+  arg=""
+  if [[ $program == cpu_mix ]]; then
+    gcc=$(command -v riscv64-linux-gnu-gcc || true)
+    [[ -n $gcc ]] || die "cpu_mix: riscv64-linux-gnu-gcc not found to compile benches/guest/cpu_mix.c (scripts/setup.sh installs it)" 2
+    path=$work/cpu_mix
+    if [[ ! -f $path ]]; then
+      "$gcc" -O2 -static -o "$path" "$root/benches/guest/cpu_mix.c" || die "cpu_mix: compiling benches/guest/cpu_mix.c failed"
+    fi
+    arg=$cpu_mix_rounds
+  elif [[ $program == */* ]]; then
+    path=$program
+  elif [[ -f $guest_dir/$program ]]; then
+    path=$guest_dir/$program
+  elif [[ -f $program ]]; then
+    path=./$program
+  else
+    die "$program: no such program (not in $guest_dir, not a file; cpu_mix is built here)" 2
+  fi
+  [[ -f $path && -r $path ]] || die "$program: $path is not a readable file" 2
+  names+=("$(basename -- "$path")") paths+=("$path") args+=("$arg")
+done
+
+# Microseconds since the epoch, in REPLY; bash 5 has it without a fork.
+if [[ -n ${EPOCHREALTIME:-} ]]; then
+  stamp() { local t=$EPOCHREALTIME; REPLY=${t//[.,]/}; }
+else
+  stamp() { REPLY=$(($(date +%s%N) / 1000)); }
+fi
+
+runners=(jit interp qemu)
+describe() {
+  case $1 in
+    jit|interp) printf 'vm --engine %s' "$1" ;;
+    qemu) printf 'qemu-riscv64' ;;
+  esac
+}
+
+# run_failed INDEX WHAT STATUS: reports a failed run (and the end of its stderr), exits 1.
+run_failed() {
+  if [[ -s $work/stderr ]]; then
+    echo "compare_engines: ${names[$1]}: $2 exited with status $3; its stderr ends:" >&2
+    tail -n 5 "$work/stderr" >&2
+  else
+    echo "compare_engines: ${names[$1]}: $2 exited with status $3" >&2
+  fi
+  exit 1
+}
+
+# run_timed RUNNER INDEX STDOUT: one timed run; appends "INDEX RUNNER MICROSECONDS" to times.
+run_timed() {
+  local runner=$1 i=$2 out=$3 status=0 t0
+  local -a cmd
+  case $runner in
+    jit|interp) cmd=("$vm" run --engine "$runner") ;;
+    qemu) cmd=("$qemu_path") ;;
+  esac
+  stamp; t0=$REPLY
+  "${cmd[@]}" "${paths[i]}" ${args[i]:+"${args[i]}"} </dev/null >"$out" 2>"$work/stderr" || status=$?
+  stamp
+  [[ $status -eq 0 ]] || run_failed "$i" "$(describe "$runner")" "$status"
+  printf '%s\t%s\t%s\n' "$i" "$runner" "$((REPLY - t0))" >>"$work/times.tsv"
+}
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
+load_start=$(loadavg)
+touch "$work/started"
+
+# Instruction counts, untimed (also a warm-up of the page cache).
+for i in "${!paths[@]}"; do
+  status=0
+  "$vm" run --engine interp --stats-file "$work/stats.$i.json" "${paths[i]}" ${args[i]:+"${args[i]}"} \
+    </dev/null >/dev/null 2>"$work/stderr" || status=$?
+  [[ $status -eq 0 ]] || run_failed "$i" "vm --engine interp --stats-file" "$status"
+done
+
+: >"$work/times.tsv"
+for ((round = 0; round < runs; ++round)); do
+  echo "compare_engines: round $((round + 1))/$runs" >&2
+  for i in "${!paths[@]}"; do
+    for k in 0 1 2; do
+      runner=${runners[(round + k) % 3]}
+      if [[ $round -eq 0 ]]; then out=$work/out.$i.$runner; else out=$work/out; fi
+      run_timed "$runner" "$i" "$out"
+    done
+    if [[ $round -eq 0 ]]; then
+      for runner in jit interp; do
+        if ! cmp -s "$work/out.$i.$runner" "$work/out.$i.qemu"; then
+          echo "compare_engines: ${names[i]}: stdout of $(describe "$runner") differs from qemu-riscv64's:" >&2
+          diff "$work/out.$i.qemu" "$work/out.$i.$runner" | head -n 10 >&2 || true
+          exit 1
+        fi
+      done
+    fi
+  done
+done
+
+if [[ $vm -nt $work/started ]]; then
+  echo "compare_engines: warning: $vm changed during the comparison (rebuilt?); the figures may mix two builds" >&2
+fi
+
+for i in "${!paths[@]}"; do
+  printf '%s\t%s\t%s\t%s\n' "$i" "${names[i]}" "${paths[i]}" "${args[i]}"
+done >"$work/programs.tsv"
+qemu_version=$("$qemu_path" --version 2>/dev/null | sed -n '1p') || true
+
+"$python" - "$work" "$runs" "$vm" "$qemu_path" "${qemu_version:-unknown}" "$load_start" "$(loadavg)" "$json" <<'PY'
+import json, math, os, statistics, sys
+
+work, runs, vm, qemu, qemu_version, load_start, load_end, json_path = sys.argv[1:]
+runs = int(runs)
+runners = ["jit", "interp", "qemu"]
+
+programs = []
+with open(os.path.join(work, "programs.tsv")) as f:
+    for line in f:
+        i, name, path, arg = line.rstrip("\n").split("\t")
+        programs.append({"name": name, "path": os.path.abspath(path), "args": [arg] if arg else [],
+                         "times_s": {r: [] for r in runners}})
+with open(os.path.join(work, "times.tsv")) as f:
+    for line in f:
+        i, runner, us = line.split()
+        programs[int(i)]["times_s"][runner].append(int(us) / 1e6)
+
+def instructions(i):
+    try:
+        with open(os.path.join(work, f"stats.{i}.json")) as f:
+            value = json.load(f).get("instructions")
+        return int(value) if isinstance(value, (int, float)) and value > 0 else None
+    except (OSError, ValueError):
+        return None
+
+for i, p in enumerate(programs):
+    p["instructions"] = instructions(i)
+    p["median_s"] = {r: statistics.median(p["times_s"][r]) for r in runners}
+    med = p["median_s"]
+    p["mips"] = {r: (p["instructions"] / med[r] / 1e6 if p["instructions"] else None) for r in runners}
+    p["jit_vs_interp"] = med["interp"] / med["jit"]
+    p["jit_vs_qemu"] = med["qemu"] / med["jit"]
+
+def geomean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+geo = {k: geomean([p[k] for p in programs]) for k in ("jit_vs_interp", "jit_vs_qemu")}
+
+print(f"compare_engines: {len(programs)} programs, {runs} round{'s' if runs != 1 else ''}; each round runs "
+      "vm --engine jit, vm --engine interp and qemu-riscv64 in turn (order rotated per round)")
+print(f"vm     {os.path.abspath(vm)}")
+print(f"qemu   {qemu} ({qemu_version})")
+print(f"load   {load_start} at start, {load_end} at end (1/5/15 min averages)")
+print("times: medians of whole-process wall time, s; MIPS: interp-counted guest instructions / median;")
+print("jit/interp = interp time / jit time, jit/qemu = qemu time / jit time (> 1: the JIT is faster)")
+print()
+
+header = ["program", "guest insns", "jit s", "interp s", "qemu s",
+          "jit MIPS", "interp MIPS", "qemu MIPS", "jit/interp", "jit/qemu"]
+rows = []
+for p in programs:
+    med, mips = p["median_s"], p["mips"]
+    rows.append([p["name"] + (" " + " ".join(p["args"]) if p["args"] else ""),
+                 f"{p['instructions']:,}" if p["instructions"] else "-",
+                 *(f"{med[r]:.3f}" for r in runners),
+                 *(f"{mips[r]:,.0f}" if mips[r] else "-" for r in runners),
+                 f"{p['jit_vs_interp']:.2f}x", f"{p['jit_vs_qemu']:.2f}x"])
+footer = ["geomean", "", "", "", "", "", "", "", f"{geo['jit_vs_interp']:.2f}x", f"{geo['jit_vs_qemu']:.2f}x"]
+widths = [max(len(row[c]) for row in [header, *rows, footer]) for c in range(len(header))]
+
+def line(cells):
+    return "  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)
+                     for c, (cell, w) in enumerate(zip(cells, widths))).rstrip()
+
+print(line(header))
+for row in rows:
+    print(line(row))
+print(line(footer))
+
+if json_path:
+    document = {"runs": runs, "runners": {"jit": "vm run --engine jit", "interp": "vm run --engine interp",
+                                          "qemu": "qemu-riscv64"},
+                "vm": os.path.abspath(vm), "qemu": qemu, "qemu_version": qemu_version,
+                "loadavg": {"start": load_start, "end": load_end},
+                "programs": programs, "geomean": geo}
+    with open(json_path, "w") as f:
+        json.dump(document, f, indent=2)
+        f.write("\n")
+PY
