@@ -3,6 +3,7 @@
 // the interpreter (BM_Interp*) and the JIT (BM_Jit*), so the JIT's speed-up
 // is a tracked figure (guest instructions per second, reported as items/s).
 #include "support/bench_main.hpp"
+#include "support/real_code.hpp"
 
 #include <cstring>
 #include <memory>
@@ -10,32 +11,16 @@
 
 #include "guest_kernels.hpp"
 #include "vmm/cpu/interpreter.hpp"
-#include "vmm/elf/elf_file.hpp"
 #include "vmm/isa/decoded_insn.hpp"
 #include "vmm/memory/address_space.hpp"
 #include "vmm/memory/guest_memory.hpp"
 #include "vmm/system/engine_choice.hpp"
 
-extern "C" const std::uint8_t vmm_default_guest_begin[];
-extern "C" const std::uint8_t vmm_default_guest_end[];
-
 namespace {
 
 using namespace vmm;
 
-/// The executable bytes of the default guest (static glibc, real RV64GC code).
-std::span<const std::uint8_t> real_code() {
-  static std::span<const std::uint8_t> code = [] {
-    std::span<const std::uint8_t> image(vmm_default_guest_begin, vmm_default_guest_end);
-    auto elf = elf::ElfFile::parse(image, "default-guest");
-    if (!elf) std::abort();
-    for (const auto& s : elf->load_segments()) {
-      if (s.flags & elf::kPfX) return elf->segment_bytes(s);
-    }
-    std::abort();
-  }();
-  return code;
-}
+using bench::real_code;
 
 void BM_DecodeRealCode(benchmark::State& state) {
   auto code = real_code();
@@ -64,11 +49,11 @@ struct Machine {
   std::unique_ptr<cpu::ExecutionEngine> engine;
 
   explicit Machine(const std::vector<std::uint32_t>& code,
-                   system::EngineKind kind = system::EngineKind::kInterp) {
+                   system::EngineKind engine_kind = system::EngineKind::kInterp) {
     if (!space.add_ram(kBase, 1u << 20, memory::kPermRWX)) std::abort();
     memory = std::make_unique<memory::GuestMemory>(space);
     if (!memory->poke_bytes(kBase, code.data(), code.size() * 4)) std::abort();
-    auto made = system::make_engine(kind, hart, *memory);
+    auto made = system::make_engine(engine_kind, hart, *memory);
     if (!made) std::abort();
     engine = std::move(made).value();
     space.set_watch_callback([this](GuestAddr page, memory::WatchKind kind) {

@@ -3,19 +3,16 @@
 // execution of guest kernels with chained dispatch against dispatch through
 // the C++ loop after every region, and the code-cache lookup.
 #include "support/bench_main.hpp"
+#include "support/real_code.hpp"
 
 #include <cstring>
 #include <memory>
 #include <span>
 
 #include "../cross_arch/guest_kernels.hpp"
-#include "vmm/elf/elf_file.hpp"
 #include "vmm/jit/jit_engine.hpp"
 #include "vmm/memory/address_space.hpp"
 #include "vmm/memory/guest_memory.hpp"
-
-extern "C" const std::uint8_t vmm_default_guest_begin[];
-extern "C" const std::uint8_t vmm_default_guest_end[];
 
 namespace {
 
@@ -23,19 +20,7 @@ using namespace vmm;
 
 constexpr GuestAddr kBase = 0x80000000;
 
-/// The executable bytes of the default guest (static glibc, real RV64GC code).
-std::span<const std::uint8_t> real_code() {
-  static std::span<const std::uint8_t> code = [] {
-    std::span<const std::uint8_t> image(vmm_default_guest_begin, vmm_default_guest_end);
-    auto elf = elf::ElfFile::parse(image, "default-guest");
-    if (!elf) std::abort();
-    for (const auto& s : elf->load_segments()) {
-      if (s.flags & elf::kPfX) return elf->segment_bytes(s);
-    }
-    std::abort();
-  }();
-  return code;
-}
+using bench::real_code;
 
 struct JitMachine {
   memory::AddressSpace space;

@@ -1,5 +1,7 @@
 #include "vmm/jit/jit_engine.hpp"
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include "backend/x86_64/emitter.hpp"
@@ -38,6 +40,12 @@ Result<std::unique_ptr<JitEngine>> JitEngine::create(cpu::HartState& hart, memor
 Result<void> JitEngine::init() {
   m_ctx.engine = this;
   VMM_TRY(m_arena.init(m_options.code_cache_bytes));
+  VMM_TRY(start_backend());
+  m_cache.set_kill_observer(&JitEngine::on_block_killed, this);
+  return {};
+}
+
+Result<void> JitEngine::start_backend() {
   x86_64::BackendConfig config;
   config.hart = &m_hart;
   config.ctx = &m_ctx;
@@ -45,10 +53,10 @@ Result<void> JitEngine::init() {
   config.count_stats = m_count_stats;
   config.chaining = !m_options.single_region;
   config.force_absolute_tlb = m_options.force_absolute_tlb;
+  m_arena.reset_to(0);
   m_backend = std::make_unique<x86_64::Backend>(config);
   VMM_TRY(m_backend->emit_runtime(m_arena));
   m_runtime_bytes = m_arena.used();
-  m_cache.set_kill_observer(&JitEngine::on_block_killed, this);
   return {};
 }
 
@@ -58,17 +66,7 @@ void JitEngine::set_count_memory_ops(bool enabled) {
   // Counting is compiled into translated code: start over with a new back end.
   m_count_stats = enabled;
   flush_all();
-  m_arena.reset_to(0);
-  x86_64::BackendConfig config;
-  config.hart = &m_hart;
-  config.ctx = &m_ctx;
-  config.tlb = &m_memory.tlb();
-  config.count_stats = enabled;
-  config.chaining = !m_options.single_region;
-  config.force_absolute_tlb = m_options.force_absolute_tlb;
-  m_backend = std::make_unique<x86_64::Backend>(config);
-  if (!m_backend->emit_runtime(m_arena)) spdlog::error("jit: cannot emit the runtime");
-  m_runtime_bytes = m_arena.used();
+  if (!start_backend()) spdlog::error("jit: cannot emit the runtime");
 }
 
 void JitEngine::on_block_killed(void* self, Block* block) {

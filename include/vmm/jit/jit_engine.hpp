@@ -4,7 +4,6 @@
 // leaves to it (the exact tail of a budget, rare instructions) so semantics
 // live in one place. Same contract as the interpreter (cpu::ExecutionEngine):
 // exact instruction counts, precise faults, no trap entry.
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -98,6 +97,8 @@ class JitEngine final : public cpu::ExecutionEngine {
  private:
   JitEngine(cpu::HartState& hart, memory::GuestMemory& memory, const JitOptions& options);
   Result<void> init();
+  /// A back end for the current options, its runtime at the start of the arena.
+  Result<void> start_backend();
   /// The block for `pc`, translated when missing; null when the pc cannot be
   /// fetched (`fault` set) or translation failed (`fault` unset).
   Block* block_for(GuestAddr pc, std::optional<cpu::Stop>& fault);

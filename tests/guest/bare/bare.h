@@ -30,6 +30,9 @@
 #ifndef VM_TESTS_BARE_H
 #define VM_TESTS_BARE_H
 
+/* Assembler macros, laid out by hand: clang-format would break them. */
+/* clang-format off */
+
 #define TESTNUM gp
 
 #define MSTATUS_MPP   (3 << 11)
@@ -166,4 +169,5 @@ bare_stack_top:                                     \
     TEST_FAIL(n)                                    \
 99:
 
+/* clang-format on */
 #endif

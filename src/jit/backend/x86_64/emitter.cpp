@@ -864,7 +864,6 @@ Result<bool> Backend::emit_region(const IrRegion& region, Block& block, CodeAren
   block.code_bytes = static_cast<std::uint32_t>(code.codeSize());
   block.guest_insns = region.guest_insns;
   block.pages = region.pages;
-  m_last_size = code.codeSize();
   return true;
 }
 

@@ -57,16 +57,12 @@ class Backend {
   /// false when the arena is full; errors are back-end failures.
   Result<bool> emit_region(const IrRegion& region, Block& block, CodeArena& arena);
 
-  /// Host code bytes of the last region emitted (for tests and statistics).
-  [[nodiscard]] std::size_t last_code_size() const { return m_last_size; }
-
  private:
   class RegionEmitter;
 
   BackendConfig m_config;
   std::unique_ptr<MemoryAccess> m_memory;
   Runtime m_runtime;
-  std::size_t m_last_size = 0;
 };
 
 }  // namespace vmm::jit::x86_64
