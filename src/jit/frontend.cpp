@@ -352,6 +352,21 @@ bool lower(Lowering& l, Op op, const FrontendOptions& options) {
 
 }  // namespace
 
+bool ends_basic_block(isa::Op op) {
+  switch (op) {
+    case Op::kJal:
+    case Op::kBeq:
+    case Op::kBne:
+    case Op::kBlt:
+    case Op::kBge:
+    case Op::kBltu:
+    case Op::kBgeu:
+      return true;
+    default:
+      return ends_region(op);
+  }
+}
+
 std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const FrontendOptions& options) {
   IrRegion region;
   region.entry = entry;

@@ -1,6 +1,11 @@
 #include "vmm/jit/jit_engine.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
@@ -23,9 +28,13 @@ std::size_t count_links(const IrRegion& region) {
 }  // namespace
 
 JitEngine::JitEngine(cpu::HartState& hart, memory::GuestMemory& memory, const JitOptions& options)
-    : m_hart(hart), m_memory(memory), m_options(options), m_interp(hart, memory) {}
+    : m_hart(hart), m_memory(memory), m_options(options), m_interp(hart, memory) {
+  if (m_options.hot_threshold > 0) m_heat.resize(kHeatEntries);
+}
 
-JitEngine::~JitEngine() = default;
+JitEngine::~JitEngine() {
+  if (m_perf_map != nullptr) std::fclose(m_perf_map);
+}
 
 Result<std::unique_ptr<JitEngine>> JitEngine::create(cpu::HartState& hart, memory::GuestMemory& memory,
                                                      const JitOptions& options) {
@@ -39,6 +48,10 @@ Result<std::unique_ptr<JitEngine>> JitEngine::create(cpu::HartState& hart, memor
 
 Result<void> JitEngine::init() {
   m_ctx.engine = this;
+  if (const char* want = std::getenv("VMM_PERF_MAP"); want != nullptr && *want == '1') {
+    // perf's JIT symbol convention: `perf report` names translated regions by guest pc.
+    m_perf_map = std::fopen(fmt::format("/tmp/perf-{}.map", ::getpid()).c_str(), "w");
+  }
   VMM_TRY(m_arena.init(m_options.code_cache_bytes));
   VMM_TRY(start_backend());
   m_cache.set_kill_observer(&JitEngine::on_block_killed, this);
@@ -91,7 +104,6 @@ void JitEngine::flush_all() {
   m_cache.clear();
   m_arena.reset_to(m_runtime_bytes);
   m_ctx.lookup.fill(LookupEntry{});
-  ++m_flush_generation;
   ++m_counters.cache_flushes;
 }
 
@@ -123,6 +135,10 @@ Block* JitEngine::translate(GuestAddr pc, std::optional<cpu::Stop>& fault) {
       continue;
     }
     m_cache.publish(block);
+    if (m_perf_map != nullptr) {
+      fmt::print(m_perf_map, "{:x} {:x} guest_{:x}\n", reinterpret_cast<std::uintptr_t>(block->entry),
+                 block->code_bytes, pc);
+    }
     if (spdlog::should_log(spdlog::level::trace)) {
       std::string hex;
       for (std::uint32_t i = 0; i < block->code_bytes; ++i) hex += fmt::format("{:02x}", block->entry[i]);
@@ -160,6 +176,48 @@ cpu::Stop JitEngine::interpret_tail() {
   return m_interp.run(m_ctx.remaining);
 }
 
+std::uint32_t JitEngine::basic_block_length(GuestAddr pc) {
+  std::uint32_t length = 0;
+  while (length < m_options.max_region_insns) {
+    std::optional<isa::DecodedInsn> insn = m_interp.peek(pc);
+    ++length;  // an instruction that cannot be fetched faults when the interpreter reaches it
+    if (!insn || ends_basic_block(insn->op)) break;
+    pc += insn->length;
+  }
+  return length;
+}
+
+bool JitEngine::heat_up(GuestAddr pc, std::uint32_t& block_length) {
+  if (m_heat.empty()) return true;
+  Heat& heat = m_heat[heat_index(pc)];
+  if (heat.pc != pc) heat = Heat{pc, 0, basic_block_length(pc)};
+  block_length = heat.block_length;
+  return ++heat.count > m_options.hot_threshold;
+}
+
+std::optional<cpu::Stop> JitEngine::interpret_block(std::uint32_t length) {
+  const std::uint64_t count = std::min<std::uint64_t>(length, m_ctx.remaining);
+  const std::uint64_t retired = m_budget - m_ctx.remaining;
+  const std::uint64_t instret_before = m_instret_base + retired;
+  m_hart.instret = instret_before;
+  cpu::Stop stop = m_interp.run(count);
+  ++m_counters.cold_blocks;
+  if (stop.reason == cpu::StopReason::kBudget) {
+    // Blocks end at CSR instructions, so only the last one can have written
+    // minstret: count on from what it left.
+    rebase_instret(m_hart.instret, retired + count);
+    m_ctx.remaining -= count;
+    m_counters.cold_insns += count;
+    return std::nullopt;
+  }
+  // Only instructions before the one that stopped the run retired (or, for a
+  // halt, that one too); none of them wrote minstret.
+  const std::uint64_t executed = m_hart.instret - instret_before;
+  m_ctx.remaining -= executed;
+  m_counters.cold_insns += executed;
+  return stop;
+}
+
 cpu::Stop JitEngine::run(std::uint64_t budget) {
   m_budget = budget;
   m_ctx.remaining = budget;
@@ -169,7 +227,14 @@ cpu::Stop JitEngine::run(std::uint64_t budget) {
     m_cache.collect();
     if (m_ctx.remaining == 0) return finish(cpu::Stop{});
     std::optional<cpu::Stop> fault;
-    Block* block = block_for(m_hart.pc, fault);
+    Block* block = m_cache.find(m_hart.pc);
+    std::uint32_t block_length = 0;
+    if (block == nullptr && !heat_up(m_hart.pc, block_length)) {
+      if (std::optional<cpu::Stop> stop = interpret_block(block_length)) return finish(*stop);
+      if (m_options.single_region) return finish(cpu::Stop{});
+      continue;
+    }
+    if (block == nullptr) block = translate(m_hart.pc, fault);
     if (block == nullptr) {
       if (fault) return finish(*fault);
       // The back end could not translate this region: interpret it instead.
@@ -187,10 +252,8 @@ cpu::Stop JitEngine::run(std::uint64_t budget) {
         m_hart.pc = link->target_pc;
         ++m_counters.link_exits;
         if (m_options.single_region || link->owner->dead) break;
-        std::uint64_t generation = m_flush_generation;
-        Block* target = block_for(link->target_pc, fault);
-        // A flush while translating the target freed the link's block.
-        if (target != nullptr && generation == m_flush_generation) m_cache.chain(*link, target);
+        // Chain to the target once it is translated (the loop translates it when hot).
+        if (Block* target = m_cache.find(link->target_pc)) m_cache.chain(*link, target);
         break;
       }
       case ExitKind::kIndirect:
@@ -231,6 +294,8 @@ cpu::EngineStats JitEngine::stats() const {
   stats.emplace_back("blocks_invalidated", static_cast<double>(c.blocks_invalidated));
   stats.emplace_back("cache_flushes", static_cast<double>(c.cache_flushes));
   stats.emplace_back("budget_tails", static_cast<double>(c.budget_tails));
+  stats.emplace_back("cold_blocks", static_cast<double>(c.cold_blocks));
+  stats.emplace_back("cold_insns", static_cast<double>(c.cold_insns));
   if (m_count_stats) {
     // Every region entry not made by the dispatcher came through a chained branch
     // or the indirect-branch table.

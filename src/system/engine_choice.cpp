@@ -21,6 +21,8 @@ Result<std::unique_ptr<cpu::ExecutionEngine>> make_engine(EngineKind kind, cpu::
     return std::unique_ptr<cpu::ExecutionEngine>(new cpu::Interpreter(hart, memory));
   jit::JitOptions options;
   options.single_region = single_region;
+  // Lockstep compares translated code: translate every region on first execution.
+  if (single_region) options.hot_threshold = 0;
   auto jit = jit::JitEngine::create(hart, memory, options);
   if (!jit) return jit.error();
   return std::unique_ptr<cpu::ExecutionEngine>(std::move(jit).value());

@@ -9,9 +9,17 @@
 
 namespace vmm::test {
 
+/// Options that translate every region on first execution: tests of the
+/// back end want translated code, not the interpreter's cold-code tier.
+inline jit::JitOptions eager_options() {
+  jit::JitOptions options;
+  options.hot_threshold = 0;
+  return options;
+}
+
 class JitMachine {
  public:
-  explicit JitMachine(const jit::JitOptions& options = {}) {
+  explicit JitMachine(const jit::JitOptions& options = eager_options()) {
     if (!space.add_ram(TestMachine::kRamBase, TestMachine::kRamSize, memory::kPermRWX))
       throw std::runtime_error("add_ram failed");
     hart.pc = TestMachine::kRamBase;

@@ -23,6 +23,10 @@ struct FrontendOptions {
 /// watches its page for writes), or nullopt when it cannot be fetched.
 using Fetch = std::function<std::optional<isa::DecodedInsn>(GuestAddr pc)>;
 
+/// True for instructions after which a basic block ends: control transfers,
+/// and the system instructions that end a region (CSR access, fence.i...).
+bool ends_basic_block(isa::Op op);
+
 /// Builds the region entered at `entry`; nullopt when not even the first
 /// instruction can be fetched (the caller reports the fetch fault).
 std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const FrontendOptions& options);

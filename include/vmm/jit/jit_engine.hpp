@@ -5,8 +5,10 @@
 // live in one place. Same contract as the interpreter (cpu::ExecutionEngine):
 // exact instruction counts, precise faults, no trap entry.
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "vmm/core/result.hpp"
 #include "vmm/cpu/engine.hpp"
@@ -30,6 +32,11 @@ struct JitOptions {
   bool single_region = false;
   /// Address the TLB absolutely even when it is near the hart (tests the far path).
   bool force_absolute_tlb = false;
+  /// A region is translated when the dispatcher reaches its entry this many
+  /// times; until then the interpreter runs it one basic block at a time, so
+  /// code that runs once (start-up, glibc initialisation) costs no translation.
+  /// 0 translates everything on first execution (lockstep, tests of the back end).
+  std::uint32_t hot_threshold = 16;
 };
 
 class JitEngine final : public cpu::ExecutionEngine {
@@ -61,6 +68,8 @@ class JitEngine final : public cpu::ExecutionEngine {
     std::uint64_t link_exits = 0;       ///< direct branches that came back unchained
     std::uint64_t indirect_misses = 0;  ///< indirect jumps that missed the table
     std::uint64_t budget_tails = 0;     ///< budget ends finished by the interpreter
+    std::uint64_t cold_blocks = 0;      ///< basic blocks run by the interpreter before being hot
+    std::uint64_t cold_insns = 0;       ///< instructions retired in those blocks
     std::uint64_t blocks_invalidated = 0;
     std::uint64_t cache_flushes = 0;
   };
@@ -105,6 +114,23 @@ class JitEngine final : public cpu::ExecutionEngine {
   Block* translate(GuestAddr pc, std::optional<cpu::Stop>& fault);
   cpu::Stop finish(cpu::Stop stop);
   cpu::Stop interpret_tail();
+  /// Counts an entry at `pc`; true once the region there is hot enough to translate.
+  bool heat_up(GuestAddr pc, std::uint32_t& block_length);
+  /// Instructions from `pc` to the first control transfer, inclusive (at most
+  /// max_region_insns): what the interpreter runs for a cold entry.
+  std::uint32_t basic_block_length(GuestAddr pc);
+  /// Interprets `length` instructions (fewer when the budget ends); the stop
+  /// when the run ended early (ecall, fault, halt).
+  std::optional<cpu::Stop> interpret_block(std::uint32_t length);
+
+  /// Entry counts of cold regions, direct mapped by pc (a collision restarts the count).
+  struct Heat {
+    GuestAddr pc = ~GuestAddr{0};
+    std::uint32_t count = 0;
+    std::uint32_t block_length = 0;
+  };
+  static constexpr std::size_t kHeatEntries = 4096;
+  static std::size_t heat_index(GuestAddr pc) { return (pc >> 1) & (kHeatEntries - 1); }
   static void on_block_killed(void* self, Block* block);
 
   cpu::HartState& m_hart;
@@ -118,10 +144,11 @@ class JitEngine final : public cpu::ExecutionEngine {
   std::size_t m_runtime_bytes = 0;
   std::uint64_t m_budget = 0;
   std::uint64_t m_instret_base = 0;
-  std::uint64_t m_flush_generation = 0;
   bool m_code_changed = false;
   bool m_count_stats = false;
   Counters m_counters;
+  std::vector<Heat> m_heat;
+  std::FILE* m_perf_map = nullptr;  ///< VMM_PERF_MAP=1: /tmp/perf-PID.map for perf report
 };
 
 }  // namespace vmm::jit

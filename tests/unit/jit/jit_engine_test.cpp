@@ -164,7 +164,7 @@ TEST(JitEngine, ChainsHotLoopsAndUnchainsOnInvalidation) {
 }
 
 TEST(JitEngine, FarTlbPathGivesTheSameResults) {
-  jit::JitOptions options;
+  jit::JitOptions options = vmm::test::eager_options();
   options.force_absolute_tlb = true;
   JitMachine m(options);
   std::vector<std::uint32_t> code = {
@@ -180,7 +180,7 @@ TEST(JitEngine, FarTlbPathGivesTheSameResults) {
 }
 
 TEST(JitEngine, FullCodeCacheIsFlushedAndRunContinues) {
-  jit::JitOptions options;
+  jit::JitOptions options = vmm::test::eager_options();
   options.code_cache_bytes = 16 * 1024;  // far fewer regions than the program has
   options.max_region_insns = 4;
   JitMachine m(options);
@@ -202,6 +202,94 @@ TEST(JitEngine, InstretReadInsideARegionIsExact) {
   EXPECT_EQ(m.hart.x[a1], 2u);
   EXPECT_EQ(m.hart.instret, 4u);
 }
+
+namespace tiered {
+
+jit::JitOptions tiered_options(std::uint32_t threshold) {
+  jit::JitOptions options;
+  options.hot_threshold = threshold;
+  return options;
+}
+
+TEST(JitTiers, ColdCodeRunsInTheInterpreterWithoutTranslation) {
+  JitMachine m(tiered_options(1000));
+  m.load_code(sum_loop(100));  // the loop head is entered 100 times: never hot
+  cpu::Stop stop = m.run(1'000'000);
+  EXPECT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+  EXPECT_EQ(m.hart.x[a0], 5050u);
+  EXPECT_EQ(m.hart.instret, 2u + 3u * 100u);
+  EXPECT_EQ(m.engine->counters().regions_translated, 0u);
+  // The first block runs into the first iteration (no control transfer before
+  // the bne), then one block per further iteration, then the ebreak's.
+  EXPECT_EQ(m.engine->counters().cold_blocks, 1u + 99u + 1u);
+  EXPECT_EQ(m.engine->counters().cold_insns, 2u + 3u * 100u);
+}
+
+TEST(JitTiers, HotLoopsAreTranslatedAfterTheThreshold) {
+  JitMachine m(tiered_options(10));
+  m.load_code(sum_loop(2000));
+  m.run(10'000'000);
+  EXPECT_EQ(m.hart.x[a0], 2001000u);
+  EXPECT_EQ(m.hart.instret, 2u + 3u * 2000u);
+  EXPECT_GT(m.engine->counters().regions_translated, 0u);
+  // The loop body ran interpreted until it was hot, then translated and chained.
+  EXPECT_LE(m.engine->counters().cold_blocks, 1u + 11u + 1u);
+  EXPECT_LT(m.engine->counters().dispatches, 20u);
+}
+
+TEST(JitTiers, BudgetsAreExactAcrossTheTiers) {
+  // Budgets that end in the interpreted warm-up, at the switch, and in translated code.
+  for (std::uint64_t budget : {1u, 2u, 3u, 4u, 5u, 7u, 31u, 32u, 33u, 34u, 35u, 100u, 2999u}) {
+    JitMachine m(tiered_options(10));
+    m.load_code(sum_loop(1000));
+    std::uint64_t done = 0;
+    // Small pieces so that many runs start and end in each tier.
+    while (done < budget) {
+      std::uint64_t piece = std::min<std::uint64_t>(budget - done, 1 + done % 4);
+      ASSERT_EQ(m.run(piece).reason, cpu::StopReason::kBudget) << budget;
+      done += piece;
+    }
+    EXPECT_EQ(m.hart.instret, budget);
+    TestMachine t;
+    t.load_code(sum_loop(1000));
+    t.run(budget);
+    EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
+    EXPECT_EQ(m.hart.x[a0], t.hart.x[a0]) << budget;
+    EXPECT_EQ(m.hart.x[a1], t.hart.x[a1]) << budget;
+  }
+}
+
+TEST(JitTiers, FaultInColdCodeIsPrecise) {
+  JitMachine m(tiered_options(5));
+  m.load_code({
+      rv::addi(a0, zero, 7),   //
+      rv::lui(a1, 0x10),       // 0x10000: below RAM, unmapped
+      rv::ld(a3, 8, a1),       // faults
+      rv::addi(a0, zero, 99),  // must not run
+  });
+  cpu::Stop stop = m.run(100);
+  ASSERT_EQ(stop.reason, cpu::StopReason::kException);
+  EXPECT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+  EXPECT_EQ(m.hart.pc, kBase + 8);
+  EXPECT_EQ(m.hart.instret, 2u);
+  EXPECT_EQ(m.hart.x[a0], 7u);
+}
+
+TEST(JitTiers, MinstretWrittenInColdCodeIsCountedOnFromItsValue) {
+  JitMachine m(tiered_options(5));
+  m.load_code({
+      rv::addi(t0, zero, 1000),    //
+      rv::csrrw(zero, 0xB02, t0),  // minstret = 1000 (this instruction's own retirement is not counted)
+      rv::addi(a0, zero, 1),       //
+      rv::csrrs(a1, 0xB02, zero),  // reads 1001
+      rv::ebreak(),
+  });
+  m.run(100);
+  EXPECT_EQ(m.hart.x[a1], 1001u);
+  EXPECT_EQ(m.hart.instret, 1002u);
+}
+
+}  // namespace tiered
 
 }  // namespace
 }  // namespace vmm::jit
