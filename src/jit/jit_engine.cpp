@@ -53,6 +53,7 @@ Result<void> JitEngine::init() {
     m_perf_map = std::fopen(fmt::format("/tmp/perf-{}.map", ::getpid()).c_str(), "w");
   }
   VMM_TRY(m_arena.init(m_options.code_cache_bytes));
+  if (m_options.direct_memory && x86_64::install_fault_handler()) m_view = m_memory.space().direct_view();
   VMM_TRY(start_backend());
   m_cache.set_kill_observer(&JitEngine::on_block_killed, this);
   return {};
@@ -66,6 +67,7 @@ Result<void> JitEngine::start_backend() {
   config.count_stats = m_count_stats;
   config.chaining = !m_options.single_region;
   config.force_absolute_tlb = m_options.force_absolute_tlb;
+  config.view = m_view;
   m_arena.reset_to(0);
   m_backend = std::make_unique<x86_64::Backend>(config);
   VMM_TRY(m_backend->emit_runtime(m_arena));
@@ -103,6 +105,7 @@ void JitEngine::flush_code_range(GuestAddr start, GuestAddr end) {
 void JitEngine::flush_all() {
   m_cache.clear();
   m_arena.reset_to(m_runtime_bytes);
+  m_backend->forget_code();
   m_ctx.lookup.fill(LookupEntry{});
   ++m_counters.cache_flushes;
 }
@@ -245,7 +248,12 @@ cpu::Stop JitEngine::run(std::uint64_t budget) {
     }
     ++m_counters.dispatches;
     m_code_changed = false;
-    enter(block->entry);
+    if (m_view.base != nullptr) {
+      x86_64::FaultRedirect redirect(m_backend->fault_sites(), reinterpret_cast<std::uintptr_t>(m_view.base));
+      enter(block->entry);
+    } else {
+      enter(block->entry);
+    }
     switch (m_ctx.exit_kind) {
       case ExitKind::kLink: {
         Link* link = m_ctx.exit_link;

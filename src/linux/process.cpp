@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstring>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -110,13 +111,22 @@ Result<void> Process::load(std::span<const std::uint8_t> elf_bytes, const std::s
                       "'{}' is dynamically linked; vm runs static programs (link with -static)", name);
   }
 
+  // The JIT reaches guest memory through a direct view where it can have
+  // one; private memory serves the interpreter, and the JIT when shared
+  // memory is not available (its TLB path then does the checks).
   bool reserved = false;
-  for (std::uint64_t window : kWindowSizes) {
-    if (m_space.add_ram(0, window, memory::kPermNone)) {
-      m_layout = make_layout(window);
-      reserved = true;
-      break;
+  std::vector<memory::RamBacking> backings = {memory::RamBacking::kPrivate};
+  if (config.engine == system::EngineKind::kJit)
+    backings.insert(backings.begin(), memory::RamBacking::kDirectView);
+  for (memory::RamBacking backing : backings) {
+    for (std::uint64_t window : kWindowSizes) {
+      if (m_space.add_ram(0, window, memory::kPermNone, backing)) {
+        m_layout = make_layout(window);
+        reserved = true;
+        break;
+      }
     }
+    if (reserved) break;
   }
   if (!reserved) return make_error(ErrorKind::kNoMemory, "cannot reserve host address space for the guest");
 

@@ -1,6 +1,7 @@
 #include "vmm/memory/address_space.hpp"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -9,8 +10,50 @@ namespace vmm::memory {
 AddressSpace::~AddressSpace() {
   for (auto& [base, region] : m_regions) {
     if (region.host != nullptr) ::munmap(region.host, region.host_bytes);
+    if (region.view != nullptr) ::munmap(region.view, region.view_bytes);
   }
 }
+
+namespace {
+
+struct Mappings {
+  std::uint8_t* host = nullptr;
+  std::uint8_t* view = nullptr;
+  std::size_t view_bytes = 0;
+};
+
+/// One shared-memory object mapped read-write (the host view) and, with a
+/// guard page after it, inaccessible (the direct view, opened page by page).
+Result<Mappings> map_shared_twice(std::uint64_t size) {
+  int fd = ::memfd_create("vm-guest-ram", MFD_CLOEXEC);
+  if (fd < 0) return make_error(ErrorKind::kNoMemory, "cannot create shared memory for guest RAM");
+  Mappings m;
+  m.view_bytes = size + kPageSize;
+  void* host = MAP_FAILED;
+  void* view = MAP_FAILED;
+  if (::ftruncate(fd, static_cast<off_t>(size)) == 0) {
+    host = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+    view = ::mmap(nullptr, m.view_bytes, PROT_NONE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+  }
+  ::close(fd);  // the mappings keep the memory alive
+  if (host == MAP_FAILED || view == MAP_FAILED) {
+    if (host != MAP_FAILED) ::munmap(host, size);
+    if (view != MAP_FAILED) ::munmap(view, m.view_bytes);
+    return make_error(ErrorKind::kNoMemory, "cannot map {} MiB of shared memory for guest RAM", size >> 20);
+  }
+  m.host = static_cast<std::uint8_t*>(host);
+  m.view = static_cast<std::uint8_t*>(view);
+  return m;
+}
+
+/// Host protection of a page in the direct view: reads where the guest may
+/// read, writes where it may also write (x86 cannot write without reading).
+int view_protection(std::uint8_t perm) {
+  if ((perm & kPermRead) == 0) return PROT_NONE;
+  return (perm & kPermWrite) != 0 ? PROT_READ | PROT_WRITE : PROT_READ;
+}
+
+}  // namespace
 
 Result<void> AddressSpace::check_overlap(GuestAddr base, std::uint64_t size) const {
   if (size == 0 || base + size < base) {
@@ -26,11 +69,24 @@ Result<void> AddressSpace::check_overlap(GuestAddr base, std::uint64_t size) con
   return {};
 }
 
-Result<void> AddressSpace::add_ram(GuestAddr base, std::uint64_t size, std::uint8_t perm) {
+Result<void> AddressSpace::add_ram(GuestAddr base, std::uint64_t size, std::uint8_t perm,
+                                   RamBacking backing) {
   if ((base | size) & kPageOffsetMask) {
     return make_error(ErrorKind::kInvalidArgument, "RAM region {:#x}+{:#x} is not page aligned", base, size);
   }
   VMM_TRY(check_overlap(base, size));
+  if (backing == RamBacking::kDirectView) {
+    if (base != 0)
+      return make_error(ErrorKind::kInvalidArgument, "a direct view needs RAM at guest address 0");
+    auto mapped = map_shared_twice(size);
+    if (!mapped) return mapped.error();
+    m_regions.emplace(base, Region{base, size, mapped.value().host, size, nullptr, mapped.value().view,
+                                   mapped.value().view_bytes});
+    if (perm != kPermNone) m_page_map.set(base, base + size, perm);
+    sync_view(base, base + size);
+    flush_tlbs();
+    return {};
+  }
   // NORESERVE: a user-mode guest window is large and sparse; pages are
   // committed only when the guest touches them.
   void* host =
@@ -69,6 +125,7 @@ Result<void> AddressSpace::map(GuestAddr addr, std::uint64_t len, std::uint8_t p
     return make_error(ErrorKind::kOutOfRange, "mapping {:#x}+{:#x} is outside guest RAM", addr, len);
   }
   m_page_map.set(addr, addr + len, perm);
+  sync_view(addr, addr + len);
   flush_tlbs();
   return {};
 }
@@ -78,6 +135,7 @@ Result<void> AddressSpace::protect(GuestAddr addr, std::uint64_t len, std::uint8
     return make_error(ErrorKind::kOutOfRange, "range {:#x}+{:#x} is not fully mapped", addr, len);
   }
   m_page_map.set(addr, addr + len, perm);
+  sync_view(addr, addr + len);
   flush_tlbs();
   return {};
 }
@@ -96,13 +154,16 @@ void AddressSpace::unmap(GuestAddr addr, std::uint64_t len) {
     GuestAddr end = std::min(addr + len, region->base + region->size);
     if (region->host != nullptr) {
       // SAFETY: [cursor, end) lies inside the region, so the host range is inside its mapping.
-      ::madvise(region->host + (cursor - region->base), end - cursor, MADV_DONTNEED);
+      // Shared memory keeps its pages through MADV_DONTNEED: punch them out instead.
+      ::madvise(region->host + (cursor - region->base), end - cursor,
+                region->view != nullptr ? MADV_REMOVE : MADV_DONTNEED);
     }
     cursor = end;
   }
   for (GuestAddr page = page_floor(addr); page < addr + len; page += kPageSize) {
     if (!m_watched.empty()) m_watched.erase(page);
   }
+  sync_view(addr, addr + len);
   flush_tlbs();
 }
 
@@ -150,18 +211,24 @@ std::span<std::uint8_t> AddressSpace::host_range(GuestAddr addr, std::uint64_t l
 
 void AddressSpace::watch_page(GuestAddr addr, WatchKind kind) {
   GuestAddr page = page_floor(addr);
-  m_watched[page] |= kind;
+  std::uint8_t& kinds = m_watched[page];
+  bool was_watched = kinds != 0;
+  kinds |= kind;
   for (Tlb* tlb : m_tlbs) {
     auto& entry = tlb->write[Tlb::index_of(page)];
     if (entry.tag == page) entry = TlbEntry{Tlb::kInvalidTag, 0};
   }
+  if (!was_watched) sync_view(page, page + kPageSize);
 }
 
 void AddressSpace::unwatch_page(GuestAddr addr, WatchKind kind) {
   auto it = m_watched.find(page_floor(addr));
   if (it == m_watched.end()) return;
   it->second = static_cast<std::uint8_t>(it->second & ~kind);
-  if (it->second == 0) m_watched.erase(it);
+  if (it->second == 0) {
+    m_watched.erase(it);
+    sync_view(page_floor(addr), page_floor(addr) + kPageSize);
+  }
 }
 
 void AddressSpace::notify_write(GuestAddr addr, std::uint64_t len) {
@@ -180,6 +247,54 @@ void AddressSpace::notify_write(GuestAddr addr, std::uint64_t len) {
 
 void AddressSpace::detach_tlb(Tlb* tlb) {
   m_tlbs.erase(std::remove(m_tlbs.begin(), m_tlbs.end(), tlb), m_tlbs.end());
+}
+
+DirectView AddressSpace::direct_view() const {
+  const Region* region = view_region();
+  return region == nullptr ? DirectView{} : DirectView{region->view, region->size};
+}
+
+const AddressSpace::Region* AddressSpace::view_region() const {
+  auto it = m_regions.find(0);
+  return it != m_regions.end() && it->second.view != nullptr ? &it->second : nullptr;
+}
+
+void AddressSpace::sync_view(GuestAddr start, GuestAddr end) {
+  const Region* region = view_region();
+  if (region == nullptr) return;
+  start = page_floor(start);
+  end = std::min(page_ceil(end), region->size);
+  if (start >= end) return;
+  auto protect = [&](GuestAddr lo, GuestAddr hi, int prot) {
+    // SAFETY: [lo, hi) lies inside [0, region->size), which the view maps.
+    if (lo < hi) ::mprotect(region->view + lo, hi - lo, prot);
+  };
+  const auto& intervals = m_page_map.intervals();
+  auto it = intervals.upper_bound(start);
+  if (it != intervals.begin()) --it;
+  GuestAddr cursor = start;
+  for (; it != intervals.end() && it->first < end; ++it) {
+    GuestAddr lo = std::max(it->first, start);
+    GuestAddr hi = std::min(it->second.end, end);
+    if (lo >= hi) continue;
+    protect(cursor, lo, PROT_NONE);  // a hole
+    protect(lo, hi, view_protection(it->second.perm));
+    cursor = hi;
+  }
+  protect(cursor, end, PROT_NONE);
+  // Writes to watched pages go through the checked path, which tells the watchers.
+  auto read_only_if_watched = [&](GuestAddr page) {
+    if ((m_page_map.perm_at(page) & kPermRW) == kPermRW) protect(page, page + kPageSize, PROT_READ);
+  };
+  if ((end - start) / kPageSize <= m_watched.size()) {
+    for (GuestAddr page = start; page < end; page += kPageSize) {
+      if (m_watched.count(page) != 0) read_only_if_watched(page);
+    }
+  } else {
+    for (const auto& [page, kinds] : m_watched) {
+      if (page >= start && page < end) read_only_if_watched(page);
+    }
+  }
 }
 
 void AddressSpace::flush_tlbs() {

@@ -17,11 +17,22 @@ inline jit::JitOptions eager_options() {
   return options;
 }
 
+/// How a JitMachine's RAM is backed: privately (the JIT's TLB path), or in a
+/// 4 GiB window at guest address 0 with a direct view (the JIT's direct path;
+/// [kRamBase, kRamEnd) mapped RWX, the rest holes).
+enum class JitRam { kPrivate, kDirectView };
+
 class JitMachine {
  public:
-  explicit JitMachine(const jit::JitOptions& options = eager_options()) {
-    if (!space.add_ram(TestMachine::kRamBase, TestMachine::kRamSize, memory::kPermRWX))
-      throw std::runtime_error("add_ram failed");
+  static constexpr std::uint64_t kWindow = std::uint64_t{1} << 32;
+
+  explicit JitMachine(const jit::JitOptions& options = eager_options(), JitRam ram = JitRam::kPrivate) {
+    bool added =
+        ram == JitRam::kPrivate
+            ? static_cast<bool>(space.add_ram(TestMachine::kRamBase, TestMachine::kRamSize, memory::kPermRWX))
+            : space.add_ram(0, kWindow, memory::kPermNone, memory::RamBacking::kDirectView) &&
+                  space.map(TestMachine::kRamBase, TestMachine::kRamSize, memory::kPermRWX);
+    if (!added) throw std::runtime_error("add_ram failed");
     hart.pc = TestMachine::kRamBase;
     hart.priv = cpu::Privilege::kMachine;
     hart.mstatus = TestMachine::kMstatusFsInitial;

@@ -37,6 +37,9 @@ struct JitOptions {
   /// code that runs once (start-up, glibc initialisation) costs no translation.
   /// 0 translates everything on first execution (lockstep, tests of the back end).
   std::uint32_t hot_threshold = 16;
+  /// Reach guest memory through the address space's direct view when it has
+  /// one (user mode); false keeps the inline TLB lookup.
+  bool direct_memory = true;
 };
 
 class JitEngine final : public cpu::ExecutionEngine {
@@ -76,6 +79,8 @@ class JitEngine final : public cpu::ExecutionEngine {
   [[nodiscard]] const Counters& counters() const { return m_counters; }
   [[nodiscard]] const JitContext& context() const { return m_ctx; }
   [[nodiscard]] std::size_t code_bytes() const { return m_arena.used(); }
+  /// True when translated code accesses guest memory through the direct view.
+  [[nodiscard]] bool uses_direct_memory() const { return m_view.base != nullptr; }
 
   /// Translates the region at `pc` without running it (for benchmarks); false
   /// when it cannot be fetched.
@@ -148,6 +153,7 @@ class JitEngine final : public cpu::ExecutionEngine {
   bool m_count_stats = false;
   Counters m_counters;
   std::vector<Heat> m_heat;
+  memory::DirectView m_view{};
   std::FILE* m_perf_map = nullptr;  ///< VMM_PERF_MAP=1: /tmp/perf-PID.map for perf report
 };
 

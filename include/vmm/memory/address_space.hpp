@@ -28,6 +28,25 @@ class MmioDevice {
   virtual void write(std::uint64_t offset, unsigned size, std::uint64_t value) = 0;
 };
 
+/// How a RAM region is backed by host memory.
+enum class RamBacking : std::uint8_t {
+  kPrivate,  ///< anonymous private memory
+  /// Shared memory mapped twice: the host view every C++ access uses, and a
+  /// direct view for translated code (guest address + view base) whose host
+  /// page protections follow guest permissions and code watches, so an access
+  /// the guest may not make faults in the host (the JIT turns that fault into
+  /// its checked slow path). Only for a region at guest address 0.
+  kDirectView,
+};
+
+/// The direct view of guest RAM: guest address a is host address base + a
+/// for a < size. A guard page follows, so an access that starts inside ends
+/// inside or faults.
+struct DirectView {
+  std::uint8_t* base = nullptr;
+  std::uint64_t size = 0;
+};
+
 /// Why pages are watched; a page may be watched for several reasons.
 enum WatchKind : std::uint8_t { kWatchCode = 1, kWatchDevice = 2 };
 
@@ -43,7 +62,10 @@ class AddressSpace {
 
   /// Reserves [base, base+size) as RAM backed by an anonymous host mapping.
   /// Pages start as holes in the PageMap unless `perm` is not kPermNone.
-  Result<void> add_ram(GuestAddr base, std::uint64_t size, std::uint8_t perm);
+  Result<void> add_ram(GuestAddr base, std::uint64_t size, std::uint8_t perm,
+                       RamBacking backing = RamBacking::kPrivate);
+  /// The direct view of the RAM region at guest address 0 (base null without one).
+  [[nodiscard]] DirectView direct_view() const;
   /// Registers an MMIO region; the device must outlive the address space.
   Result<void> add_mmio(GuestAddr base, std::uint64_t size, MmioDevice* device);
 
@@ -94,10 +116,16 @@ class AddressSpace {
     std::uint8_t* host;  ///< null for MMIO
     std::size_t host_bytes;
     MmioDevice* device;
+    std::uint8_t* view = nullptr;  ///< the direct view (RamBacking::kDirectView), else null
+    std::size_t view_bytes = 0;
   };
   [[nodiscard]] const Region* find_region(GuestAddr addr) const;
   Result<void> check_overlap(GuestAddr base, std::uint64_t size) const;
   void flush_tlbs();
+  /// Brings the direct view's host protections of [start, end) in line with
+  /// the page map and the watched pages.
+  void sync_view(GuestAddr start, GuestAddr end);
+  [[nodiscard]] const Region* view_region() const;
 
   std::map<GuestAddr, Region> m_regions;
   PageMap m_page_map;

@@ -282,10 +282,12 @@ void set_up(Machine& m, std::uint64_t seed, const std::vector<std::uint8_t>& pro
 std::string check_seed(std::uint64_t seed, bool single_region) {
   Generator gen(seed);
   std::vector<std::uint8_t> program = gen.program(200);
-  jit::JitOptions options;
+  jit::JitOptions options = vmm::test::eager_options();
   options.single_region = single_region;
   options.max_region_insns = 1 + static_cast<std::uint32_t>(seed % 64);
-  JitMachine jm(options);
+  // Half the seeds reach memory through the direct view, half through the TLB.
+  JitMachine jm(options, seed % 2 == 1 ? vmm::test::JitRam::kDirectView : vmm::test::JitRam::kPrivate);
+  if (jm.engine->uses_direct_memory() != (seed % 2 == 1)) return "the memory path is not the one asked for";
   TestMachine tm;
   set_up(jm, seed, program);
   set_up(tm, seed, program);

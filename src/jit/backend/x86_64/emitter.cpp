@@ -198,6 +198,8 @@ class Backend::RegionEmitter {
     Label stub;
   };
   std::vector<PendingLink> m_links;
+  /// (access, slow path) of every access that may fault.
+  std::vector<std::pair<Label, Label>> m_fault_labels;
 
  private:
   // ---- operands ----------------------------------------------------------------
@@ -524,6 +526,15 @@ class Backend::RegionEmitter {
     }
   }
 
+  /// Marks the next instruction, a host access through rax, as one that may
+  /// fault and be resumed at `slow` (fault_redirect.hpp).
+  void fault_site(const Label& slow) {
+    if (!m_b.m_memory->may_fault()) return;
+    Label access = m_a.newLabel();
+    m_a.bind(access);
+    m_fault_labels.emplace_back(access, slow);
+  }
+
   /// --stats: memory accesses are counted into Tlb::accesses, as the interpreter does.
   void count_access() {
     if (!m_b.m_config.count_stats) return;
@@ -536,6 +547,7 @@ class Backend::RegionEmitter {
     count_access();
     effective_address(insn);
     m_b.m_memory->emit_translate(m_a, memory::Access::kRead, insn.size, slow);
+    fault_site(slow);
     load_value(insn, ptr(rax));
     m_a.bind(resume);
     m_cold.push_back([this, insn, slow, resume] {
@@ -614,6 +626,7 @@ class Backend::RegionEmitter {
                : insn.size == 2 ? value.r16()
                : insn.size == 4 ? value.r32()
                                 : value;
+    fault_site(slow);
     m_a.mov(dst, sized);
     m_a.bind(resume);
     m_cold.push_back([this, insn, slow, resume] {
@@ -770,7 +783,7 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
 
   Label enter = a.newLabel(), epilogue = a.newLabel(), exit_link = a.newLabel(), exit_indirect = a.newLabel(),
         exit_budget = a.newLabel(), exit_ecall = a.newLabel(), exit_with_pc = a.newLabel(),
-        thunk = a.newLabel();
+        thunk = a.newLabel(), view_words = a.newLabel();
 
   // void enter(const void* code)
   a.bind(enter);
@@ -822,6 +835,12 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   for (auto it = kCallerSavedPinned.rbegin(); it != kCallerSavedPinned.rend(); ++it) a.pop(gpq(*it));
   a.ret();
 
+  // The direct view's size and base, within rip-relative reach of all code.
+  a.align(AlignMode::kData, 8);
+  a.bind(view_words);
+  a.embedUInt64(m_config.view.size);
+  a.embedUInt64(reinterpret_cast<std::uintptr_t>(m_config.view.base));
+
   if (errors.failed()) return make_error(ErrorKind::kInvalidArgument, "jit: runtime: {}", errors.message());
   bool full = false;
   auto placed = place(code, arena, full);
@@ -829,6 +848,10 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   if (full) return make_error(ErrorKind::kNoMemory, "jit: code arena too small for the runtime");
   std::uint8_t* base = placed.value();
   auto at = [&](const Label& l) { return base + code.labelOffsetFromBase(l); };
+  if (m_config.view.base != nullptr) {
+    const auto* words = reinterpret_cast<const std::uint64_t*>(at(view_words));
+    m_memory = std::make_unique<DirectMemoryAccess>(words, words + 1);
+  }
   m_runtime = Runtime{at(enter),      at(exit_link),    at(exit_indirect), at(exit_budget),
                       at(exit_ecall), at(exit_with_pc), at(thunk)};
   return {};
@@ -860,6 +883,10 @@ Result<bool> Backend::emit_region(const IrRegion& region, Block& block, CodeAren
     std::memcpy(link.jump + 1, &rel, sizeof(rel));  // SAFETY: the 5-byte jmp emitted by direct_exit
   }
   block.links.resize(emitter.m_links.size());
+  for (const auto& [access, slow] : emitter.m_fault_labels) {
+    m_fault_sites.add(reinterpret_cast<std::uintptr_t>(base + code.labelOffsetFromBase(access)),
+                      reinterpret_cast<std::uintptr_t>(base + code.labelOffsetFromBase(slow)));
+  }
   block.entry = base;
   block.code_bytes = static_cast<std::uint32_t>(code.codeSize());
   block.guest_insns = region.guest_insns;

@@ -12,12 +12,14 @@
 #include <cstdint>
 #include <memory>
 
+#include "fault_redirect.hpp"
 #include "memory_access.hpp"
 #include "vmm/core/result.hpp"
 #include "vmm/cpu/hart_state.hpp"
 #include "vmm/jit/code_cache.hpp"
 #include "vmm/jit/context.hpp"
 #include "vmm/jit/ir.hpp"
+#include "vmm/memory/address_space.hpp"
 #include "vmm/memory/tlb.hpp"
 
 namespace vmm::jit::x86_64 {
@@ -29,6 +31,8 @@ struct BackendConfig {
   bool count_stats = false;  ///< translated code counts region entries and indirect lookups
   bool chaining = true;      ///< use the indirect-branch table (links are the dispatcher's choice)
   bool force_absolute_tlb = false;
+  /// Guest memory through this direct view instead of the TLB (user mode).
+  memory::DirectView view{};
 };
 
 /// Addresses of the shared runtime code in the arena.
@@ -57,12 +61,18 @@ class Backend {
   /// false when the arena is full; errors are back-end failures.
   Result<bool> emit_region(const IrRegion& region, Block& block, CodeArena& arena);
 
+  /// Accesses of translated code that may fault (direct view only).
+  [[nodiscard]] const FaultSites& fault_sites() const { return m_fault_sites; }
+  /// The arena was reset to just after the runtime: the sites are gone with the code.
+  void forget_code() { m_fault_sites.clear(); }
+
  private:
   class RegionEmitter;
 
   BackendConfig m_config;
   std::unique_ptr<MemoryAccess> m_memory;
   Runtime m_runtime;
+  FaultSites m_fault_sites;
 };
 
 }  // namespace vmm::jit::x86_64

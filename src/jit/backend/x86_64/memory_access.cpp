@@ -64,4 +64,13 @@ void TlbMemoryAccess::emit_translate(x86::Assembler& a, memory::Access access, u
   a.add(rax, qword_ptr(rcx, kAddend));
 }
 
+void DirectMemoryAccess::emit_translate(x86::Assembler& a, memory::Access /*access*/, unsigned /*size*/,
+                                        const Label& slow) const {
+  using namespace x86;
+  // An access that starts below the limit ends in the view or in its guard page.
+  a.cmp(rax, qword_ptr(reinterpret_cast<std::uint64_t>(m_limit)));
+  a.jae(slow);
+  a.add(rax, qword_ptr(reinterpret_cast<std::uint64_t>(m_base)));
+}
+
 }  // namespace vmm::jit::x86_64
