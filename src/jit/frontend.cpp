@@ -36,6 +36,14 @@ struct Lowering {
     GuestReg dst = int_reg(d.rd);
     if (dst == 0) return;  // no side effects: a hint or a nop
     IrInsn i = base();
+    // mv (add rd, x0, rs, what c.mv expands to) and its relatives are copies.
+    const bool zero_neutral = op == AluOp::kAdd || op == AluOp::kOr || op == AluOp::kXor;
+    if (!word && (d.rs2 == 0 || (d.rs1 == 0 && zero_neutral)) && (zero_neutral || op == AluOp::kSub)) {
+      i.kind = IrKind::kMov;
+      i.dst = dst;
+      i.a = d.rs2 == 0 ? d.rs1 : d.rs2;
+      return push(i);
+    }
     i.kind = IrKind::kAlu;
     i.alu = op;
     i.word = word;

@@ -1,5 +1,5 @@
 // Random-program tester: generated sequences of valid RV64GC instructions
-// (integer, M, A, F, D, Zicsr, compressed; forward branches and jumps; loads
+// (integer, M, A, F, D, Zicsr, compressed; forward branches and jumps, counted loops; loads
 // and stores into a scratch area; every rounding mode) run under the JIT and
 // the interpreter, compared after every region (lockstep) and at the end
 // (registers and scratch memory), both with the JIT one region at a time and
@@ -32,6 +32,7 @@ constexpr GuestAddr kCode = TestMachine::kRamBase;
 constexpr GuestAddr kScratch = TestMachine::kDataBase;  // 4 KiB of random data
 constexpr unsigned kScratchReg = 27;                    // s11: scratch base, never written
 constexpr unsigned kAmoReg = 26;                        // s10: scratch + 256, 8-aligned, never written
+constexpr unsigned kLoopReg = 25;                       // s9: loop counter, 0..5, written by loops only
 
 class Generator {
  public:
@@ -70,7 +71,7 @@ class Generator {
   unsigned rd() {
     for (;;) {
       unsigned r = 1 + pick(31);
-      if (r != kScratchReg && r != kAmoReg) return r;
+      if (r != kScratchReg && r != kAmoReg && r != kLoopReg) return r;
     }
   }
   unsigned rs() { return pick(32); }
@@ -96,8 +97,28 @@ class Generator {
     word(0);
   }
 
+  /// A counted loop (2..5 passes) around a few random instructions: backward
+  /// branches. Forward branches may leave it or enter it; loops do not nest
+  /// (an inner loop setting the counter again could run forever), so the
+  /// counter only ever counts down between two sets and every loop ends.
+  void loop(unsigned left) {
+    m_in_loop = true;
+    word(rv::addi(kLoopReg, 0, 2 + static_cast<std::int32_t>(pick(4))));
+    std::size_t head = m_bytes.size();
+    // Counting down at the head: every way back to it (forward branches may
+    // skip to the back edge) passes the decrement.
+    word(rv::addi(kLoopReg, kLoopReg, -1));
+    for (unsigned i = 0, body = 1 + pick(6); i < body; ++i) emit_random(left);
+    auto back = static_cast<std::int32_t>(head) - static_cast<std::int32_t>(m_bytes.size());
+    // While the counter is above zero (signed): a loop entered from the side
+    // or around an inner loop, whose counter is then 0, leaves at once.
+    word(rv::blt(0, kLoopReg, back));
+    m_in_loop = false;
+  }
+
   void emit_random(unsigned left) {
     using namespace rv;
+    if (!m_in_loop && left > 8 && pick(32) == 0) return loop(left);
     switch (pick(20)) {
       case 0: {
         static constexpr std::uint32_t (*kOps[])(unsigned, unsigned, unsigned) = {
@@ -262,6 +283,7 @@ class Generator {
   std::vector<std::uint8_t> m_bytes;
   std::vector<std::size_t> m_starts;
   std::vector<Fixup> m_fixups;
+  bool m_in_loop = false;
 };
 
 /// Same program, registers and scratch data on both machines.
@@ -272,6 +294,7 @@ void set_up(Machine& m, std::uint64_t seed, const std::vector<std::uint8_t>& pro
   for (unsigned i = 0; i < 32; ++i) m.hart.f[i] = values.value();
   m.hart.x[kScratchReg] = kScratch;
   m.hart.x[kAmoReg] = kScratch + 256;
+  m.hart.x[kLoopReg] = 0;
   m.hart.frm = values.pick(5);
   std::vector<std::uint8_t> data(4096);
   for (auto& b : data) b = static_cast<std::uint8_t>(values.pick(256));
@@ -285,6 +308,8 @@ std::string check_seed(std::uint64_t seed, bool single_region) {
   jit::JitOptions options = vmm::test::eager_options();
   options.single_region = single_region;
   options.max_region_insns = 1 + static_cast<std::uint32_t>(seed % 64);
+  // Chained runs also mix the tiers: loops turn hot after 1 or 2 passes.
+  if (!single_region) options.hot_threshold = static_cast<std::uint32_t>(seed % 3);
   // Half the seeds reach memory through the direct view, half through the TLB.
   JitMachine jm(options, seed % 2 == 1 ? vmm::test::JitRam::kDirectView : vmm::test::JitRam::kPrivate);
   if (jm.engine->uses_direct_memory() != (seed % 2 == 1)) return "the memory path is not the one asked for";

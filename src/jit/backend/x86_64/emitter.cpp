@@ -3,6 +3,7 @@
 #include <array>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "../../helpers.hpp"
@@ -174,10 +175,14 @@ class Backend::RegionEmitter {
 
   void emit() {
     Label bail = m_a.newLabel();
+    find_loop_heads();
     m_a.sub(kRemaining, static_cast<std::int32_t>(m_n));
     m_a.jb(bail);
     if (m_b.m_config.count_stats) count(offsetof(JitContext, region_entries));
-    for (const IrInsn& insn : m_region.insns) emit_insn(insn);
+    for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
+      if (m_heads[i].label.isValid()) m_a.bind(m_heads[i].label);
+      emit_insn(m_region.insns[i]);
+    }
     if (m_region.ends_with_fallthrough) direct_exit(m_region.next_pc, m_n);
     // Cold code after the body: not-yet-chained exits, slow paths, data.
     m_a.bind(bail);
@@ -237,6 +242,53 @@ class Backend::RegionEmitter {
     if (executed < m_n) m_a.add(kRemaining, static_cast<std::int32_t>(m_n - executed));
   }
   void jump_abs(const std::uint8_t* target) { m_a.jmp(Imm(reinterpret_cast<std::uintptr_t>(target))); }
+
+  // ---- loops inside the region ---------------------------------------------------
+  /// Where a backward branch or jump may land inside the region: the first IR
+  /// instruction of the guest instruction at its target.
+  struct LoopHead {
+    Label label;
+    std::uint32_t index = 0;  ///< guest instruction index of the head
+  };
+
+  /// Marks the targets of backward branches and jumps that land on an
+  /// instruction of this region (loops), so they jump there directly.
+  void find_loop_heads() {
+    m_heads.assign(m_region.insns.size(), LoopHead{});
+    for (const IrInsn& insn : m_region.insns) {
+      if (insn.kind != IrKind::kBranch && insn.kind != IrKind::kJump) continue;
+      if (std::optional<std::size_t> at = position_of(insn.target, insn.index)) {
+        if (!m_heads[*at].label.isValid()) m_heads[*at] = LoopHead{m_a.newLabel(), m_region.insns[*at].index};
+      }
+    }
+  }
+  /// The IR position of the guest instruction at `pc`, when it comes no later
+  /// than guest instruction `limit` and starts an IR instruction.
+  std::optional<std::size_t> position_of(GuestAddr pc, std::uint32_t limit) const {
+    for (std::size_t i = 0; i < m_region.insns.size() && m_region.insns[i].index <= limit; ++i) {
+      const IrInsn& insn = m_region.insns[i];
+      if (insn.pc == pc && (i == 0 || m_region.insns[i - 1].index != insn.index)) return i;
+    }
+    return std::nullopt;
+  }
+  /// The loop head a control transfer at guest index `index` to `target` can
+  /// jump to, or null.
+  const LoopHead* loop_head(GuestAddr target, std::uint32_t index) const {
+    std::optional<std::size_t> at = position_of(target, index);
+    return at && m_heads[*at].label.isValid() ? &m_heads[*at] : nullptr;
+  }
+  /// Back to a loop head after `executed` instructions of this pass: the
+  /// budget pays the instructions from the head to here again and the next
+  /// pass starts there; when it cannot, the rest is the interpreter's.
+  void loop_back(const LoopHead& head, GuestAddr target, std::uint32_t executed) {
+    // Charged for the whole region, `executed` done: the refund is m_n - executed and the
+    // next pass needs m_n - head.index, so the net charge is executed - head.index.
+    m_a.sub(kRemaining, static_cast<std::int32_t>(executed - head.index));
+    m_a.jae(head.label);
+    m_a.add(kRemaining, static_cast<std::int32_t>(m_n - head.index));
+    m_a.mov(rax, target);
+    jump_abs(m_b.m_runtime.exit_budget);
+  }
 
   // ---- exits --------------------------------------------------------------------
   /// Leaves for guest `target` after `executed` instructions through a
@@ -319,6 +371,9 @@ class Backend::RegionEmitter {
       case IrKind::kBranch:
         return emit_branch(insn);
       case IrKind::kJump:
+        if (const LoopHead* head = loop_head(insn.target, insn.index)) {
+          return loop_back(*head, insn.target, insn.index + 1u);
+        }
         return direct_exit(insn.target, insn.index + 1u);
       case IrKind::kJumpIndirect:
         return emit_indirect(insn);
@@ -677,7 +732,11 @@ class Backend::RegionEmitter {
     Label not_taken = m_a.newLabel();
     compare(insn);
     m_a.j(negate(cond_code(insn.cond)), not_taken);
-    direct_exit(insn.target, insn.index + 1u);
+    if (const LoopHead* head = loop_head(insn.target, insn.index)) {
+      loop_back(*head, insn.target, insn.index + 1u);
+    } else {
+      direct_exit(insn.target, insn.index + 1u);
+    }
     m_a.bind(not_taken);
   }
 
@@ -759,6 +818,7 @@ class Backend::RegionEmitter {
   x86::Assembler& m_a;
   std::uint32_t m_n;
   std::vector<std::function<void()>> m_cold;
+  std::vector<LoopHead> m_heads;  ///< per IR position
   std::vector<std::pair<Label, EmbeddedInsn>> m_data;
 };
 
