@@ -153,6 +153,59 @@ TEST(JitEngine, StoreIntoTheRunningRegionTakesEffectAtTheNextInstruction) {
   EXPECT_EQ(m.hart.x[a0], 42u);
 }
 
+TEST(JitEngine, LeavingARegionEarlyKeepsEveryRegister) {
+  // Registers in host registers (a5, sp, s2) and in the HartState (t3, t4),
+  // written and not: the store that rewrites the next instruction leaves the
+  // region early, which must hand all of them back.
+  JitMachine m;
+  const std::uint32_t replacement = rv::addi(a0, zero, 42);
+  const std::uint32_t upper = (replacement + 0x800) >> 12;
+  m.load_code({
+      rv::auipc(s1, 0),  // s1 = base
+      rv::addi(t3, zero, 5),
+      rv::addi(t3, t3, 1),
+      rv::add(t4, t3, t3),
+      rv::add(t4, t4, t3),
+      rv::lui(t0, upper),
+      rv::addiw(t0, t0, static_cast<std::int32_t>(replacement - (upper << 12))),
+      rv::sw(t0, 32, s1),     // rewrites base + 32, the next instruction
+      rv::addi(a0, zero, 1),  // replaced by addi a0, zero, 42
+      rv::ebreak(),
+  });
+  m.hart.x[a5] = 0x55;
+  m.hart.x[sp] = 0x1234;
+  m.hart.x[s2] = 0x77;
+  m.run(100);
+  EXPECT_EQ(m.hart.x[a0], 42u);
+  EXPECT_EQ(m.hart.x[t3], 6u);
+  EXPECT_EQ(m.hart.x[t4], 18u);
+  EXPECT_EQ(m.hart.x[a5], 0x55u);
+  EXPECT_EQ(m.hart.x[sp], 0x1234u);
+  EXPECT_EQ(m.hart.x[s2], 0x77u);
+}
+
+TEST(JitEngine, FaultKeepsRegistersOfBothKinds) {
+  JitMachine m;
+  m.load_code({
+      rv::addi(t3, zero, 5),
+      rv::addi(t3, t3, 1),
+      rv::add(t4, t3, t3),
+      rv::add(t4, t4, t3),
+      rv::lui(t5, 0x10),  // 0x10000: below RAM, unmapped
+      rv::ld(t6, 0, t5),  // faults
+      rv::addi(t3, zero, 99),
+  });
+  m.hart.x[a5] = 0x55;
+  m.hart.x[sp] = 0x1234;
+  cpu::Stop stop = m.run(100);
+  ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+  EXPECT_EQ(m.hart.pc, kBase + 20);
+  EXPECT_EQ(m.hart.x[t3], 6u);
+  EXPECT_EQ(m.hart.x[t4], 18u);
+  EXPECT_EQ(m.hart.x[a5], 0x55u);
+  EXPECT_EQ(m.hart.x[sp], 0x1234u);
+}
+
 TEST(JitEngine, ChainsHotLoopsAndUnchainsOnInvalidation) {
   JitMachine m;
   m.load_code(sum_loop(2000));
