@@ -52,9 +52,19 @@ struct Lowering {
     i.b = d.rs2;
     push(i);
   }
+  void extend(GuestReg dst, GuestReg src, std::uint8_t size, bool is_signed) {
+    IrInsn i = base();
+    i.kind = IrKind::kExtend;
+    i.dst = dst;
+    i.a = src;
+    i.size = size;
+    i.is_signed = is_signed;
+    push(i);
+  }
   void alu_imm(AluOp op, bool word) {
     GuestReg dst = int_reg(d.rd);
     if (dst == 0) return;
+    if (op == AluOp::kAdd && word && d.imm == 0) return extend(dst, d.rs1, 4, true);  // sext.w
     if (op == AluOp::kAdd && !word && d.rs1 == 0)
       return mov_imm(dst, static_cast<std::uint64_t>(std::int64_t{d.imm}));
     IrInsn i = base();
@@ -358,6 +368,38 @@ bool lower(Lowering& l, Op op, const FrontendOptions& options) {
   return !ends_region(op);
 }
 
+/// Two instructions that compilers emit for one operation: extensions
+/// written as shift pairs (zext.w, zext.h, sext.h...) and constants built by
+/// lui or auipc and addi(w). Lowers them as one IR instruction; false when
+/// `second` does not complete such a pair.
+bool fuse(Lowering& l, const isa::DecodedInsn& second) {
+  const isa::DecodedInsn& first = l.d;
+  const GuestReg dst = int_reg(first.rd);
+  if (dst == 0 || second.rd != first.rd || second.rs1 != first.rd) return false;
+  const std::int32_t shift = first.imm;
+  if (first.op == Op::kSlli && (second.op == Op::kSrli || second.op == Op::kSrai) && second.imm == shift &&
+      (shift == 32 || shift == 48 || shift == 56)) {
+    l.extend(dst, first.rs1, static_cast<std::uint8_t>((64 - shift) / 8), second.op == Op::kSrai);
+    return true;
+  }
+  if (first.op == Op::kSlliw && (second.op == Op::kSrliw || second.op == Op::kSraiw) && second.imm == shift &&
+      (shift == 16 || shift == 24)) {
+    l.extend(dst, first.rs1, static_cast<std::uint8_t>((32 - shift) / 8), second.op == Op::kSraiw);
+    return true;
+  }
+  if ((first.op == Op::kLui || first.op == Op::kAuipc) &&
+      (second.op == Op::kAddi || second.op == Op::kAddiw)) {
+    std::uint64_t value = static_cast<std::uint64_t>(std::int64_t{first.imm}) +
+                          (first.op == Op::kAuipc ? l.pc : 0) +
+                          static_cast<std::uint64_t>(std::int64_t{second.imm});
+    if (second.op == Op::kAddiw)
+      value = static_cast<std::uint64_t>(std::int64_t{static_cast<std::int32_t>(value)});
+    l.mov_imm(dst, value);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool ends_basic_block(isa::Op op) {
@@ -410,6 +452,16 @@ std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const 
       }
       pc = target;
       continue;
+    }
+    const bool may_fuse = d.op == Op::kSlli || d.op == Op::kSlliw || d.op == Op::kLui || d.op == Op::kAuipc;
+    if (may_fuse && region.guest_insns < options.max_insns) {
+      std::optional<isa::DecodedInsn> next = fetch(pc + d.length);
+      if (next && fuse(l, *next)) {
+        note_page(pc + d.length + next->length - 1);
+        ++region.guest_insns;
+        pc += d.length + next->length;
+        continue;
+      }
     }
     pc += d.length;
     if (!lower(l, d.op, options)) {

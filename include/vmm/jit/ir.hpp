@@ -18,6 +18,7 @@ using GuestReg = std::uint8_t;
 enum class IrKind : std::uint8_t {
   kMovImm,        ///< dst = imm
   kMov,           ///< dst = a
+  kExtend,        ///< dst = a's low `size` bytes, zero- or sign-extended (is_signed)
   kAlu,           ///< dst = a <alu> b
   kAluImm,        ///< dst = a <alu> imm
   kLoad,          ///< dst = mem[a + imm] (size, sign)
@@ -58,8 +59,8 @@ struct IrInsn {
   AluOp alu = AluOp::kAdd;
   Cond cond = Cond::kEq;
   bool word = false;       ///< kAlu/kAluImm: 32-bit operation, result sign-extended (the *W forms)
-  std::uint8_t size = 8;   ///< kLoad/kStore: bytes
-  bool is_signed = false;  ///< kLoad: sign-extend
+  std::uint8_t size = 8;   ///< kLoad/kStore/kExtend: bytes
+  bool is_signed = false;  ///< kLoad/kExtend: sign-extend
   bool fp_data = false;    ///< kLoad/kStore: the data register is a floating-point register
   GuestReg dst = 0;
   GuestReg a = 0;

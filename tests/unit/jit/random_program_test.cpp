@@ -116,9 +116,38 @@ class Generator {
     m_in_loop = false;
   }
 
+  /// The pairs compilers emit for one operation (zext.w, sext.h, lui + addi...),
+  /// which the JIT translates as one, and near misses that it must not.
+  void pair() {
+    using namespace rv;
+    unsigned r = rd();
+    unsigned src = pick(4) == 0 ? r : rs();
+    unsigned second_rd = pick(8) == 0 ? rd() : r;
+    static constexpr std::int32_t kShifts[] = {32, 48, 56, 16, 24, 31};
+    std::int32_t shift = kShifts[pick(std::size(kShifts))];
+    std::int32_t other = pick(8) == 0 ? static_cast<std::int32_t>(pick(32)) : shift;
+    switch (pick(5)) {
+      case 0:
+        word(slli(r, src, shift));
+        return word(pick(2) ? srli(second_rd, r, other) : srai(second_rd, r, other));
+      case 1:
+        word(slliw(r, src, shift % 32));
+        return word(pick(2) ? srliw(second_rd, r, other % 32) : sraiw(second_rd, r, other % 32));
+      case 2:
+        word(lui(r, pick(1u << 20)));
+        return word(pick(2) ? addi(second_rd, r, imm12()) : addiw(second_rd, r, imm12()));
+      case 3:
+        word(auipc(r, pick(1u << 20)));
+        return word(pick(2) ? addi(second_rd, r, imm12()) : addiw(second_rd, r, imm12()));
+      default:
+        return word(addiw(r, src, 0));  // sext.w
+    }
+  }
+
   void emit_random(unsigned left) {
     using namespace rv;
     if (!m_in_loop && left > 8 && pick(32) == 0) return loop(left);
+    if (pick(24) == 0) return pair();
     switch (pick(20)) {
       case 0: {
         static constexpr std::uint32_t (*kOps[])(unsigned, unsigned, unsigned) = {

@@ -361,6 +361,8 @@ class Backend::RegionEmitter {
           write(insn.dst, rax);
         }
         return;
+      case IrKind::kExtend:
+        return emit_extend(insn);
       case IrKind::kAlu:
       case IrKind::kAluImm:
         return emit_alu(insn);
@@ -395,6 +397,33 @@ class Backend::RegionEmitter {
     if (!pinned(insn.dst)) return rax;
     if (insn.kind == IrKind::kAlu && insn.b == insn.dst && insn.a != insn.dst) return rax;
     return host(insn.dst);
+  }
+
+  void emit_extend(const IrInsn& insn) {
+    Gp dst = pinned(insn.dst) ? host(insn.dst) : Gp(rax);
+    if (insn.a == 0) {
+      m_a.xor_(dst.r32(), dst.r32());
+    } else {
+      Operand src = operand(insn.a, insn.size == 4);
+      if (src.isReg()) {
+        Gp reg = src.as<Gp>();
+        src = insn.size == 1 ? Operand(reg.r8()) : insn.size == 2 ? Operand(reg.r16()) : Operand(reg.r32());
+      } else {
+        src.as<Mem>().setSize(insn.size);
+      }
+      if (insn.size == 4) {
+        if (insn.is_signed) {
+          m_a.emit(Inst::kIdMovsxd, dst, src);
+        } else {
+          m_a.emit(Inst::kIdMov, dst.r32(), src);  // writing a 32-bit register clears the upper half
+        }
+      } else if (insn.is_signed) {
+        m_a.emit(Inst::kIdMovsx, dst, src);
+      } else {
+        m_a.emit(Inst::kIdMovzx, dst.r32(), src);
+      }
+    }
+    if (!pinned(insn.dst)) write(insn.dst, rax);
   }
 
   void emit_alu(const IrInsn& insn) {
