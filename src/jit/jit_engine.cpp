@@ -249,7 +249,7 @@ cpu::Stop JitEngine::run(std::uint64_t budget) {
     ++m_counters.dispatches;
     m_code_changed = false;
     if (m_view.base != nullptr) {
-      x86_64::FaultRedirect redirect(m_backend->fault_sites(), reinterpret_cast<std::uintptr_t>(m_view.base));
+      x86_64::FaultRedirect redirect(m_backend->fault_sites());
       enter(block->entry);
     } else {
       enter(block->entry);

@@ -10,7 +10,7 @@ namespace vmm::memory {
 AddressSpace::~AddressSpace() {
   for (auto& [base, region] : m_regions) {
     if (region.host != nullptr) ::munmap(region.host, region.host_bytes);
-    if (region.view != nullptr) ::munmap(region.view, region.view_bytes);
+    if (region.view != nullptr) ::munmap(region.view - kPageSize, region.view_bytes);  // with its guard pages
   }
 }
 
@@ -22,23 +22,30 @@ struct Mappings {
   std::size_t view_bytes = 0;
 };
 
-/// One shared-memory object mapped read-write (the host view) and, with a
-/// guard page after it, inaccessible (the direct view, opened page by page).
+/// One shared-memory object mapped read-write (the host view) and
+/// inaccessible (the direct view, opened page by page), the latter between
+/// two guard pages that are never opened.
 Result<Mappings> map_shared_twice(std::uint64_t size) {
   int fd = ::memfd_create("vm-guest-ram", MFD_CLOEXEC);
   if (fd < 0) return make_error(ErrorKind::kNoMemory, "cannot create shared memory for guest RAM");
   Mappings m;
-  m.view_bytes = size + kPageSize;
+  m.view_bytes = size + 2 * kPageSize;
   void* host = MAP_FAILED;
+  void* reserved = MAP_FAILED;
   void* view = MAP_FAILED;
   if (::ftruncate(fd, static_cast<off_t>(size)) == 0) {
     host = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
-    view = ::mmap(nullptr, m.view_bytes, PROT_NONE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+    reserved = ::mmap(nullptr, m.view_bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  }
+  if (reserved != MAP_FAILED) {
+    // SAFETY: the reservation holds the view and a page on either side.
+    view = ::mmap(static_cast<std::uint8_t*>(reserved) + kPageSize, size, PROT_NONE,
+                  MAP_SHARED | MAP_NORESERVE | MAP_FIXED, fd, 0);
   }
   ::close(fd);  // the mappings keep the memory alive
   if (host == MAP_FAILED || view == MAP_FAILED) {
     if (host != MAP_FAILED) ::munmap(host, size);
-    if (view != MAP_FAILED) ::munmap(view, m.view_bytes);
+    if (reserved != MAP_FAILED) ::munmap(reserved, m.view_bytes);
     return make_error(ErrorKind::kNoMemory, "cannot map {} MiB of shared memory for guest RAM", size >> 20);
   }
   m.host = static_cast<std::uint8_t*>(host);

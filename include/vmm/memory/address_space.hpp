@@ -40,8 +40,8 @@ enum class RamBacking : std::uint8_t {
 };
 
 /// The direct view of guest RAM: guest address a is host address base + a
-/// for a < size. A guard page follows, so an access that starts inside ends
-/// inside or faults.
+/// for a < size. A guard page on either side catches base + a + d for any
+/// a < size and displacement |d| < 2 KiB, so translated code checks a alone.
 struct DirectView {
   std::uint8_t* base = nullptr;
   std::uint64_t size = 0;
@@ -117,7 +117,7 @@ class AddressSpace {
     std::size_t host_bytes;
     MmioDevice* device;
     std::uint8_t* view = nullptr;  ///< the direct view (RamBacking::kDirectView), else null
-    std::size_t view_bytes = 0;
+    std::size_t view_bytes = 0;    ///< with the guard pages before and after
   };
   [[nodiscard]] const Region* find_region(GuestAddr addr) const;
   Result<void> check_overlap(GuestAddr base, std::uint64_t size) const;

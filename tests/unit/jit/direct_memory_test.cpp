@@ -101,6 +101,25 @@ TEST(JitDirectMemory, AddressesOutsideTheWindowFault) {
   }
 }
 
+TEST(JitDirectMemory, NegativeDisplacementsBelowTheWindowFault) {
+  // Translated code checks the base register alone; the displacement may take
+  // the address below guest 0 (a huge guest address) or below RAM.
+  struct Case {
+    GuestAddr base;
+    std::int32_t disp;
+  };
+  for (Case c : {Case{16, -32}, Case{0, -2048}, Case{kBase, -8}, Case{kBase + 8, -2048}}) {
+    DirectMachine m;
+    m.load_code({rv::ld(a0, c.disp, t0), rv::ebreak()});  // t0 lives in the HartState
+    m.hart.x[t0] = c.base;
+    cpu::Stop stop = m.run(100);
+    GuestAddr address = c.base + static_cast<GuestAddr>(static_cast<std::int64_t>(c.disp));
+    ASSERT_EQ(stop.reason, cpu::StopReason::kException) << address;
+    EXPECT_EQ(stop.cause, cpu::Cause::kLoadAccessFault) << address;
+    EXPECT_EQ(stop.tval, address);
+  }
+}
+
 TEST(JitDirectMemory, MisalignedAccessesAcrossPagesWorkAndFaultAtTheEndOfRam) {
   DirectMachine m;
   m.load_code({

@@ -18,21 +18,25 @@ namespace {
 /// Guest register -> host register id, or -1 when the guest register lives in
 /// the HartState. The ten most used registers of GCC-compiled RV64 code
 /// (static counts over CoreMark and glibc: a5, a4, sp, a0, a3, s0, a2, a1, s1, s2).
-constexpr std::array<int, 32> kPinned = [] {
-  std::array<int, 32> map{};
+/// With a direct view, s2's register holds the view base instead (kViewBase).
+PinMap pin_map(bool direct_view) {
+  PinMap map{};
   for (int& m : map) m = -1;
-  map[15] = Gp::kIdSi;   // a5
-  map[14] = Gp::kIdDi;   // a4
-  map[2] = Gp::kIdR8;    // sp
-  map[10] = Gp::kIdR9;   // a0
-  map[13] = Gp::kIdR10;  // a3
-  map[8] = Gp::kIdR11;   // s0
-  map[12] = Gp::kIdBp;   // a2
-  map[11] = Gp::kIdR12;  // a1
-  map[9] = Gp::kIdR13;   // s1
-  map[18] = Gp::kIdR14;  // s2
+  map[15] = Gp::kIdSi;                     // a5
+  map[14] = Gp::kIdDi;                     // a4
+  map[2] = Gp::kIdR8;                      // sp
+  map[10] = Gp::kIdR9;                     // a0
+  map[13] = Gp::kIdR10;                    // a3
+  map[8] = Gp::kIdR11;                     // s0
+  map[12] = Gp::kIdBp;                     // a2
+  map[11] = Gp::kIdR12;                    // a1
+  map[9] = Gp::kIdR13;                     // s1
+  if (!direct_view) map[18] = Gp::kIdR14;  // s2
   return map;
-}();
+}
+
+/// The direct view's base while translated code runs (callee-saved: helpers keep it).
+const Gp kViewBase = r14;
 
 /// Pinned host registers the SysV ABI lets a callee clobber: the call thunk saves them.
 constexpr std::array<std::uint32_t, 6> kCallerSavedPinned = {Gp::kIdSi, Gp::kIdDi,  Gp::kIdR8,
@@ -49,17 +53,14 @@ Mem f_mem(unsigned reg) {
 }
 Mem pc_mem() { return qword_ptr(kHart, static_cast<std::int32_t>(offsetof(cpu::HartState, pc))); }
 
-bool pinned(GuestReg r) { return r != 0 && kPinned[r] >= 0; }
-Gp host(GuestReg r) { return gpq(static_cast<std::uint32_t>(kPinned[r])); }
-
-void store_pinned(x86::Assembler& a) {
+void store_pinned(x86::Assembler& a, const PinMap& map) {
   for (unsigned r = 1; r < 32; ++r) {
-    if (kPinned[r] >= 0) a.mov(x_mem(r), host(static_cast<GuestReg>(r)));
+    if (map[r] >= 0) a.mov(x_mem(r), gpq(static_cast<std::uint32_t>(map[r])));
   }
 }
-void load_pinned(x86::Assembler& a) {
+void load_pinned(x86::Assembler& a, const PinMap& map) {
   for (unsigned r = 1; r < 32; ++r) {
-    if (kPinned[r] >= 0) a.mov(host(static_cast<GuestReg>(r)), x_mem(r));
+    if (map[r] >= 0) a.mov(gpq(static_cast<std::uint32_t>(map[r])), x_mem(r));
   }
 }
 
@@ -208,6 +209,9 @@ class Backend::RegionEmitter {
 
  private:
   // ---- operands ----------------------------------------------------------------
+  bool pinned(GuestReg r) const { return r != 0 && m_b.m_pins[r] >= 0; }
+  Gp host(GuestReg r) const { return gpq(static_cast<std::uint32_t>(m_b.m_pins[r])); }
+
   /// Loads guest register r into host register dst (64-bit).
   void read(const Gp& dst, GuestReg r) {
     if (r == 0) {
@@ -480,6 +484,19 @@ class Backend::RegionEmitter {
   }
 
   void emit_simple(const IrInsn& insn, bool imm, bool w) {
+    if (insn.alu == AluOp::kAdd && insn.dst != insn.a && pinned(insn.a) && (imm || pinned(insn.b))) {
+      // Three operands: lea adds without first copying a source.
+      Gp work = pinned(insn.dst) ? host(insn.dst) : Gp(rax);
+      Mem sum =
+          imm ? ptr(host(insn.a), static_cast<std::int32_t>(insn.imm)) : ptr(host(insn.a), host(insn.b));
+      if (w) {
+        m_a.lea(work.r32(), sum);
+        m_a.movsxd(work, work.r32());
+      } else {
+        m_a.lea(work, sum);
+      }
+      return write(insn.dst, work);
+    }
     Gp work = work_register(insn);
     read(work, insn.a);
     Gp dst = w ? work.r32() : work;
@@ -610,8 +627,20 @@ class Backend::RegionEmitter {
     }
   }
 
-  /// Marks the next instruction, a host access through rax, as one that may
-  /// fault and be resumed at `slow` (fault_redirect.hpp).
+  /// The guest address a + imm as a host register and a displacement for the
+  /// memory seam (rax when a is not in a host register).
+  std::pair<Gp, std::int32_t> address_operands(const IrInsn& insn) {
+    // Displacements stay within the guard pages of a direct view.
+    constexpr std::int64_t kMaxDisp = 2048;
+    if (pinned(insn.a) && insn.imm >= -kMaxDisp && insn.imm < kMaxDisp) {
+      return {host(insn.a), static_cast<std::int32_t>(insn.imm)};
+    }
+    effective_address(insn);
+    return {rax, 0};
+  }
+
+  /// Marks the next instruction, a host access, as one that may fault and be
+  /// resumed at `slow` (fault_redirect.hpp).
   void fault_site(const Label& slow) {
     if (!m_b.m_memory->may_fault()) return;
     Label access = m_a.newLabel();
@@ -629,13 +658,14 @@ class Backend::RegionEmitter {
   void emit_load(const IrInsn& insn) {
     Label slow = m_a.newLabel(), resume = m_a.newLabel();
     count_access();
-    effective_address(insn);
-    m_b.m_memory->emit_translate(m_a, memory::Access::kRead, insn.size, slow);
+    auto [base, disp] = address_operands(insn);
+    Mem source = m_b.m_memory->emit_address(m_a, memory::Access::kRead, insn.size, base, disp, slow);
     fault_site(slow);
-    load_value(insn, ptr(rax));
+    load_value(insn, source);
     m_a.bind(resume);
     m_cold.push_back([this, insn, slow, resume] {
       m_a.bind(slow);
+      effective_address(insn);
       m_a.mov(rdx, rax);
       call_helper(reinterpret_cast<const void*>(helpers::load(insn.size, insn.is_signed)));
       check_status(insn, false);
@@ -701,10 +731,9 @@ class Backend::RegionEmitter {
   void emit_store(const IrInsn& insn) {
     Label slow = m_a.newLabel(), resume = m_a.newLabel();
     count_access();
-    effective_address(insn);
-    m_b.m_memory->emit_translate(m_a, memory::Access::kWrite, insn.size, slow);
+    auto [base, disp] = address_operands(insn);
+    Mem dst = m_b.m_memory->emit_address(m_a, memory::Access::kWrite, insn.size, base, disp, slow);
     Gp value = store_value(insn, rdx);
-    Mem dst = ptr(rax);
     dst.setSize(insn.size);
     Gp sized = insn.size == 1   ? value.r8()
                : insn.size == 2 ? value.r16()
@@ -715,6 +744,7 @@ class Backend::RegionEmitter {
     m_a.bind(resume);
     m_cold.push_back([this, insn, slow, resume] {
       m_a.bind(slow);
+      effective_address(insn);
       m_a.mov(rdx, rax);
       Gp v = store_value(insn, rax);
       if (v.id() != Gp::kIdAx) m_a.mov(rax, v);
@@ -824,10 +854,10 @@ class Backend::RegionEmitter {
 
   void emit_interpret(const IrInsn& insn) {
     Label data = embed(insn);
-    store_pinned(m_a);
+    store_pinned(m_a, m_b.m_pins);
     m_a.lea(rdx, ptr(data));
     call_helper(reinterpret_cast<const void*>(&helpers::interpret));
-    load_pinned(m_a);  // mov does not change flags; status is still in rdx
+    load_pinned(m_a, m_b.m_pins);  // mov does not change flags; status is still in rdx
     check_status(insn, true);
   }
 
@@ -855,6 +885,7 @@ class Backend::RegionEmitter {
 
 Backend::Backend(const BackendConfig& config)
     : m_config(config),
+      m_pins(pin_map(config.view.base != nullptr)),
       m_memory(std::make_unique<TlbMemoryAccess>(config.tlb, config.hart, config.force_absolute_tlb)) {}
 
 Backend::~Backend() = default;
@@ -882,7 +913,8 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   a.mov(kHart, reinterpret_cast<std::uintptr_t>(m_config.hart));
   a.mov(rcx, ctx);
   a.mov(kRemaining, remaining);
-  load_pinned(a);
+  load_pinned(a, m_pins);
+  if (m_config.view.base != nullptr) a.mov(kViewBase, reinterpret_cast<std::uintptr_t>(m_config.view.base));
   a.jmp(rax);
 
   auto exit_with_kind = [&](const Label& label, ExitKind k, bool pc_in_rax) {
@@ -903,7 +935,7 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   a.bind(exit_with_pc);  // the helper set the kind
   a.mov(pc_mem(), rax);
   a.bind(epilogue);
-  store_pinned(a);
+  store_pinned(a, m_pins);
   a.mov(rcx, ctx);
   a.mov(remaining, kRemaining);
   a.add(rsp, 8);
@@ -928,7 +960,6 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   a.align(AlignMode::kData, 8);
   a.bind(view_words);
   a.embedUInt64(m_config.view.size);
-  a.embedUInt64(reinterpret_cast<std::uintptr_t>(m_config.view.base));
 
   if (errors.failed()) return make_error(ErrorKind::kInvalidArgument, "jit: runtime: {}", errors.message());
   bool full = false;
@@ -938,8 +969,8 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   std::uint8_t* base = placed.value();
   auto at = [&](const Label& l) { return base + code.labelOffsetFromBase(l); };
   if (m_config.view.base != nullptr) {
-    const auto* words = reinterpret_cast<const std::uint64_t*>(at(view_words));
-    m_memory = std::make_unique<DirectMemoryAccess>(words, words + 1);
+    m_memory = std::make_unique<DirectMemoryAccess>(reinterpret_cast<const std::uint64_t*>(at(view_words)),
+                                                    kViewBase);
   }
   m_runtime = Runtime{at(enter),      at(exit_link),    at(exit_indirect), at(exit_budget),
                       at(exit_ecall), at(exit_with_pc), at(thunk)};

@@ -6,8 +6,10 @@
 //   rbx        the HartState (guest registers at [rbx + 8*i])
 //   r15        instructions the run may still retire (JitContext::remaining)
 //   rax rcx rdx scratch
-//   the other ten hold the most used guest registers (kPinned), so most
-//   guest instructions touch no memory for their operands.
+//   r14        the direct view's base when guest memory has one
+//   the others hold the most used guest registers (pin_map: ten, or nine with
+//   a direct view), so most guest instructions touch no memory for operands.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -23,6 +25,9 @@
 #include "vmm/memory/tlb.hpp"
 
 namespace vmm::jit::x86_64 {
+
+/// Guest register -> host register id between regions, or -1 (in the HartState).
+using PinMap = std::array<int, 32>;
 
 struct BackendConfig {
   cpu::HartState* hart = nullptr;
@@ -70,6 +75,7 @@ class Backend {
   class RegionEmitter;
 
   BackendConfig m_config;
+  PinMap m_pins;
   std::unique_ptr<MemoryAccess> m_memory;
   Runtime m_runtime;
   FaultSites m_fault_sites;

@@ -13,7 +13,6 @@ namespace {
 struct Active {
   const FaultSite* begin = nullptr;
   const FaultSite* end = nullptr;
-  std::uintptr_t view_base = 0;
 };
 
 thread_local Active t_active;
@@ -27,8 +26,6 @@ void on_segv(int sig, siginfo_t* info, void* context) {
     const FaultSite* site = std::lower_bound(
         active.begin, active.end, rip, [](const FaultSite& s, std::uintptr_t at) { return s.access < at; });
     if (site != active.end && site->access == rip) {
-      uc->uc_mcontext.gregs[REG_RAX] =
-          static_cast<greg_t>(static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RAX]) - active.view_base);
       uc->uc_mcontext.gregs[REG_RIP] = static_cast<greg_t>(site->slow);
       return;
     }
@@ -61,9 +58,9 @@ bool install_fault_handler() {
   return installed;
 }
 
-FaultRedirect::FaultRedirect(const FaultSites& sites, std::uintptr_t view_base) {
+FaultRedirect::FaultRedirect(const FaultSites& sites) {
   const std::vector<FaultSite>& all = sites.sites();
-  t_active = Active{all.data(), all.data() + all.size(), view_base};
+  t_active = Active{all.data(), all.data() + all.size()};
 }
 
 FaultRedirect::~FaultRedirect() { t_active = Active{}; }

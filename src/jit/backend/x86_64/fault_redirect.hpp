@@ -2,19 +2,20 @@
 // Faults of translated code on the direct view become slow-path calls.
 //
 // With a direct view (memory::RamBacking::kDirectView) a guest load or store
-// is one host instruction on guest address + view base. When the guest may
+// is one host instruction on view base + guest address. When the guest may
 // not make that access (an unmapped or read-only page, a write to a page of
 // watched code) the host faults; the SIGSEGV handler finds the instruction in
-// the sites the back end recorded, turns rax back into the guest address and
-// resumes at the access's slow path, which repeats it through GuestMemory:
-// the same checked path the TLB's misses take, with precise guest faults.
+// the sites the back end recorded and resumes at the access's slow path, which
+// computes the guest address again from the guest registers (the faulting
+// instruction changed none) and repeats the access through GuestMemory: the
+// same checked path the TLB's misses take, with precise guest faults.
 #include <cstdint>
 #include <vector>
 
 namespace vmm::jit::x86_64 {
 
-/// A host instruction that accesses the direct view through rax, and the
-/// slow path that serves it when it faults.
+/// A host instruction that accesses the direct view, and the slow path that
+/// serves it when it faults.
 struct FaultSite {
   std::uintptr_t access;
   std::uintptr_t slow;
@@ -35,12 +36,11 @@ class FaultSites {
 /// translated code go to the previous handler, or kill the process as usual.
 bool install_fault_handler();
 
-/// While alive, faults at `sites` on this thread are redirected; view_base is
-/// subtracted from rax. Sites must not change meanwhile (no translation runs
-/// while translated code does).
+/// While alive, faults at `sites` on this thread are redirected. Sites must
+/// not change meanwhile (no translation runs while translated code does).
 class FaultRedirect {
  public:
-  FaultRedirect(const FaultSites& sites, std::uintptr_t view_base);
+  explicit FaultRedirect(const FaultSites& sites);
   ~FaultRedirect();
   FaultRedirect(const FaultRedirect&) = delete;
   FaultRedirect& operator=(const FaultRedirect&) = delete;

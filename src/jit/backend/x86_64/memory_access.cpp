@@ -33,13 +33,14 @@ TlbMemoryAccess::TlbMemoryAccess(const memory::Tlb* tlb, const void* hart, bool 
   m_delta = delta;
 }
 
-void TlbMemoryAccess::emit_translate(x86::Assembler& a, memory::Access access, unsigned size,
-                                     const Label& slow) const {
+x86::Mem TlbMemoryAccess::emit_address(x86::Assembler& a, memory::Access access, unsigned size,
+                                       const x86::Gp& base, std::int32_t disp, const Label& slow) const {
   using namespace x86;
-  const auto base = static_cast<std::int32_t>(array_offset(access));
+  const auto table = static_cast<std::int32_t>(array_offset(access));
   constexpr auto kTag = static_cast<std::int32_t>(offsetof(memory::TlbEntry, tag));
   constexpr auto kAddend = static_cast<std::int32_t>(offsetof(memory::TlbEntry, addend));
   static_assert(memory::Tlb::kEntries == 256 && sizeof(memory::TlbEntry) == 16);
+  a.lea(rax, qword_ptr(base, disp));
   // rcx = index * 16 = ((addr >> 12) & 255) << 4 = (addr >> 8) & 0xff0
   a.mov(rcx, rax);
   a.shr(rcx, 8);
@@ -47,30 +48,31 @@ void TlbMemoryAccess::emit_translate(x86::Assembler& a, memory::Access access, u
   // rdx = the tag an entry must hold: misaligned accesses keep low bits and miss.
   auto mask = static_cast<std::int32_t>(~static_cast<std::int64_t>(kPageOffsetMask) | (size - 1));
   if (m_near) {
-    auto disp = static_cast<std::int32_t>(m_delta) + base;
+    auto disp_tlb = static_cast<std::int32_t>(m_delta) + table;
     a.mov(rdx, rax);
     a.and_(rdx, mask);
-    a.cmp(rdx, qword_ptr(rbx, rcx, 0, disp + kTag));
+    a.cmp(rdx, qword_ptr(rbx, rcx, 0, disp_tlb + kTag));
     a.jne(slow);
-    a.add(rax, qword_ptr(rbx, rcx, 0, disp + kAddend));
-    return;
+    a.add(rax, qword_ptr(rbx, rcx, 0, disp_tlb + kAddend));
+    return ptr(rax);
   }
-  a.mov(rdx, reinterpret_cast<std::uintptr_t>(m_tlb) + static_cast<std::uintptr_t>(base));
+  a.mov(rdx, reinterpret_cast<std::uintptr_t>(m_tlb) + static_cast<std::uintptr_t>(table));
   a.add(rcx, rdx);
   a.mov(rdx, rax);
   a.and_(rdx, mask);
   a.cmp(rdx, qword_ptr(rcx, kTag));
   a.jne(slow);
   a.add(rax, qword_ptr(rcx, kAddend));
+  return ptr(rax);
 }
 
-void DirectMemoryAccess::emit_translate(x86::Assembler& a, memory::Access /*access*/, unsigned /*size*/,
-                                        const Label& slow) const {
+x86::Mem DirectMemoryAccess::emit_address(x86::Assembler& a, memory::Access /*access*/, unsigned /*size*/,
+                                          const x86::Gp& base, std::int32_t disp, const Label& slow) const {
   using namespace x86;
-  // An access that starts below the limit ends in the view or in its guard page.
-  a.cmp(rax, qword_ptr(reinterpret_cast<std::uint64_t>(m_limit)));
+  // base < size puts base + disp (|disp| < 2 KiB) + size - 1 inside the view or its guard pages.
+  a.cmp(base, qword_ptr(reinterpret_cast<std::uint64_t>(m_limit)));
   a.jae(slow);
-  a.add(rax, qword_ptr(reinterpret_cast<std::uint64_t>(m_base)));
+  return ptr(m_view_base, base, 0, disp);
 }
 
 }  // namespace vmm::jit::x86_64

@@ -2,8 +2,8 @@
 // The one seam for how translated code reaches guest memory: the software
 // TLB inlined (one compare and one add on a hit, the miss out of line), right
 // for every mode including the Sv39 system emulator to come; or, for a
-// user-mode address space with a direct view, guest address + view base
-// after one bounds check, the host MMU doing the permission checks.
+// user-mode address space with a direct view, one bounds check and the access
+// itself on view base + guest address, the host MMU checking permissions.
 #include <asmjit/x86.h>
 
 #include <cstdint>
@@ -15,13 +15,16 @@ namespace vmm::jit::x86_64 {
 class MemoryAccess {
  public:
   virtual ~MemoryAccess() = default;
-  /// Guest address in rax becomes the host address in rax; rcx and rdx are
-  /// clobbered. Jumps to `slow` (rax still the guest address) when the fast
-  /// path cannot serve an access of `size` bytes.
-  virtual void emit_translate(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
-                              const asmjit::Label& slow) const = 0;
-  /// True when the host access after emit_translate may fault: the caller
-  /// then records it as a FaultSite (fault_redirect.hpp) with its slow path.
+  /// Emits what precedes an access of `size` bytes at guest address
+  /// `base` + `disp` (`base` holds the guest base register; it may be rax)
+  /// and returns the host operand for the access itself. Clobbers rax, rcx
+  /// and rdx, never `base` before using it. Jumps to `slow` when the fast path
+  /// cannot serve the access; the slow path computes the address again.
+  virtual asmjit::x86::Mem emit_address(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
+                                        const asmjit::x86::Gp& base, std::int32_t disp,
+                                        const asmjit::Label& slow) const = 0;
+  /// True when the host access through the returned operand may fault: the
+  /// caller then records it as a FaultSite (fault_redirect.hpp) with its slow path.
   [[nodiscard]] virtual bool may_fault() const = 0;
 };
 
@@ -30,8 +33,9 @@ class MemoryAccess {
 class TlbMemoryAccess final : public MemoryAccess {
  public:
   TlbMemoryAccess(const memory::Tlb* tlb, const void* hart, bool force_absolute = false);
-  void emit_translate(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
-                      const asmjit::Label& slow) const override;
+  asmjit::x86::Mem emit_address(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
+                                const asmjit::x86::Gp& base, std::int32_t disp,
+                                const asmjit::Label& slow) const override;
   [[nodiscard]] bool may_fault() const override { return false; }
 
  private:
@@ -40,19 +44,22 @@ class TlbMemoryAccess final : public MemoryAccess {
   bool m_near = false;
 };
 
-/// Guest address + view base (memory::DirectView). The view's size and base
-/// are read from two words the runtime keeps next to the code (rip-relative).
+/// View base + guest address (memory::DirectView), the view base in a host
+/// register for the whole of translated code. The bounds check is on the base
+/// register alone: the guard pages around the view catch the displacement.
 class DirectMemoryAccess final : public MemoryAccess {
  public:
-  /// `limit` and `base` point at the view size and view base in the code arena.
-  DirectMemoryAccess(const std::uint64_t* limit, const std::uint64_t* base) : m_limit(limit), m_base(base) {}
-  void emit_translate(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
-                      const asmjit::Label& slow) const override;
+  /// `limit` points at the view size, kept in the code arena (rip-relative reach).
+  DirectMemoryAccess(const std::uint64_t* limit, asmjit::x86::Gp view_base)
+      : m_limit(limit), m_view_base(view_base) {}
+  asmjit::x86::Mem emit_address(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
+                                const asmjit::x86::Gp& base, std::int32_t disp,
+                                const asmjit::Label& slow) const override;
   [[nodiscard]] bool may_fault() const override { return true; }
 
  private:
   const std::uint64_t* m_limit;
-  const std::uint64_t* m_base;
+  asmjit::x86::Gp m_view_base;
 };
 
 }  // namespace vmm::jit::x86_64
