@@ -26,10 +26,11 @@ Result<void> CodeArena::init(std::size_t bytes) {
 }
 
 std::uint8_t* CodeArena::allocate(std::size_t bytes) {
-  std::size_t start = (m_used + 15) & ~std::size_t{15};
+  std::uint8_t* at = next();
+  auto start = static_cast<std::size_t>(at - m_base);
   if (start > m_size || bytes > m_size - start) return nullptr;
   m_used = start + bytes;
-  return m_base + start;  // SAFETY: start + bytes <= m_size, inside the mapping
+  return at;  // SAFETY: start + bytes <= m_size, inside the mapping
 }
 
 // ---- cache ---------------------------------------------------------------------

@@ -52,6 +52,8 @@ class CodeArena {
   Result<void> init(std::size_t bytes);
   /// Space for `bytes` of code (16-byte aligned), or null when full.
   [[nodiscard]] std::uint8_t* allocate(std::size_t bytes);
+  /// Where the next allocate() places code (code is assembled for its final address).
+  [[nodiscard]] std::uint8_t* next() const { return m_base + ((m_used + 15) & ~std::size_t{15}); }
   /// Marks everything after `keep` bytes free again (the runtime stays).
   void reset_to(std::size_t keep) { m_used = keep; }
   [[nodiscard]] std::size_t used() const { return m_used; }

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstring>
-#include <functional>
 #include <optional>
 #include <vector>
 
@@ -145,7 +144,9 @@ class ErrorRecorder final : public ErrorHandler {
   std::string m_message;
 };
 
-/// Copies assembled code to its final place in the arena.
+/// Copies assembled code to its final place in the arena, for which it was
+/// assembled (CodeHolder::init with arena.next(): calls and jumps to the
+/// runtime are direct rel32, no address table).
 Result<std::uint8_t*> place(CodeHolder& code, CodeArena& arena, bool& full) {
   full = false;
   code.flatten();
@@ -155,6 +156,10 @@ Result<std::uint8_t*> place(CodeHolder& code, CodeArena& arena, bool& full) {
   if (dest == nullptr) {
     full = true;
     return dest;
+  }
+  if (reinterpret_cast<std::uint64_t>(dest) != code.baseAddress()) {
+    return make_error(ErrorKind::kInvalidArgument,
+                      "jit: code placed away from the address it was assembled for");
   }
   if (code.relocateToBase(reinterpret_cast<std::uintptr_t>(dest)) != kErrorOk) {
     return make_error(ErrorKind::kInvalidArgument, "jit: cannot relocate translated code");
@@ -190,12 +195,9 @@ class Backend::RegionEmitter {
     m_a.add(kRemaining, static_cast<std::int32_t>(m_n));
     m_a.mov(rax, m_region.entry);
     m_a.jmp(Imm(reinterpret_cast<std::uintptr_t>(m_b.m_runtime.exit_budget)));
-    // Cold code may add more cold code (a slow path's status check): take
-    // each function out before running it, as the vector may grow meanwhile.
-    for (std::size_t i = 0; i < m_cold.size(); ++i) {
-      std::function<void()> cold = std::move(m_cold[i]);
-      cold();
-    }
+    // Cold code may add more cold code (a slow path's status check): copy
+    // each item out before emitting it, as the vector may grow meanwhile.
+    for (std::size_t i = 0; i < m_cold.size(); ++i) emit_cold(Cold(m_cold[i]));
   }
 
   /// Offsets to resolve once the code is placed.
@@ -307,11 +309,48 @@ class Backend::RegionEmitter {
     m_a.embedUInt8(0xE9);
     m_a.embedUInt32(0);  // patched to the stub once placed
     m_links.push_back(pending);
-    m_cold.push_back([this, pending, &link] {
-      m_a.bind(pending.stub);
-      m_a.mov(rax, reinterpret_cast<std::uintptr_t>(&link));
-      jump_abs(m_b.m_runtime.exit_link);
-    });
+    m_cold.push_back(Cold{Cold::kLinkStub, nullptr, pending.stub, Label(), &link, false});
+  }
+
+  // ---- cold code ------------------------------------------------------------------
+  /// Code placed after the region's body, emitted once the body is done.
+  struct Cold {
+    enum Kind : std::uint8_t { kLinkStub, kStatus, kLoadSlow, kStoreSlow };
+    Kind kind;
+    const IrInsn* insn;  ///< in m_region, which outlives emission
+    Label entry;         ///< where the hot code jumps to
+    Label resume;        ///< slow paths: back into the hot code
+    Link* link;          ///< kLinkStub
+    bool after_pc_in_rax;
+  };
+
+  void emit_cold(const Cold& c) {
+    m_a.bind(c.entry);
+    switch (c.kind) {
+      case Cold::kLinkStub:
+        m_a.mov(rax, reinterpret_cast<std::uintptr_t>(c.link));
+        return jump_abs(m_b.m_runtime.exit_link);
+      case Cold::kStatus:
+        return emit_leave(*c.insn, c.after_pc_in_rax);
+      case Cold::kLoadSlow:
+        effective_address(*c.insn);
+        m_a.mov(rdx, rax);
+        call_helper(reinterpret_cast<const void*>(helpers::load(c.insn->size, c.insn->is_signed)));
+        check_status(*c.insn, false);
+        finish_load(*c.insn, rax);
+        m_a.jmp(c.resume);
+        return;
+      case Cold::kStoreSlow: {
+        effective_address(*c.insn);
+        m_a.mov(rdx, rax);
+        Gp v = store_value(*c.insn, rax);
+        if (v.id() != Gp::kIdAx) m_a.mov(rax, v);
+        call_helper(reinterpret_cast<const void*>(helpers::store(c.insn->size)));
+        check_status(*c.insn, false);
+        m_a.jmp(c.resume);
+        return;
+      }
+    }
   }
 
   /// Calls a helper through the thunk: rdx = a, rax = b (set by the caller).
@@ -326,22 +365,20 @@ class Backend::RegionEmitter {
     Label leave = m_a.newLabel();
     m_a.test(edx, edx);
     m_a.jnz(leave);
-    std::uint32_t k = insn.index;
-    GuestAddr pc = insn.pc;
-    GuestAddr next = insn.pc + insn.length;
-    m_cold.push_back([this, leave, k, pc, next, after_pc_in_rax] {
-      Label after = m_a.newLabel();
-      m_a.bind(leave);
-      m_a.cmp(edx, static_cast<std::int32_t>(kHelperStopBefore));
-      m_a.jne(after);
-      adjust_remaining(k);
-      m_a.mov(rax, pc);
-      jump_abs(m_b.m_runtime.exit_with_pc);
-      m_a.bind(after);
-      adjust_remaining(k + 1);
-      if (!after_pc_in_rax) m_a.mov(rax, next);
-      jump_abs(m_b.m_runtime.exit_with_pc);
-    });
+    m_cold.push_back(Cold{Cold::kStatus, &insn, leave, Label(), nullptr, after_pc_in_rax});
+  }
+  /// The cold side of check_status.
+  void emit_leave(const IrInsn& insn, bool after_pc_in_rax) {
+    Label after = m_a.newLabel();
+    m_a.cmp(edx, static_cast<std::int32_t>(kHelperStopBefore));
+    m_a.jne(after);
+    adjust_remaining(insn.index);
+    m_a.mov(rax, insn.pc);
+    jump_abs(m_b.m_runtime.exit_with_pc);
+    m_a.bind(after);
+    adjust_remaining(insn.index + 1u);
+    if (!after_pc_in_rax) m_a.mov(rax, insn.pc + insn.length);
+    jump_abs(m_b.m_runtime.exit_with_pc);
   }
 
   // ---- instructions -------------------------------------------------------------
@@ -663,15 +700,7 @@ class Backend::RegionEmitter {
     fault_site(slow);
     load_value(insn, source);
     m_a.bind(resume);
-    m_cold.push_back([this, insn, slow, resume] {
-      m_a.bind(slow);
-      effective_address(insn);
-      m_a.mov(rdx, rax);
-      call_helper(reinterpret_cast<const void*>(helpers::load(insn.size, insn.is_signed)));
-      check_status(insn, false);
-      finish_load(insn, rax);
-      m_a.jmp(resume);
-    });
+    m_cold.push_back(Cold{Cold::kLoadSlow, &insn, slow, resume, nullptr, false});
   }
 
   /// Loads the value at host address `src` into the destination.
@@ -742,16 +771,7 @@ class Backend::RegionEmitter {
     fault_site(slow);
     m_a.mov(dst, sized);
     m_a.bind(resume);
-    m_cold.push_back([this, insn, slow, resume] {
-      m_a.bind(slow);
-      effective_address(insn);
-      m_a.mov(rdx, rax);
-      Gp v = store_value(insn, rax);
-      if (v.id() != Gp::kIdAx) m_a.mov(rax, v);
-      call_helper(reinterpret_cast<const void*>(helpers::store(insn.size)));
-      check_status(insn, false);
-      m_a.jmp(resume);
-    });
+    m_cold.push_back(Cold{Cold::kStoreSlow, &insn, slow, resume, nullptr, false});
   }
   /// The register holding the value to store (loaded into `scratch` when needed).
   Gp store_value(const IrInsn& insn, const Gp& scratch) {
@@ -876,7 +896,7 @@ class Backend::RegionEmitter {
   Block& m_block;
   x86::Assembler& m_a;
   std::uint32_t m_n;
-  std::vector<std::function<void()>> m_cold;
+  std::vector<Cold> m_cold;
   std::vector<LoopHead> m_heads;  ///< per IR position
   std::vector<std::pair<Label, EmbeddedInsn>> m_data;
 };
@@ -892,8 +912,7 @@ Backend::~Backend() = default;
 
 Result<void> Backend::emit_runtime(CodeArena& arena) {
   CodeHolder code;
-  Environment env = Environment::host();
-  code.init(env);
+  code.init(Environment::host(), reinterpret_cast<std::uint64_t>(arena.next()));
   ErrorRecorder errors;
   code.setErrorHandler(&errors);
   x86::Assembler a(&code);
@@ -978,8 +997,9 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
 }
 
 Result<bool> Backend::emit_region(const IrRegion& region, Block& block, CodeArena& arena) {
-  CodeHolder code;
-  code.init(Environment::host());
+  CodeHolder& code = m_holder;  // reused: its memory stays allocated between regions
+  code.reset(ResetPolicy::kSoft);
+  code.init(Environment::host(), reinterpret_cast<std::uint64_t>(arena.next()));
   ErrorRecorder errors;
   code.setErrorHandler(&errors);
   x86::Assembler a(&code);

@@ -79,6 +79,7 @@ class Backend {
   std::unique_ptr<MemoryAccess> m_memory;
   Runtime m_runtime;
   FaultSites m_fault_sites;
+  asmjit::CodeHolder m_holder;
 };
 
 }  // namespace vmm::jit::x86_64
