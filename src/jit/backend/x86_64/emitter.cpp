@@ -249,6 +249,50 @@ class Backend::RegionEmitter {
   }
   void jump_abs(const std::uint8_t* target) { m_a.jmp(Imm(reinterpret_cast<std::uintptr_t>(target))); }
 
+  // ---- sign extension of 32-bit results --------------------------------------------
+  /// A *W instruction's result is sign-extended from 32 bits, except when no
+  /// one can see the upper half: the register is overwritten before anything
+  /// reads more than its low 32 bits and before anything that may leave the
+  /// region (an exit, a helper, an access that may fault). The x86 32-bit
+  /// operation then leaves it zero-extended, which nothing observes. So every
+  /// register is canonical wherever the region may be left or entered.
+  void sign_extend_word(const IrInsn& insn, const Gp& work) {
+    if (upper_half_observed(insn)) m_a.movsxd(work, work.r32());
+  }
+  bool upper_half_observed(const IrInsn& insn) const {
+    const GuestReg r = insn.dst;
+    for (std::size_t j = static_cast<std::size_t>(&insn - m_region.insns.data()) + 1;
+         j < m_region.insns.size(); ++j) {
+      const IrInsn& next = m_region.insns[j];
+      switch (next.kind) {
+        case IrKind::kMovImm:
+          if (next.dst == r) return false;
+          break;
+        case IrKind::kMov:
+          if (next.a == r) return true;
+          if (next.dst == r) return false;
+          break;
+        case IrKind::kExtend:
+          if (next.a == r && next.size == 8) return true;
+          if (next.dst == r) return false;
+          break;
+        case IrKind::kAlu:
+        case IrKind::kAluImm: {
+          const bool shift = next.alu == AluOp::kSll || next.alu == AluOp::kSrl || next.alu == AluOp::kSra;
+          const bool reads_a = next.a == r;
+          const bool reads_b = next.kind == IrKind::kAlu && next.b == r;
+          // *W operations read the low halves; a shift amount is its low six bits.
+          if ((reads_a && !next.word) || (reads_b && !next.word && !shift)) return true;
+          if (next.dst == r) return false;
+          break;
+        }
+        default:
+          return true;  // may leave the region, or reads registers in full
+      }
+    }
+    return true;  // the region ends: other code sees the register
+  }
+
   // ---- loops inside the region ---------------------------------------------------
   /// Where a backward branch or jump may land inside the region: the first IR
   /// instruction of the guest instruction at its target.
@@ -397,6 +441,12 @@ class Backend::RegionEmitter {
       case IrKind::kMov:
         if (pinned(insn.dst)) {
           read(host(insn.dst), insn.a);
+        } else if (pinned(insn.a) || insn.a == 0) {
+          if (insn.a == 0) {
+            m_a.mov(x_mem(insn.dst), 0);
+          } else {
+            m_a.mov(x_mem(insn.dst), host(insn.a));
+          }
         } else {
           read(rax, insn.a);
           write(insn.dst, rax);
@@ -528,7 +578,7 @@ class Backend::RegionEmitter {
           imm ? ptr(host(insn.a), static_cast<std::int32_t>(insn.imm)) : ptr(host(insn.a), host(insn.b));
       if (w) {
         m_a.lea(work.r32(), sum);
-        m_a.movsxd(work, work.r32());
+        sign_extend_word(insn, work);
       } else {
         m_a.lea(work, sum);
       }
@@ -548,11 +598,18 @@ class Backend::RegionEmitter {
     } else {
       simple_op(insn.alu, dst, operand(insn.b, w));
     }
-    if (w) m_a.movsxd(work, work.r32());
+    if (w) sign_extend_word(insn, work);
     write(insn.dst, work);
   }
 
   void emit_shift(const IrInsn& insn, bool imm, bool w) {
+    if (imm && !w && insn.alu == AluOp::kSll && insn.imm >= 1 && insn.imm <= 3 && insn.dst != insn.a &&
+        pinned(insn.a)) {
+      // Index scaling: lea shifts by 1, 2 or 3 into another register in one instruction.
+      Gp work = pinned(insn.dst) ? host(insn.dst) : Gp(rax);
+      m_a.lea(work, ptr(0, host(insn.a), static_cast<std::uint32_t>(insn.imm)));
+      return write(insn.dst, work);
+    }
     Gp work = work_register(insn);
     read(work, insn.a);
     Gp dst = w ? work.r32() : work;
@@ -566,7 +623,7 @@ class Backend::RegionEmitter {
       read(rcx, insn.b);
       m_a.emit(id, dst, cl);
     }
-    if (w) m_a.movsxd(work, work.r32());
+    if (w) sign_extend_word(insn, work);
     write(insn.dst, work);
   }
 
@@ -796,6 +853,10 @@ class Backend::RegionEmitter {
       } else {
         m_a.cmp(x_mem(insn.a), 0);
       }
+      return;
+    }
+    if (!pinned(insn.a) && pinned(insn.b)) {
+      m_a.cmp(x_mem(insn.a), host(insn.b));  // straight from the HartState
       return;
     }
     Gp left = rax;
