@@ -166,9 +166,11 @@ TEST(JitEngine, LeavingARegionEarlyKeepsEveryRegister) {
       rv::addi(t3, t3, 1),
       rv::add(t4, t3, t3),
       rv::add(t4, t4, t3),
+      rv::xor_(t5, t3, t3),
+      rv::add(t5, t5, t3),
       rv::lui(t0, upper),
       rv::addiw(t0, t0, static_cast<std::int32_t>(replacement - (upper << 12))),
-      rv::sw(t0, 32, s1),     // rewrites base + 32, the next instruction
+      rv::sw(t0, 40, s1),     // rewrites base + 40, the next instruction
       rv::addi(a0, zero, 1),  // replaced by addi a0, zero, 42
       rv::ebreak(),
   });
@@ -179,6 +181,7 @@ TEST(JitEngine, LeavingARegionEarlyKeepsEveryRegister) {
   EXPECT_EQ(m.hart.x[a0], 42u);
   EXPECT_EQ(m.hart.x[t3], 6u);
   EXPECT_EQ(m.hart.x[t4], 18u);
+  EXPECT_EQ(m.hart.x[t5], 6u);
   EXPECT_EQ(m.hart.x[a5], 0x55u);
   EXPECT_EQ(m.hart.x[sp], 0x1234u);
   EXPECT_EQ(m.hart.x[s2], 0x77u);
@@ -191,6 +194,8 @@ TEST(JitEngine, FaultKeepsRegistersOfBothKinds) {
       rv::addi(t3, t3, 1),
       rv::add(t4, t3, t3),
       rv::add(t4, t4, t3),
+      rv::xor_(t2, t3, t3),
+      rv::add(t2, t2, t3),
       rv::lui(t5, 0x10),  // 0x10000: below RAM, unmapped
       rv::ld(t6, 0, t5),  // faults
       rv::addi(t3, zero, 99),
@@ -199,7 +204,8 @@ TEST(JitEngine, FaultKeepsRegistersOfBothKinds) {
   m.hart.x[sp] = 0x1234;
   cpu::Stop stop = m.run(100);
   ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
-  EXPECT_EQ(m.hart.pc, kBase + 20);
+  EXPECT_EQ(m.hart.pc, kBase + 28);
+  EXPECT_EQ(m.hart.x[t2], 6u);
   EXPECT_EQ(m.hart.x[t3], 6u);
   EXPECT_EQ(m.hart.x[t4], 18u);
   EXPECT_EQ(m.hart.x[a5], 0x55u);

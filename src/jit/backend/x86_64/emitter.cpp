@@ -1,5 +1,6 @@
 #include "emitter.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
@@ -177,7 +178,12 @@ Result<std::uint8_t*> place(CodeHolder& code, CodeArena& arena, bool& full) {
 class Backend::RegionEmitter {
  public:
   RegionEmitter(const Backend& backend, const IrRegion& region, Block& block, x86::Assembler& a)
-      : m_b(backend), m_region(region), m_block(block), m_a(a), m_n(region.guest_insns) {}
+      : m_b(backend),
+        m_region(region),
+        m_block(block),
+        m_a(a),
+        m_n(region.guest_insns),
+        m_map(backend.m_pins) {}
 
   void emit() {
     Label bail = m_a.newLabel();
@@ -185,6 +191,8 @@ class Backend::RegionEmitter {
     m_a.sub(kRemaining, static_cast<std::int32_t>(m_n));
     m_a.jb(bail);
     if (m_b.m_config.count_stats) count(offsetof(JitContext, region_entries));
+    allocate_registers();
+    from_pins();
     for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
       if (m_heads[i].label.isValid()) m_a.bind(m_heads[i].label);
       emit_insn(m_region.insns[i]);
@@ -211,8 +219,8 @@ class Backend::RegionEmitter {
 
  private:
   // ---- operands ----------------------------------------------------------------
-  bool pinned(GuestReg r) const { return r != 0 && m_b.m_pins[r] >= 0; }
-  Gp host(GuestReg r) const { return gpq(static_cast<std::uint32_t>(m_b.m_pins[r])); }
+  bool pinned(GuestReg r) const { return r != 0 && m_map[r] >= 0; }
+  Gp host(GuestReg r) const { return gpq(static_cast<std::uint32_t>(m_map[r])); }
 
   /// Loads guest register r into host register dst (64-bit).
   void read(const Gp& dst, GuestReg r) {
@@ -248,6 +256,91 @@ class Backend::RegionEmitter {
     if (executed < m_n) m_a.add(kRemaining, static_cast<std::int32_t>(m_n - executed));
   }
   void jump_abs(const std::uint8_t* target) { m_a.jmp(Imm(reinterpret_cast<std::uintptr_t>(target))); }
+
+  // ---- registers of the region ------------------------------------------------------
+  // Between regions the host registers hold the guest registers of the
+  // backend's pin map. A region that names some other guest register much
+  // more often than one of those takes its host register: swapped at entry
+  // (from_pins), swapped back on every way out (to_pins), the displaced
+  // register living in the HartState meanwhile.
+  struct Swap {
+    GuestReg guest;   ///< in the host register inside the region
+    GuestReg victim;  ///< its owner between regions
+    std::uint32_t host;
+  };
+
+  void allocate_registers() {
+    std::array<std::uint32_t, 32> uses{};
+    for (const IrInsn& insn : m_region.insns) count_uses(insn, uses);
+    std::vector<GuestReg> wanted;
+    for (GuestReg r = 1; r < 32; ++r) {
+      if (m_b.m_pins[r] < 0 && uses[r] >= kSwapMargin) wanted.push_back(r);
+    }
+    std::stable_sort(wanted.begin(), wanted.end(), [&](GuestReg x, GuestReg y) { return uses[x] > uses[y]; });
+    std::array<bool, 32> displaced{};
+    for (GuestReg g : wanted) {
+      // The least used owner, if the swap pays for its moves at entry and exit.
+      GuestReg victim = 0;
+      for (GuestReg r = 1; r < 32; ++r) {
+        if (m_b.m_pins[r] >= 0 && !displaced[r] && (victim == 0 || uses[r] < uses[victim])) victim = r;
+      }
+      if (victim == 0 || uses[g] < uses[victim] + kSwapMargin) break;
+      displaced[victim] = true;
+      auto id = static_cast<std::uint32_t>(m_b.m_pins[victim]);
+      m_swaps.push_back(Swap{g, victim, id});
+      m_map[g] = static_cast<int>(id);
+      m_map[victim] = -1;
+    }
+  }
+  /// Guest registers named by IR operands (helpers go through the HartState).
+  static void count_uses(const IrInsn& insn, std::array<std::uint32_t, 32>& uses) {
+    auto use = [&](GuestReg r) { ++uses[r]; };
+    switch (insn.kind) {
+      case IrKind::kMovImm:
+        use(insn.dst);
+        break;
+      case IrKind::kMov:
+      case IrKind::kExtend:
+      case IrKind::kAluImm:
+      case IrKind::kJumpIndirect:
+        use(insn.dst);
+        use(insn.a);
+        break;
+      case IrKind::kAlu:
+        use(insn.dst);
+        use(insn.a);
+        use(insn.b);
+        break;
+      case IrKind::kLoad:
+        if (!insn.fp_data) use(insn.dst);
+        use(insn.a);
+        break;
+      case IrKind::kStore:
+        if (!insn.fp_data) use(insn.b);
+        use(insn.a);
+        break;
+      case IrKind::kBranch:
+        use(insn.a);
+        use(insn.b);
+        break;
+      default:
+        break;
+    }
+  }
+  void from_pins() {
+    for (const Swap& s : m_swaps) {
+      m_a.mov(x_mem(s.victim), gpq(s.host));
+      m_a.mov(gpq(s.host), x_mem(s.guest));
+    }
+  }
+  /// Before anything that leaves the region or expects the pin map (other
+  /// regions, the runtime's exits); only moves, so flags survive.
+  void to_pins() {
+    for (const Swap& s : m_swaps) {
+      m_a.mov(x_mem(s.guest), gpq(s.host));
+      m_a.mov(gpq(s.host), x_mem(s.victim));
+    }
+  }
 
   // ---- sign extension of 32-bit results --------------------------------------------
   /// A *W instruction's result is sign-extended from 32 bits, except when no
@@ -293,49 +386,54 @@ class Backend::RegionEmitter {
     return true;  // the region ends: other code sees the register
   }
 
-  // ---- loops inside the region ---------------------------------------------------
-  /// Where a backward branch or jump may land inside the region: the first IR
+  // ---- control flow inside the region -----------------------------------------------
+  /// Where a branch or jump may land inside the region: the first IR
   /// instruction of the guest instruction at its target.
   struct LoopHead {
     Label label;
-    std::uint32_t index = 0;  ///< guest instruction index of the head
+    std::uint32_t index = 0;  ///< guest instruction index of the target
   };
 
-  /// Marks the targets of backward branches and jumps that land on an
-  /// instruction of this region (loops), so they jump there directly.
+  /// Marks the targets of branches and jumps that land on an instruction of
+  /// this region (loops backward, skipped code forward), so they jump there
+  /// directly instead of leaving.
   void find_loop_heads() {
     m_heads.assign(m_region.insns.size(), LoopHead{});
     for (const IrInsn& insn : m_region.insns) {
       if (insn.kind != IrKind::kBranch && insn.kind != IrKind::kJump) continue;
-      if (std::optional<std::size_t> at = position_of(insn.target, insn.index)) {
+      if (std::optional<std::size_t> at = position_of(insn.target)) {
         if (!m_heads[*at].label.isValid()) m_heads[*at] = LoopHead{m_a.newLabel(), m_region.insns[*at].index};
       }
     }
   }
-  /// The IR position of the guest instruction at `pc`, when it comes no later
-  /// than guest instruction `limit` and starts an IR instruction.
-  std::optional<std::size_t> position_of(GuestAddr pc, std::uint32_t limit) const {
-    for (std::size_t i = 0; i < m_region.insns.size() && m_region.insns[i].index <= limit; ++i) {
+  /// The IR position of the guest instruction at `pc` when it starts an IR instruction.
+  std::optional<std::size_t> position_of(GuestAddr pc) const {
+    for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
       const IrInsn& insn = m_region.insns[i];
       if (insn.pc == pc && (i == 0 || m_region.insns[i - 1].index != insn.index)) return i;
     }
     return std::nullopt;
   }
-  /// The loop head a control transfer at guest index `index` to `target` can
-  /// jump to, or null.
-  const LoopHead* loop_head(GuestAddr target, std::uint32_t index) const {
-    std::optional<std::size_t> at = position_of(target, index);
+  /// The place inside the region a control transfer to `target` can jump to, or null.
+  const LoopHead* loop_head(GuestAddr target) const {
+    std::optional<std::size_t> at = position_of(target);
     return at && m_heads[*at].label.isValid() ? &m_heads[*at] : nullptr;
   }
-  /// Back to a loop head after `executed` instructions of this pass: the
-  /// budget pays the instructions from the head to here again and the next
-  /// pass starts there; when it cannot, the rest is the interpreter's.
+  /// To `head` after `executed` instructions of this pass through the region.
   void loop_back(const LoopHead& head, GuestAddr target, std::uint32_t executed) {
-    // Charged for the whole region, `executed` done: the refund is m_n - executed and the
-    // next pass needs m_n - head.index, so the net charge is executed - head.index.
+    if (head.index >= executed) {
+      // Forward: the skipped instructions are refunded, then on with the pass.
+      if (head.index > executed) m_a.add(kRemaining, static_cast<std::int32_t>(head.index - executed));
+      m_a.jmp(head.label);
+      return;
+    }
+    // Backward, a new pass from the head. Charged for the whole region, `executed` done:
+    // the refund is m_n - executed and the pass needs m_n - head.index, so the net
+    // charge is executed - head.index. When it does not fit, the interpreter takes over.
     m_a.sub(kRemaining, static_cast<std::int32_t>(executed - head.index));
     m_a.jae(head.label);
     m_a.add(kRemaining, static_cast<std::int32_t>(m_n - head.index));
+    to_pins();
     m_a.mov(rax, target);
     jump_abs(m_b.m_runtime.exit_budget);
   }
@@ -345,6 +443,7 @@ class Backend::RegionEmitter {
   /// patchable rel32 jump, unchained (to its stub) until the dispatcher links it.
   void direct_exit(GuestAddr target, std::uint32_t executed) {
     adjust_remaining(executed);
+    to_pins();
     std::size_t index = m_links.size();
     Link& link = m_block.links.at(index);
     link.target_pc = target;
@@ -417,10 +516,12 @@ class Backend::RegionEmitter {
     m_a.cmp(edx, static_cast<std::int32_t>(kHelperStopBefore));
     m_a.jne(after);
     adjust_remaining(insn.index);
+    to_pins();
     m_a.mov(rax, insn.pc);
     jump_abs(m_b.m_runtime.exit_with_pc);
     m_a.bind(after);
     adjust_remaining(insn.index + 1u);
+    to_pins();
     if (!after_pc_in_rax) m_a.mov(rax, insn.pc + insn.length);
     jump_abs(m_b.m_runtime.exit_with_pc);
   }
@@ -464,9 +565,8 @@ class Backend::RegionEmitter {
       case IrKind::kBranch:
         return emit_branch(insn);
       case IrKind::kJump:
-        if (const LoopHead* head = loop_head(insn.target, insn.index)) {
+        if (const LoopHead* head = loop_head(insn.target))
           return loop_back(*head, insn.target, insn.index + 1u);
-        }
         return direct_exit(insn.target, insn.index + 1u);
       case IrKind::kJumpIndirect:
         return emit_indirect(insn);
@@ -476,6 +576,7 @@ class Backend::RegionEmitter {
         return emit_interpret(insn);
       case IrKind::kEcall:
         adjust_remaining(insn.index);
+        to_pins();
         m_a.mov(rax, insn.pc);
         jump_abs(m_b.m_runtime.exit_ecall);
         return;
@@ -872,7 +973,7 @@ class Backend::RegionEmitter {
     Label not_taken = m_a.newLabel();
     compare(insn);
     m_a.j(negate(cond_code(insn.cond)), not_taken);
-    if (const LoopHead* head = loop_head(insn.target, insn.index)) {
+    if (const LoopHead* head = loop_head(insn.target)) {
       loop_back(*head, insn.target, insn.index + 1u);
     } else {
       direct_exit(insn.target, insn.index + 1u);
@@ -893,6 +994,7 @@ class Backend::RegionEmitter {
       }
     }
     adjust_remaining(insn.index + 1u);
+    to_pins();
     if (m_b.m_config.chaining) {
       if (m_b.m_config.count_stats) {
         m_a.mov(rcx,
@@ -935,10 +1037,10 @@ class Backend::RegionEmitter {
 
   void emit_interpret(const IrInsn& insn) {
     Label data = embed(insn);
-    store_pinned(m_a, m_b.m_pins);
+    store_pinned(m_a, m_map);
     m_a.lea(rdx, ptr(data));
     call_helper(reinterpret_cast<const void*>(&helpers::interpret));
-    load_pinned(m_a, m_b.m_pins);  // mov does not change flags; status is still in rdx
+    load_pinned(m_a, m_map);  // mov does not change flags; status is still in rdx
     check_status(insn, true);
   }
 
@@ -958,6 +1060,11 @@ class Backend::RegionEmitter {
   x86::Assembler& m_a;
   std::uint32_t m_n;
   std::vector<Cold> m_cold;
+  PinMap m_map;  ///< guest register -> host register id inside this region, or -1
+  std::vector<Swap> m_swaps;
+  /// Uses a register must have over the one it displaces: the swap costs two
+  /// moves at entry and two at the way out.
+  static constexpr std::uint32_t kSwapMargin = 6;
   std::vector<LoopHead> m_heads;  ///< per IR position
   std::vector<std::pair<Label, EmbeddedInsn>> m_data;
 };
