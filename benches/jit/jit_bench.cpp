@@ -1,7 +1,8 @@
 // The JIT: translation cost (ns per guest instruction, items/s = guest
 // instructions translated per second) over real RV64GC code, hot-path
 // execution of guest kernels with chained dispatch against dispatch through
-// the C++ loop after every region, and the code-cache lookup.
+// the C++ loop after every region, memory through the TLB against the direct
+// view, and the code-cache lookup.
 #include "support/bench_main.hpp"
 #include "support/real_code.hpp"
 
@@ -28,13 +29,20 @@ struct JitMachine {
   cpu::HartState hart;
   std::unique_ptr<jit::JitEngine> engine;
 
-  JitMachine(const void* code, std::size_t bytes, const jit::JitOptions& options = {}) {
-    if (!space.add_ram(kBase, 4u << 20, memory::kPermRWX)) std::abort();
+  /// `direct`: RAM in a 4 GiB window at guest 0 with a direct view (the JIT's
+  /// user-mode memory path) instead of private RAM at kBase (its TLB path).
+  JitMachine(const void* code, std::size_t bytes, const jit::JitOptions& options = {}, bool direct = false) {
+    bool added = direct ? space.add_ram(0, std::uint64_t{1} << 32, memory::kPermNone,
+                                        memory::RamBacking::kDirectView) &&
+                              space.map(kBase, 4u << 20, memory::kPermRWX)
+                        : static_cast<bool>(space.add_ram(kBase, 4u << 20, memory::kPermRWX));
+    if (!added) std::abort();
     memory = std::make_unique<memory::GuestMemory>(space);
     if (!memory->poke_bytes(kBase, code, bytes)) std::abort();
     auto made = jit::JitEngine::create(hart, *memory, options);
     if (!made) std::abort();
     engine = std::move(made).value();
+    if (engine->uses_direct_memory() != direct) std::abort();
     space.set_watch_callback([this](GuestAddr page, memory::WatchKind kind) {
       if (kind == memory::kWatchCode) engine->invalidate_code_page(page);
     });
@@ -66,10 +74,12 @@ void BM_JitTranslateRealCode(benchmark::State& state) {
 }
 VMM_BENCHMARK(BM_JitTranslateRealCode);
 
-void run_kernel(benchmark::State& state, const std::vector<std::uint32_t>& code, bool chained) {
+void run_kernel(benchmark::State& state, const std::vector<std::uint32_t>& code, bool chained,
+                bool direct = false, std::uint32_t max_region_insns = 64) {
   jit::JitOptions options;
   options.single_region = !chained;
-  JitMachine m(code.data(), code.size() * 4, options);
+  options.max_region_insns = max_region_insns;
+  JitMachine m(code.data(), code.size() * 4, options, direct);
   const auto budget = static_cast<std::uint64_t>(state.range(0));
   for (auto _ : state) {
     cpu::Stop stop{};
@@ -90,11 +100,18 @@ void run_kernel(benchmark::State& state, const std::vector<std::uint32_t>& code,
                          benchmark::Counter::kIsRate);
 }
 
+// Regions of at most four instructions, so the kernel's loop crosses regions
+// (a loop inside one region never leaves it): chained region to region, or
+// back through the dispatcher each time.
 void BM_JitBranchHeavyChained(benchmark::State& state) {
-  run_kernel(state, bench::branch_heavy_kernel(), true);
+  run_kernel(state, bench::branch_heavy_kernel(), true, false, 4);
 }
 void BM_JitBranchHeavyUnchained(benchmark::State& state) {
-  run_kernel(state, bench::branch_heavy_kernel(), false);
+  run_kernel(state, bench::branch_heavy_kernel(), false, false, 4);
+}
+// The same kernel in regions as long as the JIT makes them (64 instructions).
+void BM_JitBranchHeavyLongRegions(benchmark::State& state) {
+  run_kernel(state, bench::branch_heavy_kernel(), true);
 }
 void BM_JitStraightLineChained(benchmark::State& state) {
   run_kernel(state, bench::straight_line_kernel(), true);
@@ -102,10 +119,16 @@ void BM_JitStraightLineChained(benchmark::State& state) {
 void BM_JitMemoryHeavyChained(benchmark::State& state) {
   run_kernel(state, bench::memory_heavy_kernel(), true);
 }
+// The same kernel through the direct view (user mode's memory path).
+void BM_JitMemoryHeavyDirect(benchmark::State& state) {
+  run_kernel(state, bench::memory_heavy_kernel(), true, true);
+}
 VMM_BENCHMARK(BM_JitBranchHeavyChained)->Arg(1 << 22);
 VMM_BENCHMARK(BM_JitBranchHeavyUnchained)->Arg(1 << 20);
+VMM_BENCHMARK(BM_JitBranchHeavyLongRegions)->Arg(1 << 22);
 VMM_BENCHMARK(BM_JitStraightLineChained)->Arg(1 << 22);
 VMM_BENCHMARK(BM_JitMemoryHeavyChained)->Arg(1 << 22);
+VMM_BENCHMARK(BM_JitMemoryHeavyDirect)->Arg(1 << 22);
 
 // Code-cache lookup: finding an already translated region by guest pc.
 void BM_JitCodeCacheLookup(benchmark::State& state) {
