@@ -30,6 +30,30 @@ std::vector<std::uint32_t> sum_loop(std::int32_t n) {
   };
 }
 
+/// Values in pinned registers a test's region never names (a5, sp, s2).
+void set_bystanders(JitMachine& m) {
+  m.hart.x[a5] = 0x55;
+  m.hart.x[sp] = 0x1234;
+  m.hart.x[s2] = 0x77;
+}
+void expect_bystanders(const JitMachine& m) {
+  EXPECT_EQ(m.hart.x[a5], 0x55u);
+  EXPECT_EQ(m.hart.x[sp], 0x1234u);
+  EXPECT_EQ(m.hart.x[s2], 0x77u);
+}
+
+/// After `budget` instructions of `code`, the JIT machine is where the interpreter gets.
+void expect_interpreter_state(const JitMachine& m, const std::vector<std::uint32_t>& code,
+                              std::uint64_t budget) {
+  EXPECT_EQ(m.hart.instret, budget);
+  TestMachine t;
+  t.load_code(code);
+  t.run(budget);
+  EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
+  EXPECT_EQ(m.hart.x[a0], t.hart.x[a0]) << budget;
+  EXPECT_EQ(m.hart.x[a1], t.hart.x[a1]) << budget;
+}
+
 TEST(JitEngine, RunsALoopToTheSameResultAsTheSpec) {
   JitMachine m;
   m.load_code(sum_loop(1000));
@@ -49,14 +73,7 @@ TEST(JitEngine, BudgetsAreExactAtEveryCount) {
     m.load_code(sum_loop(1000));
     cpu::Stop stop = m.run(budget);
     EXPECT_EQ(stop.reason, cpu::StopReason::kBudget) << budget;
-    EXPECT_EQ(m.hart.instret, budget);
-    // The interpreter reaches the same state after the same count.
-    TestMachine t;
-    t.load_code(sum_loop(1000));
-    t.run(budget);
-    EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
-    EXPECT_EQ(m.hart.x[a0], t.hart.x[a0]) << budget;
-    EXPECT_EQ(m.hart.x[a1], t.hart.x[a1]) << budget;
+    expect_interpreter_state(m, sum_loop(1000), budget);
   }
 }
 
@@ -70,8 +87,14 @@ TEST(JitEngine, RepeatedSmallBudgetsAddUpExactly) {
   EXPECT_EQ(runs, (2u + 3u * 50u) / 3u);
 }
 
-TEST(JitEngine, LoadFaultIsPreciseWithEarlierInstructionsRetired) {
-  JitMachine m;
+/// Fault precision through both memory paths: the TLB and the direct view
+/// (where 0x10000 is a hole of the 4 GiB window and the host faults).
+class JitFaults : public ::testing::TestWithParam<vmm::test::JitRam> {};
+INSTANTIATE_TEST_SUITE_P(MemoryPaths, JitFaults,
+                         ::testing::Values(vmm::test::JitRam::kPrivate, vmm::test::JitRam::kDirectView));
+
+TEST_P(JitFaults, LoadFaultIsPreciseWithEarlierInstructionsRetired) {
+  JitMachine m(vmm::test::eager_options(), GetParam());
   m.load_code({
       rv::addi(a0, zero, 7),   //
       rv::addi(a2, zero, 9),   //
@@ -89,8 +112,8 @@ TEST(JitEngine, LoadFaultIsPreciseWithEarlierInstructionsRetired) {
   EXPECT_EQ(m.hart.x[a2], 9u);
 }
 
-TEST(JitEngine, StoreFaultIsPrecise) {
-  JitMachine m;
+TEST_P(JitFaults, StoreFaultIsPrecise) {
+  JitMachine m(vmm::test::eager_options(), GetParam());
   m.load_code({rv::addi(a0, zero, 1), rv::sd(a0, 0, zero), rv::addi(a0, zero, 2)});
   cpu::Stop stop = m.run(100);
   ASSERT_EQ(stop.reason, cpu::StopReason::kException);
@@ -153,63 +176,57 @@ TEST(JitEngine, StoreIntoTheRunningRegionTakesEffectAtTheNextInstruction) {
   EXPECT_EQ(m.hart.x[a0], 42u);
 }
 
+/// Six instructions that name t3 often enough for the region to keep it in a
+/// host register (and t4, t2 less often): t3 = 6, t4 = 18, t2 = 6.
+std::vector<std::uint32_t> busy_temporaries() {
+  return {rv::addi(t3, zero, 5), rv::addi(t3, t3, 1),  rv::add(t4, t3, t3),
+          rv::add(t4, t4, t3),   rv::xor_(t2, t3, t3), rv::add(t2, t2, t3)};
+}
+void expect_busy_temporaries(const JitMachine& m) {
+  EXPECT_EQ(m.hart.x[t3], 6u);
+  EXPECT_EQ(m.hart.x[t4], 18u);
+  EXPECT_EQ(m.hart.x[t2], 6u);
+}
+
 TEST(JitEngine, LeavingARegionEarlyKeepsEveryRegister) {
-  // Registers in host registers (a5, sp, s2) and in the HartState (t3, t4),
-  // written and not: the store that rewrites the next instruction leaves the
-  // region early, which must hand all of them back.
+  // Registers in host registers (a5, sp, s2) and in the HartState (t3, t4,
+  // t2), written and not: the store that rewrites the next instruction leaves
+  // the region early, which must hand all of them back.
   JitMachine m;
   const std::uint32_t replacement = rv::addi(a0, zero, 42);
   const std::uint32_t upper = (replacement + 0x800) >> 12;
-  m.load_code({
-      rv::auipc(s1, 0),  // s1 = base
-      rv::addi(t3, zero, 5),
-      rv::addi(t3, t3, 1),
-      rv::add(t4, t3, t3),
-      rv::add(t4, t4, t3),
-      rv::xor_(t5, t3, t3),
-      rv::add(t5, t5, t3),
-      rv::lui(t0, upper),
-      rv::addiw(t0, t0, static_cast<std::int32_t>(replacement - (upper << 12))),
-      rv::sw(t0, 40, s1),     // rewrites base + 40, the next instruction
-      rv::addi(a0, zero, 1),  // replaced by addi a0, zero, 42
-      rv::ebreak(),
-  });
-  m.hart.x[a5] = 0x55;
-  m.hart.x[sp] = 0x1234;
-  m.hart.x[s2] = 0x77;
+  std::vector<std::uint32_t> code = {rv::auipc(s1, 0)};  // s1 = base
+  for (std::uint32_t insn : busy_temporaries()) code.push_back(insn);
+  for (std::uint32_t insn : {
+           rv::lui(t0, upper),
+           rv::addiw(t0, t0, static_cast<std::int32_t>(replacement - (upper << 12))),
+           rv::sw(t0, 40, s1),     // rewrites base + 40, the next instruction
+           rv::addi(a0, zero, 1),  // replaced by addi a0, zero, 42
+           rv::ebreak(),
+       }) {
+    code.push_back(insn);
+  }
+  m.load_code(code);
+  set_bystanders(m);
   m.run(100);
   EXPECT_EQ(m.hart.x[a0], 42u);
-  EXPECT_EQ(m.hart.x[t3], 6u);
-  EXPECT_EQ(m.hart.x[t4], 18u);
-  EXPECT_EQ(m.hart.x[t5], 6u);
-  EXPECT_EQ(m.hart.x[a5], 0x55u);
-  EXPECT_EQ(m.hart.x[sp], 0x1234u);
-  EXPECT_EQ(m.hart.x[s2], 0x77u);
+  expect_busy_temporaries(m);
+  expect_bystanders(m);
 }
 
 TEST(JitEngine, FaultKeepsRegistersOfBothKinds) {
   JitMachine m;
-  m.load_code({
-      rv::addi(t3, zero, 5),
-      rv::addi(t3, t3, 1),
-      rv::add(t4, t3, t3),
-      rv::add(t4, t4, t3),
-      rv::xor_(t2, t3, t3),
-      rv::add(t2, t2, t3),
-      rv::lui(t5, 0x10),  // 0x10000: below RAM, unmapped
-      rv::ld(t6, 0, t5),  // faults
-      rv::addi(t3, zero, 99),
-  });
-  m.hart.x[a5] = 0x55;
-  m.hart.x[sp] = 0x1234;
+  std::vector<std::uint32_t> code = busy_temporaries();
+  code.push_back(rv::lui(t5, 0x10));  // 0x10000: below RAM, unmapped
+  code.push_back(rv::ld(t6, 0, t5));  // faults
+  code.push_back(rv::addi(t3, zero, 99));
+  m.load_code(code);
+  set_bystanders(m);
   cpu::Stop stop = m.run(100);
   ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
   EXPECT_EQ(m.hart.pc, kBase + 28);
-  EXPECT_EQ(m.hart.x[t2], 6u);
-  EXPECT_EQ(m.hart.x[t3], 6u);
-  EXPECT_EQ(m.hart.x[t4], 18u);
-  EXPECT_EQ(m.hart.x[a5], 0x55u);
-  EXPECT_EQ(m.hart.x[sp], 0x1234u);
+  expect_busy_temporaries(m);
+  expect_bystanders(m);
 }
 
 TEST(JitEngine, ChainsHotLoopsAndUnchainsOnInvalidation) {
@@ -308,13 +325,7 @@ TEST(JitTiers, BudgetsAreExactAcrossTheTiers) {
       ASSERT_EQ(m.run(piece).reason, cpu::StopReason::kBudget) << budget;
       done += piece;
     }
-    EXPECT_EQ(m.hart.instret, budget);
-    TestMachine t;
-    t.load_code(sum_loop(1000));
-    t.run(budget);
-    EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
-    EXPECT_EQ(m.hart.x[a0], t.hart.x[a0]) << budget;
-    EXPECT_EQ(m.hart.x[a1], t.hart.x[a1]) << budget;
+    expect_interpreter_state(m, sum_loop(1000), budget);
   }
 }
 
