@@ -33,7 +33,14 @@ JitEngine::JitEngine(cpu::HartState& hart, memory::GuestMemory& memory, const Ji
 }
 
 JitEngine::~JitEngine() {
+  release_view_limit_word();
   if (m_perf_map != nullptr) std::fclose(m_perf_map);
+}
+
+void JitEngine::release_view_limit_word() {
+  if (m_backend != nullptr && m_backend->view_limit_word() != nullptr) {
+    m_memory.space().remove_view_limit_word(m_backend->view_limit_word());
+  }
 }
 
 Result<std::unique_ptr<JitEngine>> JitEngine::create(cpu::HartState& hart, memory::GuestMemory& memory,
@@ -67,11 +74,15 @@ Result<void> JitEngine::start_backend() {
   config.count_stats = m_count_stats;
   config.chaining = !m_options.single_region;
   config.force_absolute_tlb = m_options.force_absolute_tlb;
+  if (m_view.base != nullptr) m_view = m_memory.space().direct_view();  // null once given up
   config.view = m_view;
+  release_view_limit_word();
   m_arena.reset_to(0);
   m_backend = std::make_unique<x86_64::Backend>(config);
   VMM_TRY(m_backend->emit_runtime(m_arena));
   m_runtime_bytes = m_arena.used();
+  // Should the address space give the view up, it zeroes this word.
+  if (std::uint64_t* word = m_backend->view_limit_word()) m_memory.space().add_view_limit_word(word);
   return {};
 }
 
@@ -94,12 +105,21 @@ void JitEngine::on_block_killed(void* self, Block* block) {
 void JitEngine::invalidate_code_page(GuestAddr page) {
   m_interp.invalidate_code_page(page);
   m_cache.invalidate_page(page);
+  forget_heat(page, page + kPageSize);
   m_code_changed = true;
 }
 
 void JitEngine::flush_code_range(GuestAddr start, GuestAddr end) {
   m_interp.flush_code_range(start, end);
   m_cache.invalidate_range(start, end);
+  forget_heat(start, end);
+}
+
+void JitEngine::forget_heat(GuestAddr start, GuestAddr end) {
+  // Basic-block lengths there may have changed with the code.
+  for (Heat& heat : m_heat) {
+    if (heat.pc >= start && heat.pc < end) heat = Heat{};
+  }
 }
 
 void JitEngine::flush_all() {
@@ -193,7 +213,9 @@ std::uint32_t JitEngine::basic_block_length(GuestAddr pc) {
 bool JitEngine::heat_up(GuestAddr pc, std::uint32_t& block_length) {
   if (m_heat.empty()) return true;
   Heat& heat = m_heat[heat_index(pc)];
-  if (heat.pc != pc) heat = Heat{pc, 0, basic_block_length(pc)};
+  // A collision hands the count on: aliasing entries then still get hot
+  // (one perhaps early) instead of resetting each other forever.
+  if (heat.pc != pc) heat = Heat{pc, heat.count, basic_block_length(pc)};
   block_length = heat.block_length;
   return ++heat.count > m_options.hot_threshold;
 }
@@ -215,7 +237,7 @@ std::optional<cpu::Stop> JitEngine::interpret_block(std::uint32_t length) {
   }
   // Only instructions before the one that stopped the run retired (or, for a
   // halt, that one too); none of them wrote minstret.
-  const std::uint64_t executed = m_hart.instret - instret_before;
+  const std::uint64_t executed = std::min<std::uint64_t>(m_hart.instret - instret_before, count);
   m_ctx.remaining -= executed;
   m_counters.cold_insns += executed;
   return stop;

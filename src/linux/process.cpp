@@ -118,8 +118,9 @@ Result<void> Process::load(std::span<const std::uint8_t> elf_bytes, const std::s
   std::vector<memory::RamBacking> backings = {memory::RamBacking::kPrivate};
   if (config.engine == system::EngineKind::kJit)
     backings.insert(backings.begin(), memory::RamBacking::kDirectView);
-  for (memory::RamBacking backing : backings) {
-    for (std::uint64_t window : kWindowSizes) {
+  // The largest window first, whatever the backing, so both engines get the same layout.
+  for (std::uint64_t window : kWindowSizes) {
+    for (memory::RamBacking backing : backings) {
       if (m_space.add_ram(0, window, memory::kPermNone, backing)) {
         m_layout = make_layout(window);
         reserved = true;

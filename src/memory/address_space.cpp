@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace vmm::memory {
 
@@ -22,10 +23,25 @@ struct Mappings {
   std::size_t view_bytes = 0;
 };
 
+bool strict_overcommit() {
+  std::FILE* f = std::fopen("/proc/sys/vm/overcommit_memory", "r");
+  if (f == nullptr) return false;
+  int mode = 0;
+  bool strict = std::fscanf(f, "%d", &mode) == 1 && mode == 2;
+  std::fclose(f);
+  return strict;
+}
+
 /// One shared-memory object mapped read-write (the host view) and
 /// inaccessible (the direct view, opened page by page), the latter between
 /// two guard pages that are never opened.
 Result<Mappings> map_shared_twice(std::uint64_t size) {
+  if (strict_overcommit()) {
+    // Shared memory would then be charged page by page as it is touched, and
+    // a page over the limit raises SIGBUS instead of failing a reservation.
+    return make_error(ErrorKind::kUnsupported,
+                      "no direct view under strict overcommit (vm.overcommit_memory=2)");
+  }
   int fd = ::memfd_create("vm-guest-ram", MFD_CLOEXEC);
   if (fd < 0) return make_error(ErrorKind::kNoMemory, "cannot create shared memory for guest RAM");
   Mappings m;
@@ -262,19 +278,39 @@ DirectView AddressSpace::direct_view() const {
 }
 
 const AddressSpace::Region* AddressSpace::view_region() const {
+  if (m_view_given_up) return nullptr;
   auto it = m_regions.find(0);
   return it != m_regions.end() && it->second.view != nullptr ? &it->second : nullptr;
+}
+
+void AddressSpace::remove_view_limit_word(std::uint64_t* word) {
+  m_view_limit_words.erase(std::remove(m_view_limit_words.begin(), m_view_limit_words.end(), word),
+                           m_view_limit_words.end());
+}
+
+void AddressSpace::give_up_view() {
+  const Region* region = view_region();
+  if (region == nullptr) return;
+  for (std::uint64_t* word : m_view_limit_words) *word = 0;
+  // One protection for the whole view merges its pieces back into one mapping.
+  ::mprotect(region->view, region->size, PROT_NONE);
+  m_view_given_up = true;
 }
 
 void AddressSpace::sync_view(GuestAddr start, GuestAddr end) {
   const Region* region = view_region();
   if (region == nullptr) return;
+  // Each interval and watched page may split the view's host mapping: stay far
+  // below the host's limit on mappings (vm.max_map_count, 65530 by default).
+  constexpr std::size_t kMaxPieces = 16384;
+  if (m_page_map.intervals().size() + m_watched.size() > kMaxPieces) return give_up_view();
   start = page_floor(start);
   end = std::min(page_ceil(end), region->size);
   if (start >= end) return;
+  bool failed = false;
   auto protect = [&](GuestAddr lo, GuestAddr hi, int prot) {
     // SAFETY: [lo, hi) lies inside [0, region->size), which the view maps.
-    if (lo < hi) ::mprotect(region->view + lo, hi - lo, prot);
+    if (lo < hi && ::mprotect(region->view + lo, hi - lo, prot) != 0) failed = true;
   };
   const auto& intervals = m_page_map.intervals();
   auto it = intervals.upper_bound(start);
@@ -302,6 +338,7 @@ void AddressSpace::sync_view(GuestAddr start, GuestAddr end) {
       if (page >= start && page < end) read_only_if_watched(page);
     }
   }
+  if (failed) give_up_view();
 }
 
 void AddressSpace::flush_tlbs() {

@@ -113,6 +113,8 @@ class JitEngine final : public cpu::ExecutionEngine {
   Result<void> init();
   /// A back end for the current options, its runtime at the start of the arena.
   Result<void> start_backend();
+  /// Unregisters the current back end's view-limit word from the address space.
+  void release_view_limit_word();
   /// The block for `pc`, translated when missing; null when the pc cannot be
   /// fetched (`fault` set) or translation failed (`fault` unset).
   Block* block_for(GuestAddr pc, std::optional<cpu::Stop>& fault);
@@ -127,8 +129,10 @@ class JitEngine final : public cpu::ExecutionEngine {
   /// Interprets `length` instructions (fewer when the budget ends); the stop
   /// when the run ended early (ecall, fault, halt).
   std::optional<cpu::Stop> interpret_block(std::uint32_t length);
+  /// Drops the entry counts (and block lengths) of pcs in [start, end).
+  void forget_heat(GuestAddr start, GuestAddr end);
 
-  /// Entry counts of cold regions, direct mapped by pc (a collision restarts the count).
+  /// Entry counts of cold regions, direct mapped by pc.
   struct Heat {
     GuestAddr pc = ~GuestAddr{0};
     std::uint32_t count = 0;

@@ -64,8 +64,16 @@ class AddressSpace {
   /// Pages start as holes in the PageMap unless `perm` is not kPermNone.
   Result<void> add_ram(GuestAddr base, std::uint64_t size, std::uint8_t perm,
                        RamBacking backing = RamBacking::kPrivate);
-  /// The direct view of the RAM region at guest address 0 (base null without one).
+  /// The direct view of the RAM region at guest address 0 (base null without
+  /// one, or once it has been given up).
   [[nodiscard]] DirectView direct_view() const;
+  /// Translated code compares guest addresses with `*word` (the view size).
+  /// Should the view's host protections ever fall out of step with the guest's
+  /// (a failed mprotect, too many pieces for the host's mapping limit), the
+  /// address space gives the view up: it zeroes every registered word, so all
+  /// accesses take the checked path, and closes the whole view.
+  void add_view_limit_word(std::uint64_t* word) { m_view_limit_words.push_back(word); }
+  void remove_view_limit_word(std::uint64_t* word);
   /// Registers an MMIO region; the device must outlive the address space.
   Result<void> add_mmio(GuestAddr base, std::uint64_t size, MmioDevice* device);
 
@@ -126,12 +134,15 @@ class AddressSpace {
   /// the page map and the watched pages.
   void sync_view(GuestAddr start, GuestAddr end);
   [[nodiscard]] const Region* view_region() const;
+  void give_up_view();
 
   std::map<GuestAddr, Region> m_regions;
   PageMap m_page_map;
   std::unordered_map<GuestAddr, std::uint8_t> m_watched;
   WatchCallback m_watch_callback;
   std::vector<Tlb*> m_tlbs;
+  std::vector<std::uint64_t*> m_view_limit_words;
+  bool m_view_given_up = false;
 };
 
 }  // namespace vmm::memory

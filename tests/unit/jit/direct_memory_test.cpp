@@ -178,6 +178,37 @@ TEST(JitDirectMemory, StoresIntoTranslatedCodeTakeEffect) {
   EXPECT_EQ(m.hart.x[a0], 42u);
 }
 
+TEST(JitDirectMemory, AViewSplitIntoTooManyPiecesIsGivenUpAndAccessesStayCorrect) {
+  // A guest can split the view's host mapping page by page (mprotect every
+  // other page); before the host's mapping limit is near, the address space
+  // gives the view up and translated code takes the checked path.
+  DirectMachine m;
+  m.load_code({rv::sd(a1, 0, s1), rv::ld(a0, 0, s1), rv::sd(a1, 0, s2), rv::ebreak()});
+  m.hart.x[s1] = kData;
+  m.hart.x[a1] = 7;
+  m.hart.x[s2] = kData + 8;
+  ASSERT_EQ(m.run(100).cause, cpu::Cause::kBreakpoint);  // translated with the view
+  ASSERT_EQ(m.hart.x[a0], 7u);
+
+  constexpr GuestAddr kArea = 0x10000000;
+  constexpr std::uint64_t kPages = 40000;
+  ASSERT_TRUE(m.space.map(kArea, kPages * kPageSize, memory::kPermRW));
+  for (std::uint64_t i = 0; i < kPages; i += 2) {
+    ASSERT_TRUE(m.space.protect(kArea + i * kPageSize, kPageSize, memory::kPermRead));
+  }
+  EXPECT_EQ(m.space.direct_view().base, nullptr);
+
+  // The same translated code, now through the checked path: results and faults as before.
+  m.hart.pc = kBase;
+  m.hart.x[a1] = 9;
+  m.hart.x[s2] = kArea;  // read-only now
+  cpu::Stop stop = m.run(100);
+  EXPECT_EQ(m.hart.x[a0], 9u);
+  ASSERT_EQ(stop.cause, cpu::Cause::kStoreAccessFault);
+  EXPECT_EQ(stop.tval, kArea);
+  EXPECT_EQ(m.hart.pc, kBase + 8);
+}
+
 TEST(JitDirectMemory, HostFaultsOutsideTranslatedCodeStillKillTheProcess) {
   DirectMachine m;  // installs the fault handler
   ASSERT_EXIT(

@@ -329,6 +329,37 @@ TEST(JitTiers, BudgetsAreExactAcrossTheTiers) {
   }
 }
 
+TEST(JitTiers, EntriesThatShareACounterStillGetHot) {
+  // Two blocks 8 KiB apart share a slot of the entry-count table and jump to
+  // each other through registers, so the dispatcher sees only these two
+  // entries, in turn: each must not keep resetting the other's count.
+  JitMachine m(tiered_options(16));
+  constexpr GuestAddr kFar = 0x2000;
+  constexpr GuestAddr kExit = kFar + 0x100;
+  m.load_code({rv::addi(a0, a0, 1), rv::jalr(zero, s1, 0)});  // A: to B
+  m.load_code(
+      {
+          rv::addi(a1, a1, 1),    // B:
+          rv::sltu(t0, a1, a2),   // 1 while more passes are due
+          rv::sub(t0, zero, t0),  // all ones or zero
+          rv::and_(t0, t0, s3),   // A - exit, or 0
+          rv::add(t0, t0, s4),    // A or exit
+          rv::jalr(zero, t0, 0),  //
+      },
+      kBase + kFar);
+  m.load_code({rv::ebreak()}, kBase + kExit);
+  m.hart.x[s1] = kBase + kFar;
+  m.hart.x[s3] = kBase - (kBase + kExit);
+  m.hart.x[s4] = kBase + kExit;
+  m.hart.x[a2] = 1000;
+  cpu::Stop stop = m.run(100'000);
+  EXPECT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+  EXPECT_EQ(m.hart.x[a0], 1000u);
+  EXPECT_EQ(m.hart.x[a1], 1000u);
+  EXPECT_GT(m.engine->counters().regions_translated, 0u);
+  EXPECT_LT(m.engine->counters().cold_blocks, 100u);
+}
+
 TEST(JitTiers, FaultInColdCodeIsPrecise) {
   JitMachine m(tiered_options(5));
   m.load_code({

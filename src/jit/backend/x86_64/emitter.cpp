@@ -1156,8 +1156,8 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   std::uint8_t* base = placed.value();
   auto at = [&](const Label& l) { return base + code.labelOffsetFromBase(l); };
   if (m_config.view.base != nullptr) {
-    m_memory = std::make_unique<DirectMemoryAccess>(reinterpret_cast<const std::uint64_t*>(at(view_words)),
-                                                    kViewBase);
+    m_view_limit = reinterpret_cast<std::uint64_t*>(at(view_words));
+    m_memory = std::make_unique<DirectMemoryAccess>(m_view_limit, kViewBase);
   }
   m_runtime = Runtime{at(enter),      at(exit_link),    at(exit_indirect), at(exit_budget),
                       at(exit_ecall), at(exit_with_pc), at(thunk)};

@@ -70,6 +70,9 @@ class Backend {
   [[nodiscard]] const FaultSites& fault_sites() const { return m_fault_sites; }
   /// The arena was reset to just after the runtime: the sites are gone with the code.
   void forget_code() { m_fault_sites.clear(); }
+  /// The word in the runtime that translated code compares guest addresses
+  /// with (the direct view's size), or null without a direct view.
+  [[nodiscard]] std::uint64_t* view_limit_word() const { return m_view_limit; }
 
  private:
   class RegionEmitter;
@@ -80,6 +83,7 @@ class Backend {
   Runtime m_runtime;
   FaultSites m_fault_sites;
   asmjit::CodeHolder m_holder;
+  std::uint64_t* m_view_limit = nullptr;
 };
 
 }  // namespace vmm::jit::x86_64
