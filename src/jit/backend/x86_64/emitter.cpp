@@ -458,7 +458,7 @@ class Backend::RegionEmitter {
   // ---- cold code ------------------------------------------------------------------
   /// Code placed after the region's body, emitted once the body is done.
   struct Cold {
-    enum Kind : std::uint8_t { kLinkStub, kStatus, kLoadSlow, kStoreSlow };
+    enum Kind : std::uint8_t { kLinkStub, kStatus, kLoadSlow, kStoreSlow, kWayOut };
     Kind kind;
     const IrInsn* insn;  ///< in m_region, which outlives emission
     Label entry;         ///< where the hot code jumps to
@@ -478,8 +478,8 @@ class Backend::RegionEmitter {
       case Cold::kLoadSlow:
         effective_address(*c.insn);
         m_a.mov(rdx, rax);
-        call_helper(reinterpret_cast<const void*>(helpers::load(c.insn->size, c.insn->is_signed)));
-        check_status(*c.insn, false);
+        call_access_slow(*c.insn,
+                         reinterpret_cast<std::uint64_t>(helpers::load(c.insn->size, c.insn->is_signed)));
         finish_load(*c.insn, rax);
         m_a.jmp(c.resume);
         return;
@@ -488,12 +488,27 @@ class Backend::RegionEmitter {
         m_a.mov(rdx, rax);
         Gp v = store_value(*c.insn, rax);
         if (v.id() != Gp::kIdAx) m_a.mov(rax, v);
-        call_helper(reinterpret_cast<const void*>(helpers::store(c.insn->size)));
-        check_status(*c.insn, false);
+        call_access_slow(*c.insn, reinterpret_cast<std::uint64_t>(helpers::store(c.insn->size)));
         m_a.jmp(c.resume);
         return;
       }
+      case Cold::kWayOut:
+        to_pins();
+        return jump_abs(m_b.m_runtime.exit_with_pc);
     }
+  }
+
+  /// The shared slow path for the access `insn`, through an AccessRecord in the region's data.
+  void call_access_slow(const IrInsn& insn, std::uint64_t helper) {
+    Label record = m_a.newLabel();
+    m_records.push_back(PendingRecord{record, helper, insn.pc, insn.pc + insn.length, m_n - insn.index,
+                                      m_n - insn.index - 1u});
+    if (!m_swaps.empty() && !m_way_out.isValid()) {
+      m_way_out = m_a.newLabel();
+      m_cold.push_back(Cold{Cold::kWayOut, nullptr, m_way_out, Label(), nullptr, false});
+    }
+    m_a.lea(rcx, ptr(record));
+    m_a.call(Imm(reinterpret_cast<std::uintptr_t>(m_b.m_runtime.access_slow)));
   }
 
   /// Calls a helper through the thunk: rdx = a, rax = b (set by the caller).
@@ -1051,6 +1066,20 @@ class Backend::RegionEmitter {
       m_a.bind(label);
       m_a.embed(&e, sizeof(e));
     }
+    // AccessRecords, field by field: `exit` may be a label of this region.
+    for (const PendingRecord& r : m_records) {
+      m_a.bind(r.label);
+      m_a.embedUInt64(r.helper);
+      if (m_way_out.isValid()) {
+        m_a.embedLabel(m_way_out, 8);
+      } else {
+        m_a.embedUInt64(reinterpret_cast<std::uintptr_t>(m_b.m_runtime.exit_with_pc));
+      }
+      m_a.embedUInt64(r.pc);
+      m_a.embedUInt64(r.next_pc);
+      m_a.embedUInt32(r.refund_before);
+      m_a.embedUInt32(r.refund_after);
+    }
   }
 
  private:
@@ -1067,6 +1096,16 @@ class Backend::RegionEmitter {
   static constexpr std::uint32_t kSwapMargin = 6;
   std::vector<LoopHead> m_heads;  ///< per IR position
   std::vector<std::pair<Label, EmbeddedInsn>> m_data;
+  struct PendingRecord {
+    Label label;
+    std::uint64_t helper;
+    GuestAddr pc;
+    GuestAddr next_pc;
+    std::uint32_t refund_before;
+    std::uint32_t refund_after;
+  };
+  std::vector<PendingRecord> m_records;
+  Label m_way_out;  ///< to_pins, then exit_with_pc: where records leave when registers are swapped
 };
 
 // ---- backend -------------------------------------------------------------------
@@ -1090,7 +1129,7 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
 
   Label enter = a.newLabel(), epilogue = a.newLabel(), exit_link = a.newLabel(), exit_indirect = a.newLabel(),
         exit_budget = a.newLabel(), exit_ecall = a.newLabel(), exit_with_pc = a.newLabel(),
-        thunk = a.newLabel(), view_words = a.newLabel();
+        thunk = a.newLabel(), view_words = a.newLabel(), access_slow = a.newLabel();
 
   // void enter(const void* code)
   a.bind(enter);
@@ -1143,6 +1182,34 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   for (auto it = kCallerSavedPinned.rbegin(); it != kCallerSavedPinned.rend(); ++it) a.pop(gpq(*it));
   a.ret();
 
+  // Shared slow path of loads and stores: rdx = guest address, rax = value,
+  // rcx = AccessRecord. Called from a region's cold code (rsp = 8 mod 16, as
+  // the thunk expects after the push).
+  {
+    Label fail = a.newLabel(), after = a.newLabel();
+    a.bind(access_slow);
+    a.push(rcx);
+    a.mov(rcx, qword_ptr(rcx, offsetof(AccessRecord, helper)));
+    a.call(thunk);
+    a.pop(rcx);
+    a.test(edx, edx);
+    a.jnz(fail);
+    a.ret();
+    a.bind(fail);
+    a.add(rsp, 8);  // the return address into the region's cold code
+    a.cmp(edx, static_cast<std::int32_t>(kHelperStopBefore));
+    a.jne(after);
+    a.mov(eax, dword_ptr(rcx, offsetof(AccessRecord, refund_before)));
+    a.add(kRemaining, rax);
+    a.mov(rax, qword_ptr(rcx, offsetof(AccessRecord, pc)));
+    a.jmp(qword_ptr(rcx, offsetof(AccessRecord, exit)));
+    a.bind(after);
+    a.mov(eax, dword_ptr(rcx, offsetof(AccessRecord, refund_after)));
+    a.add(kRemaining, rax);
+    a.mov(rax, qword_ptr(rcx, offsetof(AccessRecord, next_pc)));
+    a.jmp(qword_ptr(rcx, offsetof(AccessRecord, exit)));
+  }
+
   // The direct view's size and base, within rip-relative reach of all code.
   a.align(AlignMode::kData, 8);
   a.bind(view_words);
@@ -1160,7 +1227,7 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
     m_memory = std::make_unique<DirectMemoryAccess>(m_view_limit, kViewBase);
   }
   m_runtime = Runtime{at(enter),      at(exit_link),    at(exit_indirect), at(exit_budget),
-                      at(exit_ecall), at(exit_with_pc), at(thunk)};
+                      at(exit_ecall), at(exit_with_pc), at(thunk),         at(access_slow)};
   return {};
 }
 

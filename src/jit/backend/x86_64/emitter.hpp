@@ -49,7 +49,23 @@ struct Runtime {
   const std::uint8_t* exit_ecall = nullptr;
   const std::uint8_t* exit_with_pc = nullptr;
   const std::uint8_t* call_thunk = nullptr;
+  /// The slow path shared by every load and store: rdx = guest address, rax =
+  /// value (stores), rcx = the access's AccessRecord. Returns with the value
+  /// in rax, or leaves the region as the record says.
+  const std::uint8_t* access_slow = nullptr;
 };
+
+/// What a load's or store's slow path hands Runtime::access_slow, embedded in
+/// the region's data.
+struct AccessRecord {
+  std::uint64_t helper;   ///< helpers::load/store for the size
+  std::uint64_t exit;     ///< where to leave with rax = pc: exit_with_pc, or the region's way out to it
+  std::uint64_t pc;       ///< of the access (a fault is reported there)
+  std::uint64_t next_pc;  ///< after it (a store that rewrote code leaves there)
+  std::uint32_t refund_before = 0;  ///< budget refund when the access does not retire
+  std::uint32_t refund_after = 0;   ///< when it retires and the region is left
+};
+static_assert(sizeof(AccessRecord) == 40);
 
 class Backend {
  public:
