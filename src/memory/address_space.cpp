@@ -11,7 +11,8 @@ namespace vmm::memory {
 AddressSpace::~AddressSpace() {
   for (auto& [base, region] : m_regions) {
     if (region.host != nullptr) ::munmap(region.host, region.host_bytes);
-    if (region.view != nullptr) ::munmap(region.view - kPageSize, region.view_bytes);  // with its guard pages
+    if (region.view != nullptr)
+      ::munmap(region.view - kViewGuardBytes, region.view_bytes);  // with its guards
   }
 }
 
@@ -34,7 +35,7 @@ bool strict_overcommit() {
 
 /// One shared-memory object mapped read-write (the host view) and
 /// inaccessible (the direct view, opened page by page), the latter between
-/// two guard pages that are never opened.
+/// two guards that are never opened.
 Result<Mappings> map_shared_twice(std::uint64_t size) {
   if (strict_overcommit()) {
     // Shared memory would then be charged page by page as it is touched, and
@@ -45,7 +46,7 @@ Result<Mappings> map_shared_twice(std::uint64_t size) {
   int fd = ::memfd_create("vm-guest-ram", MFD_CLOEXEC);
   if (fd < 0) return make_error(ErrorKind::kNoMemory, "cannot create shared memory for guest RAM");
   Mappings m;
-  m.view_bytes = size + 2 * kPageSize;
+  m.view_bytes = size + 2 * kViewGuardBytes;
   void* host = MAP_FAILED;
   void* reserved = MAP_FAILED;
   void* view = MAP_FAILED;
@@ -54,8 +55,8 @@ Result<Mappings> map_shared_twice(std::uint64_t size) {
     reserved = ::mmap(nullptr, m.view_bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   }
   if (reserved != MAP_FAILED) {
-    // SAFETY: the reservation holds the view and a page on either side.
-    view = ::mmap(static_cast<std::uint8_t*>(reserved) + kPageSize, size, PROT_NONE,
+    // SAFETY: the reservation holds the view and a guard on either side.
+    view = ::mmap(static_cast<std::uint8_t*>(reserved) + kViewGuardBytes, size, PROT_NONE,
                   MAP_SHARED | MAP_NORESERVE | MAP_FIXED, fd, 0);
   }
   ::close(fd);  // the mappings keep the memory alive

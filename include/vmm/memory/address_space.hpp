@@ -40,12 +40,15 @@ enum class RamBacking : std::uint8_t {
 };
 
 /// The direct view of guest RAM: guest address a is host address base + a
-/// for a < size. A guard page on either side catches base + a + d for any
-/// a < size and displacement |d| < 2 KiB, so translated code checks a alone.
+/// for a < size. Guards of kViewGuardBytes on either side catch base + r + d
+/// for a register r and displacement |d| <= 2 KiB whenever r < size or r + d'
+/// was a guest address below size for some |d'| <= 2 KiB: translated code
+/// checks r alone, once per straight-line run of accesses through it.
 struct DirectView {
   std::uint8_t* base = nullptr;
   std::uint64_t size = 0;
 };
+inline constexpr std::uint64_t kViewGuardBytes = 2 * kPageSize;
 
 /// Why pages are watched; a page may be watched for several reasons.
 enum WatchKind : std::uint8_t { kWatchCode = 1, kWatchDevice = 2 };
@@ -125,7 +128,7 @@ class AddressSpace {
     std::size_t host_bytes;
     MmioDevice* device;
     std::uint8_t* view = nullptr;  ///< the direct view (RamBacking::kDirectView), else null
-    std::size_t view_bytes = 0;    ///< with the guard pages before and after
+    std::size_t view_bytes = 0;    ///< with the guards before and after
   };
   [[nodiscard]] const Region* find_region(GuestAddr addr) const;
   Result<void> check_overlap(GuestAddr base, std::uint64_t size) const;

@@ -104,6 +104,46 @@ TEST(JitDirectMemory, NegativeDisplacementsBelowTheWindowFault) {
   }
 }
 
+TEST(JitDirectMemory, ABaseRegisterRewrittenIsCheckedAgain) {
+  // The second load through s1 may skip the bounds check only while s1 holds
+  // the value the first one checked. lr.d (run by a helper) sets s1 so that
+  // view base + s1 + 8 is a readable host variable: reading it would leak
+  // host memory to the guest; the access must fault instead.
+  // The same with s1 rewritten by an ordinary load (ld s1, 0(s1)).
+  static const std::uint64_t host_secret = 0x1122334455667788;
+  for (std::uint32_t rewrite : {rv::lr_d(s1, a2), rv::ld(s1, 0, s1)}) {
+    DirectMachine m;
+    const auto view = reinterpret_cast<std::uint64_t>(m.space.direct_view().base);
+    const std::uint64_t aimed = reinterpret_cast<std::uint64_t>(&host_secret) - view - 8;
+    m.load_code({rv::ld(a0, 0, s1), rewrite, rv::ld(a1, 8, s1), rv::ebreak()});
+    m.load_bytes(kData, &aimed, sizeof(aimed));
+    m.hart.x[s1] = kData;
+    m.hart.x[a2] = kData;
+    cpu::Stop stop = m.run(100);
+    EXPECT_NE(m.hart.x[a1], host_secret);
+    ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+    EXPECT_EQ(stop.tval, aimed + 8);
+    EXPECT_EQ(m.hart.pc, kBase + 8);
+  }
+}
+
+TEST(JitDirectMemory, ABaseServedByTheSlowPathStaysInsideTheGuards) {
+  // s1 lies beyond the window, but s1 - 2048 is its last byte: the first load
+  // takes the slow path and succeeds; the next one through s1 (unchecked) ends
+  // 8 bytes past the window + 4 KiB, inside the guard, and faults precisely.
+  DirectMachine m;
+  ASSERT_TRUE(m.space.map(JitMachine::kWindow - kPageSize, kPageSize, memory::kPermRW));
+  const std::uint8_t last = 0x5a;
+  m.load_bytes(JitMachine::kWindow - 1, &last, 1);
+  m.load_code({rv::lbu(a0, -2048, s1), rv::ld(a1, 2047, s1), rv::ebreak()});
+  m.hart.x[s1] = JitMachine::kWindow + 2047;
+  cpu::Stop stop = m.run(100);
+  EXPECT_EQ(m.hart.x[a0], 0x5au);
+  ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+  EXPECT_EQ(stop.tval, JitMachine::kWindow + 4094);
+  EXPECT_EQ(m.hart.pc, kBase + 4);
+}
+
 TEST(JitDirectMemory, MisalignedAccessesAcrossPagesWorkAndFaultAtTheEndOfRam) {
   DirectMachine m;
   m.load_code({

@@ -194,8 +194,12 @@ class Backend::RegionEmitter {
     allocate_registers();
     from_pins();
     for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
-      if (m_heads[i].label.isValid()) m_a.bind(m_heads[i].label);
+      if (m_heads[i].label.isValid()) {
+        m_a.bind(m_heads[i].label);
+        m_checked_bases.fill(false);  // other paths join here
+      }
       emit_insn(m_region.insns[i]);
+      forget_checked_bases(m_region.insns[i]);
     }
     if (m_region.ends_with_fallthrough) direct_exit(m_region.next_pc, m_n);
     // Cold code after the body: not-yet-chained exits, slow paths, data.
@@ -837,6 +841,27 @@ class Backend::RegionEmitter {
     }
   }
 
+  /// After `insn`: base registers it may have changed are no longer checked.
+  void forget_checked_bases(const IrInsn& insn) {
+    switch (insn.kind) {
+      case IrKind::kFloat:
+      case IrKind::kInterpret:
+        m_checked_bases.fill(false);  // the helper may write any register
+        return;
+      case IrKind::kStore:
+      case IrKind::kBranch:
+      case IrKind::kJump:
+      case IrKind::kEcall:
+        return;
+      case IrKind::kLoad:
+        if (!insn.fp_data) m_checked_bases[insn.dst] = false;
+        return;
+      default:
+        m_checked_bases[insn.dst] = false;
+        return;
+    }
+  }
+
   /// The guest address a + imm as a host register and a displacement for the
   /// memory seam (rax when a is not in a host register).
   std::pair<Gp, std::int32_t> address_operands(const IrInsn& insn) {
@@ -847,6 +872,16 @@ class Backend::RegionEmitter {
     }
     effective_address(insn);
     return {rax, 0};
+  }
+
+  /// Whether the guest base register of `insn` (in host register `base`)
+  /// was checked by an earlier access of this straight-line run; marks it
+  /// checked from now on.
+  bool base_checked(const IrInsn& insn, const Gp& base) {
+    if (insn.a == 0 || base.id() == Gp::kIdAx) return false;  // rax: a + imm, computed afresh
+    const bool checked = m_checked_bases[insn.a];
+    m_checked_bases[insn.a] = true;
+    return checked;
   }
 
   /// Marks the next instruction, a host access, as one that may fault and be
@@ -869,7 +904,8 @@ class Backend::RegionEmitter {
     Label slow = m_a.newLabel(), resume = m_a.newLabel();
     count_access();
     auto [base, disp] = address_operands(insn);
-    Mem source = m_b.m_memory->emit_address(m_a, memory::Access::kRead, insn.size, base, disp, slow);
+    Mem source = m_b.m_memory->emit_address(m_a, memory::Access::kRead, insn.size, base, disp, slow,
+                                            base_checked(insn, base));
     fault_site(slow);
     load_value(insn, source);
     m_a.bind(resume);
@@ -934,7 +970,8 @@ class Backend::RegionEmitter {
     Label slow = m_a.newLabel(), resume = m_a.newLabel();
     count_access();
     auto [base, disp] = address_operands(insn);
-    Mem dst = m_b.m_memory->emit_address(m_a, memory::Access::kWrite, insn.size, base, disp, slow);
+    Mem dst = m_b.m_memory->emit_address(m_a, memory::Access::kWrite, insn.size, base, disp, slow,
+                                         base_checked(insn, base));
     Gp value = store_value(insn, rdx);
     dst.setSize(insn.size);
     Gp sized = insn.size == 1   ? value.r8()
@@ -1105,6 +1142,9 @@ class Backend::RegionEmitter {
     std::uint32_t refund_after;
   };
   std::vector<PendingRecord> m_records;
+  /// Guest registers whose value an earlier access of this straight-line run
+  /// used as its base (DirectMemoryAccess checks them once).
+  std::array<bool, 32> m_checked_bases{};
   Label m_way_out;  ///< to_pins, then exit_with_pc: where records leave when registers are swapped
 };
 

@@ -34,7 +34,8 @@ TlbMemoryAccess::TlbMemoryAccess(const memory::Tlb* tlb, const void* hart, bool 
 }
 
 x86::Mem TlbMemoryAccess::emit_address(x86::Assembler& a, memory::Access access, unsigned size,
-                                       const x86::Gp& base, std::int32_t disp, const Label& slow) const {
+                                       const x86::Gp& base, std::int32_t disp, const Label& slow,
+                                       bool /*base_checked*/) const {
   using namespace x86;
   const auto table = static_cast<std::int32_t>(array_offset(access));
   constexpr auto kTag = static_cast<std::int32_t>(offsetof(memory::TlbEntry, tag));
@@ -67,11 +68,16 @@ x86::Mem TlbMemoryAccess::emit_address(x86::Assembler& a, memory::Access access,
 }
 
 x86::Mem DirectMemoryAccess::emit_address(x86::Assembler& a, memory::Access /*access*/, unsigned /*size*/,
-                                          const x86::Gp& base, std::int32_t disp, const Label& slow) const {
+                                          const x86::Gp& base, std::int32_t disp, const Label& slow,
+                                          bool base_checked) const {
   using namespace x86;
-  // base < size puts base + disp (|disp| < 2 KiB) + size - 1 inside the view or its guard pages.
-  a.cmp(base, qword_ptr(reinterpret_cast<std::uint64_t>(m_limit)));
-  a.jae(slow);
+  // base < size puts base + disp (|disp| <= 2 KiB) + size - 1 inside the view or
+  // its guards; so does a base an earlier access checked, or served through
+  // the slow path (kViewGuardBytes).
+  if (!base_checked) {
+    a.cmp(base, qword_ptr(reinterpret_cast<std::uint64_t>(m_limit)));
+    a.jae(slow);
+  }
   return ptr(m_view_base, base, 0, disp);
 }
 

@@ -20,9 +20,11 @@ class MemoryAccess {
   /// and returns the host operand for the access itself. Clobbers rax, rcx
   /// and rdx, never `base` before using it. Jumps to `slow` when the fast path
   /// cannot serve the access; the slow path computes the address again.
+  /// `base_checked`: an earlier access of this straight-line run went through
+  /// the same, unchanged base register (a strategy may skip its checks then).
   virtual asmjit::x86::Mem emit_address(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
                                         const asmjit::x86::Gp& base, std::int32_t disp,
-                                        const asmjit::Label& slow) const = 0;
+                                        const asmjit::Label& slow, bool base_checked) const = 0;
   /// True when the host access through the returned operand may fault: the
   /// caller then records it as a FaultSite (fault_redirect.hpp) with its slow path.
   [[nodiscard]] virtual bool may_fault() const = 0;
@@ -34,8 +36,8 @@ class TlbMemoryAccess final : public MemoryAccess {
  public:
   TlbMemoryAccess(const memory::Tlb* tlb, const void* hart, bool force_absolute = false);
   asmjit::x86::Mem emit_address(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
-                                const asmjit::x86::Gp& base, std::int32_t disp,
-                                const asmjit::Label& slow) const override;
+                                const asmjit::x86::Gp& base, std::int32_t disp, const asmjit::Label& slow,
+                                bool base_checked) const override;
   [[nodiscard]] bool may_fault() const override { return false; }
 
  private:
@@ -46,15 +48,16 @@ class TlbMemoryAccess final : public MemoryAccess {
 
 /// View base + guest address (memory::DirectView), the view base in a host
 /// register for the whole of translated code. The bounds check is on the base
-/// register alone: the guard pages around the view catch the displacement.
+/// register alone, and only on its first access in a straight-line run: the
+/// guards around the view catch the displacement, even after a slow path.
 class DirectMemoryAccess final : public MemoryAccess {
  public:
   /// `limit` points at the view size, kept in the code arena (rip-relative reach).
   DirectMemoryAccess(const std::uint64_t* limit, asmjit::x86::Gp view_base)
       : m_limit(limit), m_view_base(view_base) {}
   asmjit::x86::Mem emit_address(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
-                                const asmjit::x86::Gp& base, std::int32_t disp,
-                                const asmjit::Label& slow) const override;
+                                const asmjit::x86::Gp& base, std::int32_t disp, const asmjit::Label& slow,
+                                bool base_checked) const override;
   [[nodiscard]] bool may_fault() const override { return true; }
 
  private:
