@@ -293,8 +293,12 @@ void AddressSpace::give_up_view() {
   const Region* region = view_region();
   if (region == nullptr) return;
   for (std::uint64_t* word : m_view_limit_words) *word = 0;
-  // One protection for the whole view merges its pieces back into one mapping.
-  ::mprotect(region->view, region->size, PROT_NONE);
+  // One protection for the whole view merges its pieces back into one
+  // mapping; should even that fail, inaccessible memory replaces the view.
+  if (::mprotect(region->view, region->size, PROT_NONE) != 0) {
+    ::mmap(region->view, region->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1,
+           0);
+  }
   m_view_given_up = true;
 }
 
