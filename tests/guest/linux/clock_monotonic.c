@@ -32,7 +32,10 @@ int main(void) {
     time_t t = time(NULL);
     long d1 = (long)(tv.tv_sec - rt.tv_sec), d2 = (long)(t - rt.tv_sec);
     printf("gettimeofday: %s\n", g == 0 && d1 >= 0 && d1 < 100 && tv.tv_usec >= 0 && tv.tv_usec < 1000000 ? "ok" : "bad");
-    printf("time: %s\n", d2 >= 0 && d2 < 100 ? "ok" : "bad");
+    /* time() may read a coarse clock (glibc's vDSO path under qemu-riscv64) that
+     * lags CLOCK_REALTIME by up to a tick: just after a second boundary it is
+     * one second behind. */
+    printf("time: %s\n", d2 >= -1 && d2 < 100 ? "ok" : "bad");
     struct timespec res;
     printf("clock_getres MONOTONIC: %s\n",
            clock_getres(CLOCK_MONOTONIC, &res) == 0 && res.tv_sec == 0 && res.tv_nsec > 0 && res.tv_nsec <= 1000000 ? "ok"
