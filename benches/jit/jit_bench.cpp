@@ -94,10 +94,7 @@ void run_kernel(benchmark::State& state, const std::vector<std::uint32_t>& code,
       break;
     }
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(budget));
-  state.counters["guest_MIPS"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(budget) / 1e6,
-                         benchmark::Counter::kIsRate);
+  bench_support::report_guest_instructions(state, budget);
 }
 
 // Regions of at most four instructions, so the kernel's loop crosses regions

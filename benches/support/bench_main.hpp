@@ -5,6 +5,7 @@
 // uses it so instruction counts are identical on every run of a binary.
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <cstdlib>
 
 namespace vmm::bench_support {
@@ -14,6 +15,15 @@ inline void apply_defaults(benchmark::internal::Benchmark* b) {
     long n = std::strtol(text, nullptr, 10);
     if (n > 0) b->Iterations(n);
   }
+}
+
+/// Guest kernels: items/s and the guest_MIPS counter for `per_iteration`
+/// guest instructions retired in every iteration.
+inline void report_guest_instructions(benchmark::State& state, std::uint64_t per_iteration) {
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(per_iteration));
+  state.counters["guest_MIPS"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(per_iteration) / 1e6,
+                         benchmark::Counter::kIsRate);
 }
 
 }  // namespace vmm::bench_support

@@ -180,12 +180,7 @@ Block* JitEngine::translate(GuestAddr pc, std::optional<cpu::Stop>& fault) {
 
 bool JitEngine::translate_only(GuestAddr pc) {
   std::optional<cpu::Stop> fault;
-  return block_for(pc, fault) != nullptr;
-}
-
-Block* JitEngine::block_for(GuestAddr pc, std::optional<cpu::Stop>& fault) {
-  if (Block* block = m_cache.find(pc)) return block;
-  return translate(pc, fault);
+  return m_cache.find(pc) != nullptr || translate(pc, fault) != nullptr;
 }
 
 cpu::Stop JitEngine::finish(cpu::Stop stop) {

@@ -115,9 +115,8 @@ class JitEngine final : public cpu::ExecutionEngine {
   Result<void> start_backend();
   /// Unregisters the current back end's view-limit word from the address space.
   void release_view_limit_word();
-  /// The block for `pc`, translated when missing; null when the pc cannot be
-  /// fetched (`fault` set) or translation failed (`fault` unset).
-  Block* block_for(GuestAddr pc, std::optional<cpu::Stop>& fault);
+  /// Translates the region at `pc`; null when the pc cannot be fetched
+  /// (`fault` set) or translation failed (`fault` unset).
   Block* translate(GuestAddr pc, std::optional<cpu::Stop>& fault);
   cpu::Stop finish(cpu::Stop stop);
   cpu::Stop interpret_tail();
