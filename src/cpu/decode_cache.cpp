@@ -4,7 +4,8 @@ namespace vmm::cpu {
 
 DecodeCache::DecodeCache() = default;
 
-DecodeCache::~DecodeCache() { clear(); }
+// The pool unmaps the pages: clearing them for reuse would fault them all in.
+DecodeCache::~DecodeCache() = default;
 
 void DecodeCache::reset(Page& page) {
   // Only `op` changes: an instruction being executed keeps its length, which
@@ -15,12 +16,15 @@ void DecodeCache::reset(Page& page) {
 }
 
 DecodeCache::Page* DecodeCache::create(GuestAddr base, const std::uint8_t* host) {
-  Page* page = m_pool.create();
+  // Zero-filled storage is a page of kNeedsDecode slots (Page is an
+  // implicit-lifetime aggregate): only the sentinels are written, and the
+  // host faults in the parts of the page the guest executes.
+  auto* page = static_cast<Page*>(m_pool.allocate());
   if (page == nullptr) return nullptr;
   page->base = base;
   page->host = host;
-  for (auto& insn : page->insns) insn = isa::DecodedInsn{};
-  reset(*page);
+  page->insns[kSlots].op = isa::Op::kPageExit;
+  page->insns[kSlots + 1].op = isa::Op::kPageExit;
   m_pages.emplace(base, page);
   m_front[(base >> kPageShift) & (kFrontSize - 1)] = Slot{base, page};
   return page;
@@ -42,7 +46,7 @@ std::vector<GuestAddr> DecodeCache::drop_range(GuestAddr start, GuestAddr end) {
   auto drop = [&](GuestAddr base) {
     auto it = m_pages.find(base);
     if (it == m_pages.end()) return;
-    m_pool.destroy(it->second);
+    m_pool.free(it->second);
     m_pages.erase(it);
     dropped.push_back(base);
   };
@@ -63,7 +67,7 @@ std::vector<GuestAddr> DecodeCache::drop_range(GuestAddr start, GuestAddr end) {
 }
 
 void DecodeCache::clear() {
-  for (auto& [base, page] : m_pages) m_pool.destroy(page);
+  for (auto& [base, page] : m_pages) m_pool.free(page);
   m_pages.clear();
   m_front.fill(Slot{});
 }

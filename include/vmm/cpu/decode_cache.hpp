@@ -22,6 +22,7 @@ class DecodeCache {
  public:
   static constexpr std::size_t kSlots = kPageSize / 2;
 
+  /// Created zero-filled (see create): every member's zero is its initial value.
   struct Page {
     GuestAddr base = 0;
     const std::uint8_t* host = nullptr;  ///< host bytes of the guest page (fetch-checked)
@@ -68,7 +69,7 @@ class DecodeCache {
 
   std::array<Slot, kFrontSize> m_front{};
   std::unordered_map<GuestAddr, Page*> m_pages;
-  memory::TypedPool<Page> m_pool{8};
+  memory::ZeroedPool m_pool{sizeof(Page), 8};
   std::uint64_t m_invalidations = 0;
 };
 

@@ -11,7 +11,7 @@
 // C (csr), CI (csr imm), A (atomic), F* floating point variants.
 #define VMM_RV_OPS(X)                                                                                 \
   /* internal */                                                                                      \
-  X(kIllegal, "illegal", N) X(kNeedsDecode, "<decode>", N) X(kPageExit, "<page-exit>", N)             \
+  X(kNeedsDecode, "<decode>", N) X(kIllegal, "illegal", N) X(kPageExit, "<page-exit>", N)             \
   /* RV64I */                                                                                         \
   X(kLui, "lui", U) X(kAuipc, "auipc", U) X(kJal, "jal", J) X(kJalr, "jalr", L)                       \
   X(kBeq, "beq", B) X(kBne, "bne", B) X(kBlt, "blt", B) X(kBge, "bge", B) X(kBltu, "bltu", B)         \
@@ -75,6 +75,9 @@ enum class Op : std::uint16_t {
 #undef VMM_OP_ENUM
       kCount
 };
+// Zero bytes read as "not decoded yet": a decode-cache page fresh from the
+// host (zero-filled) needs no initialisation.
+static_assert(static_cast<int>(Op::kNeedsDecode) == 0);
 
 inline constexpr std::size_t kOpCount = static_cast<std::size_t>(Op::kCount);
 

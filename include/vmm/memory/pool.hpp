@@ -103,6 +103,34 @@ class TypedPool {
   ObjectPool m_pool;
 };
 
+/// Fixed-size objects whose storage is handed out zero-filled: chunks come
+/// fresh from the host (mmap), so an object costs no writes and no page
+/// faults until it is used, and a freed object is cleared before it is reused.
+/// For large, sparsely touched objects such as decode-cache pages.
+class ZeroedPool {
+ public:
+  ZeroedPool(std::size_t object_size, std::size_t objects_per_chunk);
+  ~ZeroedPool();
+  ZeroedPool(const ZeroedPool&) = delete;
+  ZeroedPool& operator=(const ZeroedPool&) = delete;
+
+  /// Returns object_size() zero bytes (aligned to 64), or nullptr when the host is out of memory.
+  [[nodiscard]] void* allocate();
+  /// Returns storage obtained from allocate() of this pool; its bytes are cleared.
+  void free(void* p);
+
+  [[nodiscard]] std::size_t live_objects() const { return m_free.live(); }
+  [[nodiscard]] std::size_t object_size() const { return m_object_size; }
+
+ private:
+  bool grow();
+
+  std::size_t m_object_size;
+  std::size_t m_objects_per_chunk;
+  detail::FreeList m_free;
+  std::vector<std::pair<void*, std::size_t>> m_chunks;
+};
+
 /// Page-sized (4 KiB), page-aligned blocks carved from host mappings (mmap), so
 /// a later JIT can change their protection.
 class PagePool {

@@ -2,6 +2,7 @@
 // watches) and GuestMemory (TLB, faults, watched writes, host ranges).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -18,7 +19,7 @@ namespace {
 
 constexpr std::uint8_t kMappedRW = kPermRW | kPermMapped;
 
-// ---- ObjectPool / TypedPool / PagePool ------------------------------------------------
+// ---- ObjectPool / TypedPool / ZeroedPool / PagePool ------------------------------------------------
 
 TEST(ObjectPool, AllocatesDistinctAlignedNonOverlappingObjects) {
   ObjectPool pool(24, 64, 4);  // 10 objects need three chunks of four
@@ -124,6 +125,41 @@ TEST(PagePool, BlocksArePageAlignedDistinctAndReused) {
   EXPECT_EQ(pool.allocate(), blocks[3]);
   for (void* p : blocks) pool.free(p);
   EXPECT_EQ(pool.live_blocks(), 0u);
+}
+
+TEST(ZeroedPool, ObjectsAreZeroFilledWhenFreshAndWhenReused) {
+  ZeroedPool pool(100, 3);  // 7 objects need three chunks of three
+  EXPECT_EQ(pool.object_size() % 64, 0u);
+  EXPECT_GE(pool.object_size(), 100u);
+  auto all_zero = [&](const void* p) {
+    const auto* bytes = static_cast<const unsigned char*>(p);
+    return std::all_of(bytes, bytes + pool.object_size(), [](unsigned char b) { return b == 0; });
+  };
+  std::vector<void*> objects;
+  for (int i = 0; i < 7; ++i) {
+    void* p = pool.allocate();
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % 64, 0u);
+    EXPECT_TRUE(all_zero(p)) << "fresh object " << i;
+    std::memset(p, 0xA5, pool.object_size());
+    objects.push_back(p);
+  }
+  EXPECT_EQ(std::set<void*>(objects.begin(), objects.end()).size(), 7u);
+  EXPECT_EQ(pool.live_objects(), 7u);
+  // Reused storage comes back cleared, the free list's link included.
+  pool.free(objects[2]);
+  pool.free(objects[5]);
+  EXPECT_EQ(pool.live_objects(), 5u);
+  void* again = pool.allocate();
+  EXPECT_EQ(again, objects[5]);
+  EXPECT_TRUE(all_zero(again));
+  again = pool.allocate();
+  EXPECT_EQ(again, objects[2]);
+  EXPECT_TRUE(all_zero(again));
+  // The others were not touched by the frees.
+  EXPECT_EQ(static_cast<unsigned char*>(objects[1])[0], 0xA5);
+  for (void* p : objects) pool.free(p);
+  EXPECT_EQ(pool.live_objects(), 0u);
 }
 
 // ---- PageMap --------------------------------------------------------------------------
