@@ -197,7 +197,10 @@ class Backend::RegionEmitter {
       if (m_heads[i].label.isValid()) {
         m_a.bind(m_heads[i].label);
         m_checked_bases.fill(false);  // other paths join here
+        m_zero_flag_of = 0;
       }
+      m_zero_flag_in = m_zero_flag_of;
+      m_zero_flag_of = 0;
       emit_insn(m_region.insns[i]);
       forget_checked_bases(m_region.insns[i]);
     }
@@ -275,7 +278,10 @@ class Backend::RegionEmitter {
 
   void allocate_registers() {
     std::array<std::uint32_t, 32> uses{};
-    for (const IrInsn& insn : m_region.insns) count_uses(insn, uses);
+    std::vector<bool> looped = loop_bodies();
+    for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
+      count_uses(m_region.insns[i], uses, looped[i] ? kLoopWeight : 1);
+    }
     std::vector<GuestReg> wanted;
     for (GuestReg r = 1; r < 32; ++r) {
       if (m_b.m_pins[r] < 0 && uses[r] >= kSwapMargin) wanted.push_back(r);
@@ -297,8 +303,8 @@ class Backend::RegionEmitter {
     }
   }
   /// Guest registers named by IR operands (helpers go through the HartState).
-  static void count_uses(const IrInsn& insn, std::array<std::uint32_t, 32>& uses) {
-    auto use = [&](GuestReg r) { ++uses[r]; };
+  static void count_uses(const IrInsn& insn, std::array<std::uint32_t, 32>& uses, std::uint32_t weight) {
+    auto use = [&](GuestReg r) { uses[r] += weight; };
     switch (insn.kind) {
       case IrKind::kMovImm:
         use(insn.dst);
@@ -330,6 +336,21 @@ class Backend::RegionEmitter {
       default:
         break;
     }
+  }
+  /// Per IR position: inside the body of a loop of this region (from a
+  /// loop head to a branch or jump back to it), where a use counts for
+  /// every pass while a swap is paid once per region entry and exit.
+  std::vector<bool> loop_bodies() const {
+    std::vector<bool> looped(m_region.insns.size(), false);
+    for (std::size_t j = 0; j < m_region.insns.size(); ++j) {
+      const IrInsn& insn = m_region.insns[j];
+      if (insn.kind != IrKind::kBranch && insn.kind != IrKind::kJump) continue;
+      std::optional<std::size_t> at = position_of(insn.target);
+      if (at && *at <= j)
+        std::fill(looped.begin() + static_cast<std::ptrdiff_t>(*at),
+                  looped.begin() + static_cast<std::ptrdiff_t>(j) + 1, true);
+    }
+    return looped;
   }
   void from_pins() {
     for (const Swap& s : m_swaps) {
@@ -718,6 +739,9 @@ class Backend::RegionEmitter {
     } else {
       simple_op(insn.alu, dst, operand(insn.b, w));
     }
+    // movsxd and the write are moves: the zero flag stays the result's
+    // (a *W result is zero exactly when its low 32 bits are).
+    if (insn.alu != AluOp::kMul) m_zero_flag_of = insn.dst;
     if (w) sign_extend_word(insn, work);
     write(insn.dst, work);
   }
@@ -737,13 +761,18 @@ class Backend::RegionEmitter {
                 : insn.alu == AluOp::kSrl ? Inst::kIdShr
                                           : Inst::kIdSar;
     if (imm) {
-      if (insn.imm != 0) m_a.emit(id, dst, Imm(insn.imm));
+      if (insn.imm != 0) {
+        m_a.emit(id, dst, Imm(insn.imm));
+        m_zero_flag_of = insn.dst;  // a shift by 0 would leave the flags alone
+      }
     } else {
       // x86 masks the count to 5 or 6 bits, exactly as RISC-V does.
       read(rcx, insn.b);
       m_a.emit(id, dst, cl);
     }
-    if (w) sign_extend_word(insn, work);
+    // srliw by 1..31 clears bit 31: the zero-extended result is the sign-extended one.
+    const bool non_negative = imm && insn.alu == AluOp::kSrl && insn.imm != 0;
+    if (w && !non_negative) sign_extend_word(insn, work);
     write(insn.dst, work);
   }
 
@@ -1001,6 +1030,9 @@ class Backend::RegionEmitter {
       return;
     }
     if (insn.b == 0) {
+      // The instruction before computed a (add, sub, logic, shift by a
+      // constant) and its zero flag is still the test's.
+      if (m_zero_flag_in == insn.a && (insn.cond == Cond::kEq || insn.cond == Cond::kNe)) return;
       if (pinned(insn.a)) {
         m_a.test(host(insn.a), host(insn.a));
       } else {
@@ -1131,6 +1163,12 @@ class Backend::RegionEmitter {
   /// Uses a register must have over the one it displaces: the swap costs two
   /// moves at entry and two at the way out.
   static constexpr std::uint32_t kSwapMargin = 6;
+  /// A use inside a loop body counts as this many.
+  static constexpr std::uint32_t kLoopWeight = 2;
+  /// The guest register whose value the host's zero flag reflects after the
+  /// instruction just emitted (0: none); m_zero_flag_in: before this one.
+  GuestReg m_zero_flag_of = 0;
+  GuestReg m_zero_flag_in = 0;
   std::vector<LoopHead> m_heads;  ///< per IR position
   std::vector<std::pair<Label, EmbeddedInsn>> m_data;
   struct PendingRecord {
