@@ -198,12 +198,16 @@ class Backend::RegionEmitter {
         m_a.bind(m_heads[i].label);
         m_checked_bases.fill(false);  // other paths join here
         m_zero_flag_of = 0;
+        m_rax_holds = 0;
       }
       m_zero_flag_in = m_zero_flag_of;
       m_zero_flag_of = 0;
+      m_rax_in = m_rax_holds;
+      m_rax_holds = 0;
       emit_insn(m_region.insns[i]);
       forget_checked_bases(m_region.insns[i]);
     }
+    m_rax_in = 0;
     if (m_region.ends_with_fallthrough) direct_exit(m_region.next_pc, m_n);
     // Cold code after the body: not-yet-chained exits, slow paths, data.
     m_a.bind(bail);
@@ -245,7 +249,34 @@ class Backend::RegionEmitter {
       if (host(r).id() != src.id()) m_a.mov(host(r), src);
     } else {
       m_a.mov(x_mem(r), src);
+      // Every write is its instruction's last act: the next one may read r from rax.
+      if (src.id() == Gp::kIdAx) m_rax_holds = r;
     }
+  }
+
+  // ---- the value left in rax ---------------------------------------------------------
+  // An instruction whose result goes to the HartState computed it in rax
+  // (write), so the next instruction may take that register from rax instead
+  // of reloading it: m_rax_in names it until this instruction's first use of
+  // rax. Only an instruction's first operand read asks (read_first,
+  // take_rax), before anything it emits can have changed rax.
+
+  /// Whether rax holds guest register r (not in a host register) on entry to
+  /// this instruction, and nothing since changed it. Asking consumes the answer.
+  bool take_rax(GuestReg r) {
+    const bool held = r != 0 && !pinned(r) && m_rax_in == r;
+    m_rax_in = 0;
+    return held;
+  }
+  /// Whether rax holds r, without consuming (for a second operand read while rax stays unchanged).
+  [[nodiscard]] bool rax_has(GuestReg r) const { return r != 0 && !pinned(r) && m_rax_in == r; }
+  /// read() for the first operand an instruction reads.
+  void read_first(const Gp& dst, GuestReg r) {
+    if (take_rax(r)) {
+      if (dst.id() != Gp::kIdAx) m_a.mov(dst, rax);
+      return;
+    }
+    read(dst, r);
   }
   /// A register or memory operand for guest register r (r != 0), 64 or 32 bits.
   Operand operand(GuestReg r, bool word) const {
@@ -581,7 +612,7 @@ class Backend::RegionEmitter {
         return;
       case IrKind::kMov:
         if (pinned(insn.dst)) {
-          read(host(insn.dst), insn.a);
+          read_first(host(insn.dst), insn.a);
         } else if (pinned(insn.a) || insn.a == 0) {
           if (insn.a == 0) {
             m_a.mov(x_mem(insn.dst), 0);
@@ -589,7 +620,7 @@ class Backend::RegionEmitter {
             m_a.mov(x_mem(insn.dst), host(insn.a));
           }
         } else {
-          read(rax, insn.a);
+          read_first(rax, insn.a);
           write(insn.dst, rax);
         }
         return;
@@ -636,7 +667,7 @@ class Backend::RegionEmitter {
     if (insn.a == 0) {
       m_a.xor_(dst.r32(), dst.r32());
     } else {
-      Operand src = operand(insn.a, insn.size == 4);
+      Operand src = take_rax(insn.a) ? Operand(rax) : operand(insn.a, insn.size == 4);
       if (src.isReg()) {
         Gp reg = src.as<Gp>();
         src = insn.size == 1 ? Operand(reg.r8()) : insn.size == 2 ? Operand(reg.r16()) : Operand(reg.r32());
@@ -712,6 +743,7 @@ class Backend::RegionEmitter {
   }
 
   void emit_simple(const IrInsn& insn, bool imm, bool w) {
+    if (update_in_place(insn, imm, w)) return;
     if (insn.alu == AluOp::kAdd && insn.dst != insn.a && pinned(insn.a) && (imm || pinned(insn.b))) {
       // Three operands: lea adds without first copying a source.
       Gp work = pinned(insn.dst) ? host(insn.dst) : Gp(rax);
@@ -726,7 +758,8 @@ class Backend::RegionEmitter {
       return write(insn.dst, work);
     }
     Gp work = work_register(insn);
-    read(work, insn.a);
+    const bool b_in_rax = !imm && work.id() != Gp::kIdAx && rax_has(insn.b);
+    read_first(work, insn.a);
     Gp dst = w ? work.r32() : work;
     if (imm) {
       if (insn.alu == AluOp::kMul) {
@@ -737,13 +770,41 @@ class Backend::RegionEmitter {
     } else if (insn.b == 0) {
       simple_op(insn.alu, dst, Imm(0));
     } else {
-      simple_op(insn.alu, dst, operand(insn.b, w));
+      simple_op(insn.alu, dst, b_in_rax ? (w ? Operand(eax) : Operand(rax)) : operand(insn.b, w));
     }
     // movsxd and the write are moves: the zero flag stays the result's
     // (a *W result is zero exactly when its low 32 bits are).
     if (insn.alu != AluOp::kMul) m_zero_flag_of = insn.dst;
     if (w) sign_extend_word(insn, work);
     write(insn.dst, work);
+  }
+
+  /// `x = x op y` on a register living in the HartState: one read-modify-write
+  /// of its slot (a *W result only when its upper half goes unobserved, so
+  /// the stale upper half of the slot is never seen; see upper_half_observed).
+  bool update_in_place(const IrInsn& insn, bool imm, bool w) {
+    if (insn.dst == 0 || insn.dst != insn.a || pinned(insn.dst) || insn.alu == AluOp::kMul) return false;
+    if (imm ? insn.imm != static_cast<std::int32_t>(insn.imm) : insn.b != 0 && !pinned(insn.b)) return false;
+    if (w && upper_half_observed(insn)) return false;
+    Mem slot = x_mem(insn.dst);
+    if (w) slot.setSize(4);
+    if (imm || insn.b == 0) {
+      simple_op_mem(insn.alu, slot, Imm(imm ? insn.imm : 0));
+    } else {
+      simple_op_mem(insn.alu, slot, w ? host(insn.b).r32() : host(insn.b));
+    }
+    m_zero_flag_of = insn.dst;
+    return true;
+  }
+  void simple_op_mem(AluOp op, const Mem& dst, const Operand& src) {
+    static constexpr std::array<InstId, 5> kIds = {Inst::kIdAdd, Inst::kIdSub, Inst::kIdXor, Inst::kIdOr,
+                                                   Inst::kIdAnd};
+    const std::size_t at = op == AluOp::kAdd   ? 0
+                           : op == AluOp::kSub ? 1
+                           : op == AluOp::kXor ? 2
+                           : op == AluOp::kOr  ? 3
+                                               : 4;
+    m_a.emit(kIds[at], dst, src);
   }
 
   void emit_shift(const IrInsn& insn, bool imm, bool w) {
@@ -755,7 +816,8 @@ class Backend::RegionEmitter {
       return write(insn.dst, work);
     }
     Gp work = work_register(insn);
-    read(work, insn.a);
+    const bool b_in_rax = !imm && work.id() != Gp::kIdAx && rax_has(insn.b);
+    read_first(work, insn.a);
     Gp dst = w ? work.r32() : work;
     InstId id = insn.alu == AluOp::kSll   ? Inst::kIdShl
                 : insn.alu == AluOp::kSrl ? Inst::kIdShr
@@ -767,7 +829,11 @@ class Backend::RegionEmitter {
       }
     } else {
       // x86 masks the count to 5 or 6 bits, exactly as RISC-V does.
-      read(rcx, insn.b);
+      if (b_in_rax) {
+        m_a.mov(rcx, rax);
+      } else {
+        read(rcx, insn.b);
+      }
       m_a.emit(id, dst, cl);
     }
     // srliw by 1..31 clears bit 31: the zero-extended result is the sign-extended one.
@@ -777,7 +843,7 @@ class Backend::RegionEmitter {
   }
 
   void emit_set_less(const IrInsn& insn, bool imm) {
-    read(rax, insn.a);
+    read_first(rax, insn.a);
     if (imm) {
       m_a.cmp(rax, Imm(insn.imm));
     } else if (insn.b == 0) {
@@ -791,7 +857,7 @@ class Backend::RegionEmitter {
   }
 
   void emit_mul_high(const IrInsn& insn) {
-    read(rcx, insn.b);
+    read_first(rcx, insn.b);
     read(rax, insn.a);
     if (insn.alu == AluOp::kMulh) {
       m_a.imul(rdx, rax, rcx);
@@ -818,7 +884,7 @@ class Backend::RegionEmitter {
     Gp rc = w ? Gp(rcx.r32()) : Gp(rcx);
     Gp rd = w ? Gp(rdx.r32()) : Gp(rdx);
     Label by_zero = m_a.newLabel(), overflow = m_a.newLabel(), divide = m_a.newLabel(), done = m_a.newLabel();
-    read(rcx, insn.b);
+    read_first(rcx, insn.b);
     read(rax, insn.a);
     m_a.test(rc, rc);
     m_a.jz(by_zero);
@@ -865,7 +931,7 @@ class Backend::RegionEmitter {
     } else if (pinned(insn.a)) {
       m_a.lea(rax, qword_ptr(host(insn.a), static_cast<std::int32_t>(insn.imm)));
     } else {
-      m_a.mov(rax, x_mem(insn.a));
+      if (!take_rax(insn.a)) m_a.mov(rax, x_mem(insn.a));
       if (insn.imm != 0) m_a.add(rax, static_cast<std::int32_t>(insn.imm));
     }
   }
@@ -1035,22 +1101,29 @@ class Backend::RegionEmitter {
       if (m_zero_flag_in == insn.a && (insn.cond == Cond::kEq || insn.cond == Cond::kNe)) return;
       if (pinned(insn.a)) {
         m_a.test(host(insn.a), host(insn.a));
+      } else if (take_rax(insn.a)) {
+        m_a.test(rax, rax);
       } else {
         m_a.cmp(x_mem(insn.a), 0);
       }
       return;
     }
     if (!pinned(insn.a) && pinned(insn.b)) {
-      m_a.cmp(x_mem(insn.a), host(insn.b));  // straight from the HartState
+      if (take_rax(insn.a)) {
+        m_a.cmp(rax, host(insn.b));
+      } else {
+        m_a.cmp(x_mem(insn.a), host(insn.b));  // straight from the HartState
+      }
       return;
     }
+    const bool b_in_rax = pinned(insn.a) && rax_has(insn.b);
     Gp left = rax;
     if (pinned(insn.a)) {
       left = host(insn.a);
     } else {
-      read(rax, insn.a);
+      read_first(rax, insn.a);
     }
-    m_a.emit(Inst::kIdCmp, left, operand(insn.b, false));
+    m_a.emit(Inst::kIdCmp, left, b_in_rax ? Operand(rax) : operand(insn.b, false));
   }
 
   void emit_branch(const IrInsn& insn) {
@@ -1169,6 +1242,10 @@ class Backend::RegionEmitter {
   /// instruction just emitted (0: none); m_zero_flag_in: before this one.
   GuestReg m_zero_flag_of = 0;
   GuestReg m_zero_flag_in = 0;
+  /// The guest register (in the HartState) rax holds after the instruction
+  /// just emitted (0: none); m_rax_in: on entry to this one (see take_rax).
+  GuestReg m_rax_holds = 0;
+  GuestReg m_rax_in = 0;
   std::vector<LoopHead> m_heads;  ///< per IR position
   std::vector<std::pair<Label, EmbeddedInsn>> m_data;
   struct PendingRecord {
