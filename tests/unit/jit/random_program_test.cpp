@@ -1,5 +1,6 @@
 // Random-program tester: generated sequences of valid RV64GC instructions
-// (integer, M, A, F, D, Zicsr, compressed; forward branches and jumps, counted loops; loads
+// (integer, M, A, F, D, Zicsr, compressed; forward branches and jumps, counted loops,
+// dependency chains shaped for the back end's peepholes; loads
 // and stores into a scratch area; every rounding mode) run under the JIT and
 // the interpreter, compared after every region (lockstep) and at the end
 // (registers and scratch memory), both with the JIT one region at a time and
@@ -144,10 +145,68 @@ class Generator {
     }
   }
 
+  /// A short dependency chain: a *W result read in every way a peephole of
+  /// the back end cares about (masks of both signs, 32- and 64-bit
+  /// operations, either operand, in place, branches on zero), then
+  /// overwritten. Few registers, so the patterns meet often: sign extensions
+  /// skipped, zero flags reused, values taken from rax, read-modify-writes of
+  /// registers in the HartState, commutative operands swapped.
+  void chain(unsigned left) {
+    using namespace rv;
+    static constexpr std::uint32_t (*kWide[])(unsigned, unsigned, unsigned) = {add, sub, and_, or_, xor_,
+                                                                               mul, sll, srl,  sra};
+    static constexpr std::uint32_t (*kWord[])(unsigned, unsigned, unsigned) = {addw, subw, mulw,
+                                                                               sllw, srlw, sraw};
+    auto any = [&](auto& ops) { return ops[pick(std::size(ops))]; };
+    const unsigned r = rd(), t = rd(), u = rs();
+    switch (pick(3)) {
+      case 0:
+        word(any(kWord)(r, rs(), rs()));
+        break;
+      case 1:
+        word(addiw(r, rs(), imm12()));
+        break;
+      default:
+        word((pick(2) ? srliw : sraiw)(r, rs(), pick(32)));
+        break;
+    }
+    for (unsigned k = 0, readers = 1 + pick(3); k < readers; ++k) {
+      switch (pick(8)) {
+        case 0:
+          word(andi(t, r, pick(2) ? imm12() : static_cast<std::int32_t>(pick(2048))));
+          break;
+        case 1:
+          word(pick(2) ? addi(t, r, imm12()) : srliw(t, r, pick(32)));
+          break;
+        case 2:
+          word(pick(2) ? any(kWide)(t, r, u) : any(kWide)(t, u, r));
+          break;
+        case 3:
+          word(pick(2) ? any(kWord)(t, r, u) : any(kWord)(t, u, r));
+          break;
+        case 4:  // in place
+          word(pick(2) ? any(kWide)(r, r, u) : any(kWord)(r, r, u));
+          break;
+        case 5:  // the destination is the second source
+          word(pick(2) ? any(kWide)(r, u, r) : any(kWord)(r, u, r));
+          break;
+        case 6:
+          word(pick(2) ? addi(r, r, imm12()) : xori(r, r, imm12()));
+          break;
+        default:
+          if (left < 3) break;
+          forward((pick(2) ? beq : bne)(r, 0, 0), false, 1 + pick(2));
+          break;
+      }
+    }
+    word(pick(2) ? addi(r, 0, imm12()) : addw(r, u, t));
+  }
+
   void emit_random(unsigned left) {
     using namespace rv;
     if (!m_in_loop && left > 8 && pick(32) == 0) return loop(left);
     if (pick(24) == 0) return pair();
+    if (pick(10) == 0) return chain(left);
     switch (pick(20)) {
       case 0: {
         static constexpr std::uint32_t (*kOps[])(unsigned, unsigned, unsigned) = {

@@ -428,7 +428,10 @@ class Backend::RegionEmitter {
         case IrKind::kAlu:
         case IrKind::kAluImm: {
           const bool shift = next.alu == AluOp::kSll || next.alu == AluOp::kSrl || next.alu == AluOp::kSra;
-          const bool reads_a = next.a == r;
+          // andi with a mask below 2^31 reads bits 0..30 only.
+          const bool low_mask = next.kind == IrKind::kAluImm && next.alu == AluOp::kAnd && next.imm >= 0 &&
+                                next.imm <= INT32_MAX;
+          const bool reads_a = next.a == r && !low_mask;
           const bool reads_b = next.kind == IrKind::kAlu && next.b == r;
           // *W operations read the low halves; a shift amount is its low six bits.
           if ((reads_a && !next.word) || (reads_b && !next.word && !shift)) return true;
@@ -743,12 +746,16 @@ class Backend::RegionEmitter {
   }
 
   void emit_simple(const IrInsn& insn, bool imm, bool w) {
-    if (update_in_place(insn, imm, w)) return;
-    if (insn.alu == AluOp::kAdd && insn.dst != insn.a && pinned(insn.a) && (imm || pinned(insn.b))) {
+    GuestReg a = insn.a;
+    GuestReg b = insn.b;
+    // dst = b op dst, commutative: computed as dst = dst op b, in dst's place.
+    const bool commutative = insn.alu != AluOp::kSub;
+    if (!imm && commutative && b == insn.dst && a != insn.dst) std::swap(a, b);
+    if (update_in_place(insn, a, b, imm, w)) return;
+    if (insn.alu == AluOp::kAdd && insn.dst != a && pinned(a) && (imm || pinned(b))) {
       // Three operands: lea adds without first copying a source.
       Gp work = pinned(insn.dst) ? host(insn.dst) : Gp(rax);
-      Mem sum =
-          imm ? ptr(host(insn.a), static_cast<std::int32_t>(insn.imm)) : ptr(host(insn.a), host(insn.b));
+      Mem sum = imm ? ptr(host(a), static_cast<std::int32_t>(insn.imm)) : ptr(host(a), host(b));
       if (w) {
         m_a.lea(work.r32(), sum);
         sign_extend_word(insn, work);
@@ -757,9 +764,10 @@ class Backend::RegionEmitter {
       }
       return write(insn.dst, work);
     }
-    Gp work = work_register(insn);
-    const bool b_in_rax = !imm && work.id() != Gp::kIdAx && rax_has(insn.b);
-    read_first(work, insn.a);
+    // In dst's host register unless that would clobber b before it is read.
+    Gp work = !pinned(insn.dst) || (!imm && b == insn.dst && a != insn.dst) ? Gp(rax) : host(insn.dst);
+    const bool b_in_rax = !imm && work.id() != Gp::kIdAx && rax_has(b);
+    read_first(work, a);
     Gp dst = w ? work.r32() : work;
     if (imm) {
       if (insn.alu == AluOp::kMul) {
@@ -767,10 +775,10 @@ class Backend::RegionEmitter {
       } else {
         simple_op(insn.alu, dst, Imm(insn.imm));
       }
-    } else if (insn.b == 0) {
+    } else if (b == 0) {
       simple_op(insn.alu, dst, Imm(0));
     } else {
-      simple_op(insn.alu, dst, b_in_rax ? (w ? Operand(eax) : Operand(rax)) : operand(insn.b, w));
+      simple_op(insn.alu, dst, b_in_rax ? (w ? Operand(eax) : Operand(rax)) : operand(b, w));
     }
     // movsxd and the write are moves: the zero flag stays the result's
     // (a *W result is zero exactly when its low 32 bits are).
@@ -782,16 +790,16 @@ class Backend::RegionEmitter {
   /// `x = x op y` on a register living in the HartState: one read-modify-write
   /// of its slot (a *W result only when its upper half goes unobserved, so
   /// the stale upper half of the slot is never seen; see upper_half_observed).
-  bool update_in_place(const IrInsn& insn, bool imm, bool w) {
-    if (insn.dst == 0 || insn.dst != insn.a || pinned(insn.dst) || insn.alu == AluOp::kMul) return false;
-    if (imm ? insn.imm != static_cast<std::int32_t>(insn.imm) : insn.b != 0 && !pinned(insn.b)) return false;
+  bool update_in_place(const IrInsn& insn, GuestReg a, GuestReg b, bool imm, bool w) {
+    if (insn.dst == 0 || insn.dst != a || pinned(insn.dst) || insn.alu == AluOp::kMul) return false;
+    if (imm ? insn.imm != static_cast<std::int32_t>(insn.imm) : b != 0 && !pinned(b)) return false;
     if (w && upper_half_observed(insn)) return false;
     Mem slot = x_mem(insn.dst);
     if (w) slot.setSize(4);
-    if (imm || insn.b == 0) {
+    if (imm || b == 0) {
       simple_op_mem(insn.alu, slot, Imm(imm ? insn.imm : 0));
     } else {
-      simple_op_mem(insn.alu, slot, w ? host(insn.b).r32() : host(insn.b));
+      simple_op_mem(insn.alu, slot, w ? host(b).r32() : host(b));
     }
     m_zero_flag_of = insn.dst;
     return true;
