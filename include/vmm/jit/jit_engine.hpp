@@ -36,7 +36,7 @@ struct JitOptions {
   /// times; until then the interpreter runs it one basic block at a time, so
   /// code that runs once (start-up, glibc initialisation) costs no translation.
   /// 0 translates everything on first execution (lockstep, tests of the back end).
-  std::uint32_t hot_threshold = 16;
+  std::uint32_t hot_threshold = 64;
   /// Reach guest memory through the address space's direct view when it has
   /// one (user mode); false keeps the inline TLB lookup.
   bool direct_memory = true;
