@@ -3,12 +3,11 @@
 #include <cstdio>
 
 #include <fmt/format.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include "bench_command.hpp"
 #include "run_command.hpp"
+#include "vmm/core/log.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"vm: a RISC-V (RV64GC) virtual machine monitor"};
@@ -51,10 +50,7 @@ Exit status of vm run: the guest's own status; 1 the program cannot be loaded; 2
     fmt::print(stderr, "vm: {} (see vm --help)\n", message);
     return 2;
   }
-  auto logger = spdlog::stderr_color_mt("vm");
-  logger->set_pattern("vm: [%l] %v");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  vmm::log::to_stderr(log_level);  // CLI11 checked the name
 
   try {
     if (run->parsed()) {

@@ -14,9 +14,9 @@
 #include <span>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "vmm/core/log.hpp"
 #include "vmm/elf/elf_file.hpp"
 #include "vmm/isa/disassembler.hpp"
 #include "vmm/linux/process.hpp"
@@ -91,7 +91,7 @@ void write_stats(const RunSettings& settings, const system::RunResult& result, d
   }
   std::ofstream out(settings.stats_file);
   out << text << '\n';
-  if (!out) spdlog::error("cannot write statistics to '{}'", settings.stats_file);
+  if (!out) log::error("cannot write statistics to '{}'", settings.stats_file);
 }
 
 #if defined(__linux__)

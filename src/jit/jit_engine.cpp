@@ -1,4 +1,5 @@
 #include "vmm/jit/jit_engine.hpp"
+#include "vmm/core/log.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -6,8 +7,6 @@
 #include <cstdlib>
 
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 #include "backend/x86_64/emitter.hpp"
 
@@ -92,7 +91,7 @@ void JitEngine::set_count_memory_ops(bool enabled) {
   // Counting is compiled into translated code: start over with a new back end.
   m_count_stats = enabled;
   flush_all();
-  if (!start_backend()) spdlog::error("jit: cannot emit the runtime");
+  if (!start_backend()) log::error("jit: cannot emit the runtime");
 }
 
 void JitEngine::on_block_killed(void* self, Block* block) {
@@ -148,7 +147,7 @@ Block* JitEngine::translate(GuestAddr pc, std::optional<cpu::Stop>& fault) {
     if (block == nullptr) return nullptr;
     Result<bool> emitted = m_backend->emit_region(*region, *block, m_arena);
     if (!emitted) {
-      spdlog::error("{}", emitted.error().message);
+      log::error("{}", emitted.error().message);
       m_cache.discard(block);
       return nullptr;
     }
@@ -162,11 +161,11 @@ Block* JitEngine::translate(GuestAddr pc, std::optional<cpu::Stop>& fault) {
       fmt::print(m_perf_map, "{:x} {:x} guest_{:x}\n", reinterpret_cast<std::uintptr_t>(block->entry),
                  block->code_bytes, pc);
     }
-    if (spdlog::should_log(spdlog::level::trace)) {
+    if (log::enabled(log::Level::kTrace)) {
       std::string hex;
       for (std::uint32_t i = 0; i < block->code_bytes; ++i) hex += fmt::format("{:02x}", block->entry[i]);
-      spdlog::trace("jit: region {:#x}: {} guest instructions, {} bytes at {}: {}", pc, region->guest_insns,
-                    block->code_bytes, fmt::ptr(block->entry), hex);
+      log::trace("jit: region {:#x}: {} guest instructions, {} bytes at {}: {}", pc, region->guest_insns,
+                 block->code_bytes, fmt::ptr(block->entry), hex);
     }
     ++m_counters.regions_translated;
     m_counters.guest_insns_translated += region->guest_insns;

@@ -1,4 +1,5 @@
 #include "vmm/linux/process.hpp"
+#include "vmm/core/log.hpp"
 
 #include <sys/random.h>
 #include <unistd.h>
@@ -7,8 +8,6 @@
 #include <csignal>
 #include <cstring>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "vmm/cpu/trap.hpp"
 #include "vmm/elf/elf_file.hpp"
@@ -296,7 +295,7 @@ void Process::mirror_to(Process& other) {
     }
     for (const auto& [start, interval] : mine) {
       if (!other.m_space.map(start, interval.end - start, interval.perm & memory::kPermRWX)) {
-        spdlog::warn("lockstep: cannot mirror the mapping at {:#x}", start);
+        log::warn("lockstep: cannot mirror the mapping at {:#x}", start);
       }
     }
   }
@@ -309,7 +308,7 @@ void Process::mirror_to(Process& other) {
       // Through GuestMemory, so watched code pages of the other process are invalidated.
       if (std::memcmp(x.data() + off, y.data() + off, len) != 0 &&
           !other.m_memory->poke_bytes(start + off, x.data() + off, len)) {
-        spdlog::warn("lockstep: cannot mirror guest memory at {:#x}", start + off);
+        log::warn("lockstep: cannot mirror guest memory at {:#x}", start + off);
       }
     }
   }

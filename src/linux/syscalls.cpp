@@ -2,6 +2,7 @@
 // Every guest buffer is checked whole through guest_range() or the
 // GuestMemory copy functions before the host touches it.
 #include "vmm/linux/syscalls.hpp"
+#include "vmm/core/log.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -25,8 +26,6 @@
 #include <cerrno>
 #include <cstring>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 namespace vmm::linux_user {
 namespace {
@@ -392,7 +391,7 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
   }
   if (m_logged_unknown.insert(number).second) {
     const char* name = syscall_name(number);
-    spdlog::debug("unimplemented system call {} ({}): returning -ENOSYS", number, name ? name : "unknown");
+    log::debug("unimplemented system call {} ({}): returning -ENOSYS", number, name ? name : "unknown");
   }
   return -ENOSYS;
 }
