@@ -77,6 +77,39 @@ TEST(JitEngine, BudgetsAreExactAtEveryCount) {
   }
 }
 
+TEST(JitEngine, DeferredSignExtensionsHappenOnEveryWayOut) {
+  // t0 = a1 + 0x7fffffff (addw) is negative as 32 bits; the back end leaves its
+  // sign extension to the loop's ways out, as the loop head overwrites t0.
+  const std::vector<std::uint32_t> code = {
+      rv::lui(t1, 0x80000),   rv::addiw(t1, t1, -1),  // t1 = 0x7fffffff
+      rv::addi(a1, zero, 6),                          //
+      rv::addi(t0, a1, 0),                            // loop: t0 = a1
+      rv::addw(t0, t0, t1),                           //
+      rv::addi(a1, a1, -1),                           //
+      rv::bne(a1, zero, -12),                         //
+      rv::ebreak(),
+  };
+  // The region ends with the loop's branch, so a budget can run out right
+  // there with nothing left for the interpreter to overwrite t0 with.
+  jit::JitOptions options = vmm::test::eager_options();
+  options.max_region_insns = 7;
+  for (std::uint64_t budget = 1; budget <= 30; ++budget) {
+    JitMachine m(options);
+    m.load_code(code);
+    m.run(budget);
+    TestMachine t;
+    t.load_code(code);
+    t.run(budget);
+    EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
+    EXPECT_EQ(m.hart.x[t0], t.hart.x[t0]) << budget;
+    EXPECT_EQ(m.hart.x[a1], t.hart.x[a1]) << budget;
+  }
+  JitMachine m;
+  m.load_code(code);
+  m.run(1000);
+  EXPECT_EQ(m.hart.x[t0], 0xffffffff80000000u);  // the last pass: 1 + 0x7fffffff
+}
+
 TEST(JitEngine, RepeatedSmallBudgetsAddUpExactly) {
   JitMachine m;
   m.load_code(sum_loop(50));

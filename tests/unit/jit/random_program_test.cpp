@@ -4,7 +4,7 @@
 // and stores into a scratch area; every rounding mode) run under the JIT and
 // the interpreter, compared after every region (lockstep) and at the end
 // (registers and scratch memory), both with the JIT one region at a time and
-// with chaining.
+// with chaining (then in pieces of random budgets, compared after each).
 //
 // A fixed set of seeds runs in CI. Reproduce or extend:
 //   VMM_JIT_SEED=1234 ./unit_jit_random_program_test     one seed
@@ -412,11 +412,18 @@ std::string check_seed(std::uint64_t seed, bool single_region) {
       if (step.jit_stop.reason != cpu::StopReason::kBudget) break;
     }
   } else {
-    cpu::Stop a = jm.run(100000);
-    cpu::Stop b = tm.run(100000);
-    std::string diff = Lockstep::compare(jm.hart, tm.hart);
-    if (a.reason != b.reason || a.cause != b.cause) diff += "  stop reasons differ\n";
-    if (!diff.empty()) return "final state differs:\n" + diff;
+    // In pieces of 1..48 instructions: budgets run out anywhere, loops'
+    // ways out on the budget included, and the state must match each time.
+    std::mt19937_64 pieces(seed);
+    for (int steps = 0; steps < 100000; ++steps) {
+      const std::uint64_t budget = 1 + pieces() % 48;
+      cpu::Stop a = jm.run(budget);
+      cpu::Stop b = tm.run(budget);
+      std::string diff = Lockstep::compare(jm.hart, tm.hart);
+      if (a.reason != b.reason || a.cause != b.cause) diff += "  stop reasons differ\n";
+      if (!diff.empty()) return "state differs after run " + std::to_string(steps) + ":\n" + diff;
+      if (a.reason != cpu::StopReason::kBudget) break;
+    }
   }
   // Every generated instruction is valid: the run must end at the final ebreak.
   if (jm.hart.pc != kCode + program.size() - 4) {

@@ -402,28 +402,54 @@ class Backend::RegionEmitter {
   /// A *W instruction's result is sign-extended from 32 bits, except when no
   /// one can see the upper half: the register is overwritten before anything
   /// reads more than its low 32 bits and before anything that may leave the
-  /// region (an exit, a helper, an access that may fault). The x86 32-bit
-  /// operation then leaves it zero-extended, which nothing observes. So every
-  /// register is canonical wherever the region may be left or entered.
+  /// region (an exit, a helper, an access that may fault), side exits of
+  /// branches excepted: their taken paths sign-extend it on the way out
+  /// (m_extend_at_exit). The x86 32-bit operation leaves it zero-extended,
+  /// which nothing observes. So every register is canonical wherever the
+  /// region may be left, and wherever code that reads it may be entered.
   void sign_extend_word(const IrInsn& insn, const Gp& work) {
-    if (upper_half_observed(insn)) m_a.movsxd(work, work.r32());
+    if (!defer_extension(insn)) m_a.movsxd(work, work.r32());
   }
-  bool upper_half_observed(const IrInsn& insn) const {
-    const GuestReg r = insn.dst;
-    for (std::size_t j = static_cast<std::size_t>(&insn - m_region.insns.data()) + 1;
-         j < m_region.insns.size(); ++j) {
+  /// Where a deferred sign extension happens: on the ways out of these
+  /// branches and jumps, and after these loop branches when they fall through
+  /// (the loop's exit, not its hot path).
+  struct Deferral {
+    std::vector<std::size_t> exits;
+    std::vector<std::size_t> after;
+  };
+  /// Whether the sign extension of insn's result can be left to side exits
+  /// and loop exits (registered with them if so).
+  bool defer_extension(const IrInsn& insn) {
+    Deferral d;
+    const std::size_t here = position(insn);
+    if (!upper_half_unseen(insn.dst, here + 1, d, 0)) return false;
+    // Code already emitted (reached again through a loop) cannot be given the extension.
+    auto emitted = [&](std::size_t at) { return at <= here; };
+    if (std::any_of(d.exits.begin(), d.exits.end(), emitted) ||
+        std::any_of(d.after.begin(), d.after.end(), emitted))
+      return false;
+    for (std::size_t e : d.exits) m_extend_at_exit[e] |= 1u << insn.dst;
+    for (std::size_t e : d.after) m_extend_after[e] |= 1u << insn.dst;
+    return true;
+  }
+  /// Scans the region from IR position `start`: true when r is overwritten
+  /// before its upper half can be seen, on the fall-through path and through
+  /// the region's own loops (one level); `exits` collects the branches whose
+  /// ways out must sign-extend r meanwhile.
+  bool upper_half_unseen(GuestReg r, std::size_t start, Deferral& d, int depth) const {
+    for (std::size_t j = start; j < m_region.insns.size(); ++j) {
       const IrInsn& next = m_region.insns[j];
       switch (next.kind) {
         case IrKind::kMovImm:
-          if (next.dst == r) return false;
+          if (next.dst == r) return true;
           break;
         case IrKind::kMov:
-          if (next.a == r) return true;
-          if (next.dst == r) return false;
+          if (next.a == r) return false;
+          if (next.dst == r) return true;
           break;
         case IrKind::kExtend:
-          if (next.a == r && next.size == 8) return true;
-          if (next.dst == r) return false;
+          if (next.a == r && next.size == 8) return false;
+          if (next.dst == r) return true;
           break;
         case IrKind::kAlu:
         case IrKind::kAluImm: {
@@ -434,15 +460,44 @@ class Backend::RegionEmitter {
           const bool reads_a = next.a == r && !low_mask;
           const bool reads_b = next.kind == IrKind::kAlu && next.b == r;
           // *W operations read the low halves; a shift amount is its low six bits.
-          if ((reads_a && !next.word) || (reads_b && !next.word && !shift)) return true;
-          if (next.dst == r) return false;
+          if ((reads_a && !next.word) || (reads_b && !next.word && !shift)) return false;
+          if (next.dst == r) return true;
+          break;
+        }
+        case IrKind::kBranch:
+        case IrKind::kJump: {
+          if (next.kind == IrKind::kBranch && (next.a == r || next.b == r)) return false;
+          std::optional<std::size_t> head = position_of(next.target);
+          const bool in_region = head && m_heads[*head].label.isValid();
+          if (next.kind == IrKind::kJump && !in_region) return false;  // the region's end
+          d.exits.push_back(j);  // a side exit, or the budget's way out of a loop
+          if (in_region && (depth > 0 || !upper_half_unseen(r, *head, d, depth + 1))) return false;
+          if (next.kind == IrKind::kJump) return true;  // nothing falls through
+          if (in_region && *head <= j) {
+            d.after.push_back(j);  // leaving the loop: extended there
+            return true;
+          }
           break;
         }
         default:
-          return true;  // may leave the region, or reads registers in full
+          return false;  // may leave the region, or reads registers in full
       }
     }
-    return true;  // the region ends: other code sees the register
+    return false;  // the region ends: other code sees the register
+  }
+  /// Sign-extends the registers in `mask` (bit r), in place.
+  void extend_deferred(std::uint32_t mask) {
+    for (GuestReg r = 1; r < 32; ++r) {
+      if ((mask & (1u << r)) == 0) continue;
+      if (pinned(r)) {
+        m_a.movsxd(host(r), host(r).r32());
+      } else {
+        Mem low = x_mem(r);
+        low.setSize(4);
+        m_a.movsxd(rax, low);
+        m_a.mov(x_mem(r), rax);
+      }
+    }
   }
 
   // ---- control flow inside the region -----------------------------------------------
@@ -458,6 +513,8 @@ class Backend::RegionEmitter {
   /// directly instead of leaving.
   void find_loop_heads() {
     m_heads.assign(m_region.insns.size(), LoopHead{});
+    m_extend_at_exit.assign(m_region.insns.size(), 0);
+    m_extend_after.assign(m_region.insns.size(), 0);
     for (const IrInsn& insn : m_region.insns) {
       if (insn.kind != IrKind::kBranch && insn.kind != IrKind::kJump) continue;
       if (std::optional<std::size_t> at = position_of(insn.target)) {
@@ -473,13 +530,17 @@ class Backend::RegionEmitter {
     }
     return std::nullopt;
   }
+  /// The IR position of `insn`, an instruction of m_region.
+  std::size_t position(const IrInsn& insn) const {
+    return static_cast<std::size_t>(&insn - m_region.insns.data());
+  }
   /// The place inside the region a control transfer to `target` can jump to, or null.
   const LoopHead* loop_head(GuestAddr target) const {
     std::optional<std::size_t> at = position_of(target);
     return at && m_heads[*at].label.isValid() ? &m_heads[*at] : nullptr;
   }
   /// To `head` after `executed` instructions of this pass through the region.
-  void loop_back(const LoopHead& head, GuestAddr target, std::uint32_t executed) {
+  void loop_back(const LoopHead& head, GuestAddr target, std::uint32_t executed, std::size_t at) {
     if (head.index >= executed) {
       // Forward: the skipped instructions are refunded, then on with the pass.
       if (head.index > executed) m_a.add(kRemaining, static_cast<std::int32_t>(head.index - executed));
@@ -492,6 +553,7 @@ class Backend::RegionEmitter {
     m_a.sub(kRemaining, static_cast<std::int32_t>(executed - head.index));
     m_a.jae(head.label);
     m_a.add(kRemaining, static_cast<std::int32_t>(m_n - head.index));
+    extend_deferred(m_extend_at_exit[at]);
     to_pins();
     m_a.mov(rax, target);
     jump_abs(m_b.m_runtime.exit_budget);
@@ -640,7 +702,7 @@ class Backend::RegionEmitter {
         return emit_branch(insn);
       case IrKind::kJump:
         if (const LoopHead* head = loop_head(insn.target))
-          return loop_back(*head, insn.target, insn.index + 1u);
+          return loop_back(*head, insn.target, insn.index + 1u, position(insn));
         return direct_exit(insn.target, insn.index + 1u);
       case IrKind::kJumpIndirect:
         return emit_indirect(insn);
@@ -789,11 +851,11 @@ class Backend::RegionEmitter {
 
   /// `x = x op y` on a register living in the HartState: one read-modify-write
   /// of its slot (a *W result only when its upper half goes unobserved, so
-  /// the stale upper half of the slot is never seen; see upper_half_observed).
+  /// the stale upper half of the slot is never seen; see defer_extension).
   bool update_in_place(const IrInsn& insn, GuestReg a, GuestReg b, bool imm, bool w) {
     if (insn.dst == 0 || insn.dst != a || pinned(insn.dst) || insn.alu == AluOp::kMul) return false;
     if (imm ? insn.imm != static_cast<std::int32_t>(insn.imm) : b != 0 && !pinned(b)) return false;
-    if (w && upper_half_observed(insn)) return false;
+    if (w && !defer_extension(insn)) return false;
     Mem slot = x_mem(insn.dst);
     if (w) slot.setSize(4);
     if (imm || b == 0) {
@@ -1139,11 +1201,13 @@ class Backend::RegionEmitter {
     compare(insn);
     m_a.j(negate(cond_code(insn.cond)), not_taken);
     if (const LoopHead* head = loop_head(insn.target)) {
-      loop_back(*head, insn.target, insn.index + 1u);
+      loop_back(*head, insn.target, insn.index + 1u, position(insn));
     } else {
+      extend_deferred(m_extend_at_exit[position(insn)]);
       direct_exit(insn.target, insn.index + 1u);
     }
     m_a.bind(not_taken);
+    extend_deferred(m_extend_after[position(insn)]);
   }
 
   void emit_indirect(const IrInsn& insn) {
@@ -1254,6 +1318,11 @@ class Backend::RegionEmitter {
   /// just emitted (0: none); m_rax_in: on entry to this one (see take_rax).
   GuestReg m_rax_holds = 0;
   GuestReg m_rax_in = 0;
+  /// Per IR position of a branch or jump: guest registers (bit r) whose sign
+  /// extension was deferred to its way out of the region.
+  std::vector<std::uint32_t> m_extend_at_exit;
+  /// Per IR position of a loop branch: the same, when it falls through.
+  std::vector<std::uint32_t> m_extend_after;
   std::vector<LoopHead> m_heads;  ///< per IR position
   std::vector<std::pair<Label, EmbeddedInsn>> m_data;
   struct PendingRecord {
