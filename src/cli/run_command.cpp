@@ -214,7 +214,7 @@ std::optional<std::string> take_command(CLI::App& run, RunSettings& settings) {
 
 int execute_run(const RunSettings& settings) {
   std::vector<std::string> command = settings.command;
-  std::vector<std::uint8_t> file_bytes;
+  elf::FileBytes file_bytes;
   std::span<const std::uint8_t> image;
   std::string name;
   std::string exec_path;
@@ -240,7 +240,7 @@ int execute_run(const RunSettings& settings) {
       return 1;
     }
     file_bytes = std::move(bytes).value();
-    image = file_bytes;
+    image = file_bytes.bytes();
     exec_path = std::filesystem::absolute(name, ec).string();
   }
 

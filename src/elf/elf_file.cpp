@@ -1,9 +1,12 @@
 // ELF64 parsing (System V gABI, and the RISC-V ELF psABI for e_machine 243).
 #include "vmm/elf/elf_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
 namespace vmm::elf {
 namespace {
@@ -40,17 +43,29 @@ std::string_view machine_name(std::uint16_t machine) {
 
 }  // namespace
 
-Result<std::vector<std::uint8_t>> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return make_error(ErrorKind::kIo, "cannot open '{}': {}", path, std::strerror(errno));
-  std::streamoff size = in.tellg();
-  if (size < 0) return make_error(ErrorKind::kIo, "cannot read '{}': not a regular file", path);
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-  in.seekg(0);
-  if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) {  // SAFETY: bytes holds exactly `size` bytes
+Result<FileBytes> read_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error(ErrorKind::kIo, "cannot open '{}': {}", path, std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0)
     return make_error(ErrorKind::kIo, "cannot read '{}': {}", path, std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return make_error(ErrorKind::kIo, "cannot read '{}': not a regular file", path);
+  FileBytes file;
+  file.data = std::make_unique_for_overwrite<std::uint8_t[]>(static_cast<std::size_t>(st.st_size));
+  // A file that shrinks meanwhile gives fewer bytes (the parser then finds it truncated).
+  while (file.size < static_cast<std::size_t>(st.st_size)) {
+    const ssize_t got =
+        ::read(fd, file.data.get() + file.size, static_cast<std::size_t>(st.st_size) - file.size);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return make_error(ErrorKind::kIo, "cannot read '{}': {}", path, std::strerror(errno));
+    if (got == 0) break;
+    file.size += static_cast<std::size_t>(got);
   }
-  return bytes;
+  return file;
 }
 
 Result<ElfFile> ElfFile::parse(std::span<const std::uint8_t> bytes, const std::string& name) {

@@ -3,6 +3,7 @@
 // symbol-table access is bounds-checked once here, so loaders work on plain
 // validated structs (parse, then act).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -58,7 +59,15 @@ class ElfFile {
   std::vector<Segment> m_segments;
 };
 
-/// Reads a whole file into memory.
-Result<std::vector<std::uint8_t>> read_file(const std::string& path);
+/// A whole file's bytes (the buffer is not zero-filled first: start-up reads
+/// the guest program through it).
+struct FileBytes {
+  std::unique_ptr<std::uint8_t[]> data;
+  std::size_t size = 0;
+  [[nodiscard]] std::span<const std::uint8_t> bytes() const { return {data.get(), size}; }
+};
+
+/// Reads a whole regular file into memory.
+Result<FileBytes> read_file(const std::string& path);
 
 }  // namespace vmm::elf
