@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "support/guest_asm.hpp"
@@ -102,6 +103,39 @@ TEST(JitEngine, DeferredSignExtensionsHappenOnEveryWayOut) {
   m.load_code(code);
   m.run(1000);
   EXPECT_EQ(m.hart.x[t0], 0xffffffff80000000u);  // the last pass: 1 + 0x7fffffff
+}
+
+/// Runs `code` from the same registers on the JIT (regions translated at
+/// once) and the interpreter; every integer register must match at the end.
+void expect_same_registers(const std::vector<std::uint32_t>& code,
+                           const std::vector<std::pair<unsigned, std::uint64_t>>& registers) {
+  JitMachine m;
+  TestMachine t;
+  m.load_code(code);
+  t.load_code(code);
+  for (auto [r, value] : registers) m.hart.x[r] = t.hart.x[r] = value;
+  m.run(1000);
+  t.run(1000);
+  EXPECT_EQ(m.hart.pc, t.hart.pc);
+  for (unsigned r = 1; r < 32; ++r) EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r;
+}
+
+TEST(JitEngine, DeferredSignExtensionsLeaveOtherPathsAlone) {
+  // Found by review: an extension left to a way out must not meet paths on
+  // which t0 holds a full 64-bit value. (Each program ends with ebreak at OUT.)
+  const std::uint64_t big = std::uint64_t{1} << 32;
+  // A forward branch skips the addw and reaches the side exit that would extend t0.
+  expect_same_registers({rv::beq(a3, zero, 8), rv::addw(t0, a1, a2), rv::bne(a4, zero, 12),
+                         rv::addi(t0, zero, 1), rv::ebreak(), rv::ebreak()},
+                        {{t0, big}, {a3, 0}, {a4, 1}, {a1, 5}, {a2, 6}});
+  // A back edge enters between the addw and that exit, t0 now a 64-bit sum.
+  expect_same_registers({rv::addw(t0, a1, a2), rv::beq(a3, a5, 16), rv::add(t0, a6, a6), rv::addi(a3, a3, 1),
+                         rv::jal(zero, -12), rv::ebreak()},
+                        {{a6, 0x80000000u}, {a3, 0}, {a5, 1}, {a1, 5}, {a2, 6}});
+  // The fall-through overwrites t0 with a 64-bit value before the branch target's exit.
+  expect_same_registers({rv::addw(t0, a1, a2), rv::beq(a3, zero, 8), rv::addi(t0, a5, 0),
+                         rv::bne(a4, zero, 12), rv::addi(t0, zero, 0), rv::ebreak(), rv::ebreak()},
+                        {{a5, big}, {a3, 1}, {a4, 1}, {a1, 5}, {a2, 6}});
 }
 
 TEST(JitEngine, RepeatedSmallBudgetsAddUpExactly) {

@@ -159,6 +159,8 @@ class Generator {
                                                                                sllw, srlw, sraw};
     auto any = [&](auto& ops) { return ops[pick(std::size(ops))]; };
     const unsigned r = rd(), t = rd(), u = rs();
+    // Sometimes a path around the producer: r then holds any 64-bit value.
+    if (left >= 3 && pick(3) == 0) forward((pick(2) ? beq : bne)(rs(), rs(), 0), false, 1);
     switch (pick(3)) {
       case 0:
         word(any(kWord)(r, rs(), rs()));
@@ -193,13 +195,20 @@ class Generator {
         case 6:
           word(pick(2) ? addi(r, r, imm12()) : xori(r, r, imm12()));
           break;
-        default:
+        default:  // on r, or a side exit (or jump ahead) on another register
           if (left < 3) break;
-          forward((pick(2) ? beq : bne)(r, 0, 0), false, 1 + pick(2));
+          forward((pick(2) ? beq : bne)(pick(2) ? r : u, 0, 0), false, 1 + pick(2));
           break;
       }
     }
-    word(pick(2) ? addi(r, 0, imm12()) : addw(r, u, t));
+    switch (pick(3)) {  // overwritten by a constant, a 32-bit or a 64-bit result
+      case 0:
+        return word(addi(r, 0, imm12()));
+      case 1:
+        return word(addw(r, u, t));
+      default:
+        return word(add(r, u, t));
+    }
   }
 
   void emit_random(unsigned left) {

@@ -434,11 +434,15 @@ class Backend::RegionEmitter {
   }
   /// Scans the region from IR position `start`: true when r is overwritten
   /// before its upper half can be seen, on the fall-through path and through
-  /// the region's own loops (one level); `exits` collects the branches whose
-  /// ways out must sign-extend r meanwhile.
+  /// the region's own loops and forward jumps (one level); `d` collects the
+  /// ways out that must sign-extend r meanwhile. An extension there must only
+  /// ever meet the lazy value, so none is placed after a place where other
+  /// paths join (a label; a scan from a loop head or jump target starts at one).
   bool upper_half_unseen(GuestReg r, std::size_t start, Deferral& d, int depth) const {
+    bool joined = false;
     for (std::size_t j = start; j < m_region.insns.size(); ++j) {
       const IrInsn& next = m_region.insns[j];
+      if (m_heads[j].label.isValid()) joined = true;
       switch (next.kind) {
         case IrKind::kMovImm:
           if (next.dst == r) return true;
@@ -470,6 +474,7 @@ class Backend::RegionEmitter {
           std::optional<std::size_t> head = position_of(next.target);
           const bool in_region = head && m_heads[*head].label.isValid();
           if (next.kind == IrKind::kJump && !in_region) return false;  // the region's end
+          if (joined) return false;
           d.exits.push_back(j);  // a side exit, or the budget's way out of a loop
           if (in_region && (depth > 0 || !upper_half_unseen(r, *head, d, depth + 1))) return false;
           if (next.kind == IrKind::kJump) return true;  // nothing falls through
