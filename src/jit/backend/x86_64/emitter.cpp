@@ -376,7 +376,7 @@ class Backend::RegionEmitter {
     for (std::size_t j = 0; j < m_region.insns.size(); ++j) {
       const IrInsn& insn = m_region.insns[j];
       if (insn.kind != IrKind::kBranch && insn.kind != IrKind::kJump) continue;
-      std::optional<std::size_t> at = position_of(insn.target);
+      std::optional<std::size_t> at = m_jump_to[j];
       if (at && *at <= j)
         std::fill(looped.begin() + static_cast<std::ptrdiff_t>(*at),
                   looped.begin() + static_cast<std::ptrdiff_t>(j) + 1, true);
@@ -471,8 +471,8 @@ class Backend::RegionEmitter {
         case IrKind::kBranch:
         case IrKind::kJump: {
           if (next.kind == IrKind::kBranch && (next.a == r || next.b == r)) return false;
-          std::optional<std::size_t> head = position_of(next.target);
-          const bool in_region = head && m_heads[*head].label.isValid();
+          std::optional<std::size_t> head = m_jump_to[j];
+          const bool in_region = head.has_value();
           if (next.kind == IrKind::kJump && !in_region) return false;  // the region's end
           if (joined) return false;
           d.exits.push_back(j);  // a side exit, or the budget's way out of a loop
@@ -520,9 +520,12 @@ class Backend::RegionEmitter {
     m_heads.assign(m_region.insns.size(), LoopHead{});
     m_extend_at_exit.assign(m_region.insns.size(), 0);
     m_extend_after.assign(m_region.insns.size(), 0);
-    for (const IrInsn& insn : m_region.insns) {
+    m_jump_to.assign(m_region.insns.size(), std::nullopt);
+    for (std::size_t j = 0; j < m_region.insns.size(); ++j) {
+      const IrInsn& insn = m_region.insns[j];
       if (insn.kind != IrKind::kBranch && insn.kind != IrKind::kJump) continue;
       if (std::optional<std::size_t> at = position_of(insn.target)) {
+        m_jump_to[j] = at;
         if (!m_heads[*at].label.isValid()) m_heads[*at] = LoopHead{m_a.newLabel(), m_region.insns[*at].index};
       }
     }
@@ -539,10 +542,10 @@ class Backend::RegionEmitter {
   std::size_t position(const IrInsn& insn) const {
     return static_cast<std::size_t>(&insn - m_region.insns.data());
   }
-  /// The place inside the region a control transfer to `target` can jump to, or null.
-  const LoopHead* loop_head(GuestAddr target) const {
-    std::optional<std::size_t> at = position_of(target);
-    return at && m_heads[*at].label.isValid() ? &m_heads[*at] : nullptr;
+  /// The place inside the region the branch or jump `insn` can jump to, or null.
+  const LoopHead* loop_head(const IrInsn& insn) const {
+    std::optional<std::size_t> at = m_jump_to[position(insn)];
+    return at ? &m_heads[*at] : nullptr;
   }
   /// To `head` after `executed` instructions of this pass through the region.
   void loop_back(const LoopHead& head, GuestAddr target, std::uint32_t executed, std::size_t at) {
@@ -706,7 +709,7 @@ class Backend::RegionEmitter {
       case IrKind::kBranch:
         return emit_branch(insn);
       case IrKind::kJump:
-        if (const LoopHead* head = loop_head(insn.target))
+        if (const LoopHead* head = loop_head(insn))
           return loop_back(*head, insn.target, insn.index + 1u, position(insn));
         return direct_exit(insn.target, insn.index + 1u);
       case IrKind::kJumpIndirect:
@@ -1205,7 +1208,7 @@ class Backend::RegionEmitter {
     Label not_taken = m_a.newLabel();
     compare(insn);
     m_a.j(negate(cond_code(insn.cond)), not_taken);
-    if (const LoopHead* head = loop_head(insn.target)) {
+    if (const LoopHead* head = loop_head(insn)) {
       loop_back(*head, insn.target, insn.index + 1u, position(insn));
     } else {
       extend_deferred(m_extend_at_exit[position(insn)]);
@@ -1329,6 +1332,8 @@ class Backend::RegionEmitter {
   /// Per IR position of a loop branch: the same, when it falls through.
   std::vector<std::uint32_t> m_extend_after;
   std::vector<LoopHead> m_heads;  ///< per IR position
+  /// Per IR position of a branch or jump: the position it jumps to inside the region.
+  std::vector<std::optional<std::size_t>> m_jump_to;
   std::vector<std::pair<Label, EmbeddedInsn>> m_data;
   struct PendingRecord {
     Label label;
