@@ -727,12 +727,12 @@ class Backend::RegionEmitter {
     }
   }
 
-  /// Picks where an ALU result is computed: the destination's host register
-  /// when that cannot clobber a source still to be read, else rax.
-  Gp work_register(const IrInsn& insn) const {
-    if (!pinned(insn.dst)) return rax;
-    if (insn.kind == IrKind::kAlu && insn.b == insn.dst && insn.a != insn.dst) return rax;
-    return host(insn.dst);
+  /// Picks where `dst = a op b` is computed: dst's host register when that
+  /// cannot clobber b before it is read (b is 0 for an immediate), else rax.
+  Gp work_register(GuestReg dst, GuestReg a, GuestReg b) const {
+    if (!pinned(dst)) return rax;
+    if (b == dst && a != dst) return rax;
+    return host(dst);
   }
 
   void emit_extend(const IrInsn& insn) {
@@ -834,8 +834,7 @@ class Backend::RegionEmitter {
       }
       return write(insn.dst, work);
     }
-    // In dst's host register unless that would clobber b before it is read.
-    Gp work = !pinned(insn.dst) || (!imm && b == insn.dst && a != insn.dst) ? Gp(rax) : host(insn.dst);
+    Gp work = work_register(insn.dst, a, imm ? GuestReg{0} : b);
     const bool b_in_rax = !imm && work.id() != Gp::kIdAx && rax_has(b);
     read_first(work, a);
     Gp dst = w ? work.r32() : work;
@@ -893,7 +892,7 @@ class Backend::RegionEmitter {
       m_a.lea(work, ptr(0, host(insn.a), static_cast<std::uint32_t>(insn.imm)));
       return write(insn.dst, work);
     }
-    Gp work = work_register(insn);
+    Gp work = work_register(insn.dst, insn.a, imm ? GuestReg{0} : insn.b);
     const bool b_in_rax = !imm && work.id() != Gp::kIdAx && rax_has(insn.b);
     read_first(work, insn.a);
     Gp dst = w ? work.r32() : work;
