@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstring>
+#include <span>
 #include <vector>
 
 #include "vmm/cpu/trap.hpp"
@@ -29,6 +30,17 @@ Layout make_layout(std::uint64_t window) {
   layout.stack_top = window - kPageSize;  // one guard page above the stack
   layout.mmap_base = window / 2;
   return layout;
+}
+
+/// The bytes of [start, end), mapped in `space`: straight from guest RAM
+/// where the guest may read them, else copied into `copy`; empty if unmapped.
+std::span<const std::uint8_t> mapped_bytes(memory::AddressSpace& space, GuestAddr start, GuestAddr end,
+                                           std::vector<std::uint8_t>& copy) {
+  std::span<const std::uint8_t> direct = space.host_range(start, end - start, memory::kPermRead);
+  if (!direct.empty()) return direct;
+  copy.resize(end - start);
+  if (!space.read_unchecked(start, copy.data(), copy.size())) return {};
+  return copy;
 }
 
 int signal_for(cpu::Cause cause) {
@@ -262,8 +274,8 @@ std::optional<std::string> Process::compare_memory(Process& other) {
       return fmt::format("mapping [{:#x}, {:#x}) against [{:#x}, {:#x})", a->first, a->second.end, b->first,
                          b->second.end);
     }
-    auto x = m_space.host_range(a->first, a->second.end - a->first, memory::kPermNone);
-    auto y = other.m_space.host_range(b->first, b->second.end - b->first, memory::kPermNone);
+    auto x = mapped_bytes(m_space, a->first, a->second.end, m_copy);
+    auto y = mapped_bytes(other.m_space, b->first, b->second.end, other.m_copy);
     for (std::size_t off = 0; off < x.size() && off < y.size(); off += kPageSize) {
       std::size_t len = std::min<std::size_t>(kPageSize, x.size() - off);
       if (std::memcmp(x.data() + off, y.data() + off, len) != 0) {
@@ -300,8 +312,8 @@ void Process::mirror_to(Process& other) {
     }
   }
   for (const auto& [start, interval] : mine) {
-    auto x = m_space.host_range(start, interval.end - start, memory::kPermNone);
-    auto y = other.m_space.host_range(start, interval.end - start, memory::kPermNone);
+    auto x = mapped_bytes(m_space, start, interval.end, m_copy);
+    auto y = mapped_bytes(other.m_space, start, interval.end, other.m_copy);
     if (x.size() != y.size()) continue;
     for (std::size_t off = 0; off < x.size(); off += kPageSize) {
       std::size_t len = std::min<std::size_t>(kPageSize, x.size() - off);

@@ -183,7 +183,7 @@ std::uint8_t* Syscalls::guest_range(GuestAddr addr, std::uint64_t len, bool writ
   if (len == 0) return reinterpret_cast<std::uint8_t*>(&m_brk);  // any valid pointer: nothing is accessed
   auto span = m_memory.space().host_range(addr, len, writable ? memory::kPermWrite : memory::kPermRead);
   if (span.empty()) return nullptr;
-  if (writable) m_memory.space().notify_write(addr, len);  // decoded code there is about to change
+  if (writable) m_memory.space().prepare_write(addr, len);  // decoded code there is about to change
   return span.data();
 }
 
@@ -691,10 +691,10 @@ void Syscalls::write_back(GuestAddr addr, std::uint64_t len) {
     for (GuestAddr page = lo; page < hi; page += kPageSize) {
       std::uint64_t file_offset = m.offset + (page - m.addr);
       if (file_offset >= file_end) break;
-      auto bytes = m_memory.space().host_range(page, kPageSize, memory::kPermNone);
-      if (bytes.empty()) continue;
+      std::uint8_t bytes[kPageSize];
+      if (!m_memory.space().read_unchecked(page, bytes, kPageSize)) continue;
       std::uint64_t n = std::min<std::uint64_t>(kPageSize, file_end - file_offset);
-      (void)!::pwrite(m.fd, bytes.data(), n, static_cast<off_t>(file_offset));
+      (void)!::pwrite(m.fd, bytes, n, static_cast<off_t>(file_offset));
     }
   }
 }
@@ -748,9 +748,11 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
       space.page_map().find_free(new_len, m_layout.mmap_base, m_layout.stack_top - m_layout.stack_size);
   if (!found) return -ENOMEM;
   if (!space.map(*found, new_len, memory::kPermRW)) return -ENOMEM;
-  auto from = space.host_range(old_addr, old_len, memory::kPermNone);
-  auto to = space.host_range(*found, old_len, memory::kPermNone);
-  std::memcpy(to.data(), from.data(), old_len);
+  auto to = space.host_range(*found, old_len, memory::kPermWrite);  // mapped just now: no code there
+  if (to.empty() || !space.read_unchecked(old_addr, to.data(), old_len)) {
+    space.unmap(*found, new_len);
+    return -ENOMEM;
+  }
   (void)space.protect(*found, new_len, perm);
   space.unmap(old_addr, old_len);
   mappings_changed(old_addr, old_len);

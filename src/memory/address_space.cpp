@@ -5,24 +5,23 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+
+#include "vmm/core/log.hpp"
 
 namespace vmm::memory {
 
 AddressSpace::~AddressSpace() {
   for (auto& [base, region] : m_regions) {
-    if (region.host != nullptr) ::munmap(region.host, region.host_bytes);
-    if (region.view != nullptr)
-      ::munmap(region.view - kViewGuardBytes, region.view_bytes);  // with its guards
+    if (region.view) {
+      ::munmap(region.host - kViewGuardBytes, region.view_bytes);  // with its guards
+    } else if (region.host != nullptr) {
+      ::munmap(region.host, region.host_bytes);
+    }
   }
 }
 
 namespace {
-
-struct Mappings {
-  std::uint8_t* host = nullptr;
-  std::uint8_t* view = nullptr;
-  std::size_t view_bytes = 0;
-};
 
 bool strict_overcommit() {
   std::FILE* f = std::fopen("/proc/sys/vm/overcommit_memory", "r");
@@ -33,41 +32,22 @@ bool strict_overcommit() {
   return strict;
 }
 
-/// One shared-memory object mapped read-write (the host view) and
-/// inaccessible (the direct view, opened page by page), the latter between
-/// two guards that are never opened.
-Result<Mappings> map_shared_twice(std::uint64_t size) {
+/// The direct view: inaccessible private memory (opened page by page) between
+/// two guards that are never opened. Returns the view's base.
+Result<std::uint8_t*> reserve_view(std::uint64_t size) {
   if (strict_overcommit()) {
-    // Shared memory would then be charged page by page as it is touched, and
-    // a page over the limit raises SIGBUS instead of failing a reservation.
+    // Every page opened for writing would then be charged at once, and the
+    // host's protections could no longer follow the guest's.
     return make_error(ErrorKind::kUnsupported,
                       "no direct view under strict overcommit (vm.overcommit_memory=2)");
   }
-  int fd = ::memfd_create("vm-guest-ram", MFD_CLOEXEC);
-  if (fd < 0) return make_error(ErrorKind::kNoMemory, "cannot create shared memory for guest RAM");
-  Mappings m;
-  m.view_bytes = size + 2 * kViewGuardBytes;
-  void* host = MAP_FAILED;
-  void* reserved = MAP_FAILED;
-  void* view = MAP_FAILED;
-  if (::ftruncate(fd, static_cast<off_t>(size)) == 0) {
-    host = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
-    reserved = ::mmap(nullptr, m.view_bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* reserved = ::mmap(nullptr, size + 2 * kViewGuardBytes, PROT_NONE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (reserved == MAP_FAILED) {
+    return make_error(ErrorKind::kNoMemory, "cannot reserve {} MiB of host memory for guest RAM", size >> 20);
   }
-  if (reserved != MAP_FAILED) {
-    // SAFETY: the reservation holds the view and a guard on either side.
-    view = ::mmap(static_cast<std::uint8_t*>(reserved) + kViewGuardBytes, size, PROT_NONE,
-                  MAP_SHARED | MAP_NORESERVE | MAP_FIXED, fd, 0);
-  }
-  ::close(fd);  // the mappings keep the memory alive
-  if (host == MAP_FAILED || view == MAP_FAILED) {
-    if (host != MAP_FAILED) ::munmap(host, size);
-    if (reserved != MAP_FAILED) ::munmap(reserved, m.view_bytes);
-    return make_error(ErrorKind::kNoMemory, "cannot map {} MiB of shared memory for guest RAM", size >> 20);
-  }
-  m.host = static_cast<std::uint8_t*>(host);
-  m.view = static_cast<std::uint8_t*>(view);
-  return m;
+  // SAFETY: the reservation holds the view and a guard on either side.
+  return static_cast<std::uint8_t*>(reserved) + kViewGuardBytes;
 }
 
 /// Host protection of a page in the direct view: reads where the guest may
@@ -102,10 +82,10 @@ Result<void> AddressSpace::add_ram(GuestAddr base, std::uint64_t size, std::uint
   if (backing == RamBacking::kDirectView) {
     if (base != 0)
       return make_error(ErrorKind::kInvalidArgument, "a direct view needs RAM at guest address 0");
-    auto mapped = map_shared_twice(size);
-    if (!mapped) return mapped.error();
-    m_regions.emplace(base, Region{base, size, mapped.value().host, size, nullptr, mapped.value().view,
-                                   mapped.value().view_bytes});
+    auto view = reserve_view(size);
+    if (!view) return view.error();
+    m_regions.emplace(base,
+                      Region{base, size, view.value(), size, nullptr, true, size + 2 * kViewGuardBytes});
     if (perm != kPermNone) m_page_map.set(base, base + size, perm);
     sync_view(base, base + size);
     flush_tlbs();
@@ -178,9 +158,7 @@ void AddressSpace::unmap(GuestAddr addr, std::uint64_t len) {
     GuestAddr end = std::min(addr + len, region->base + region->size);
     if (region->host != nullptr) {
       // SAFETY: [cursor, end) lies inside the region, so the host range is inside its mapping.
-      // Shared memory keeps its pages through MADV_DONTNEED: punch them out instead.
-      ::madvise(region->host + (cursor - region->base), end - cursor,
-                region->view != nullptr ? MADV_REMOVE : MADV_DONTNEED);
+      ::madvise(region->host + (cursor - region->base), end - cursor, MADV_DONTNEED);
     }
     cursor = end;
   }
@@ -215,7 +193,7 @@ AddressSpace::Translation AddressSpace::translate(GuestAddr addr, Access access,
 }
 
 std::span<std::uint8_t> AddressSpace::host_range(GuestAddr addr, std::uint64_t len, std::uint8_t perm) {
-  if (len == 0) return {};
+  if (len == 0 || perm == kPermNone) return {};
   if (addr + len < addr) return {};
   const Region* region = find_region(addr);
   if (region == nullptr || region->host == nullptr || addr + len - region->base > region->size) return {};
@@ -233,8 +211,73 @@ std::span<std::uint8_t> AddressSpace::host_range(GuestAddr addr, std::uint64_t l
   return {region->host + (addr - region->base), static_cast<std::size_t>(len)};
 }
 
+bool AddressSpace::expressible(GuestAddr start, GuestAddr end) const {
+  const auto& intervals = m_page_map.intervals();
+  auto it = intervals.upper_bound(start);
+  if (it != intervals.begin()) --it;
+  for (; it != intervals.end() && it->first < end; ++it) {
+    const std::uint8_t perm = it->second.perm;
+    if (it->second.end > start && (perm & kPermRead) == 0 && (perm & (kPermWrite | kPermExec)) != 0)
+      return false;
+  }
+  return true;
+}
+
+bool AddressSpace::host_may(const Region& region, GuestAddr start, GuestAddr end, int prot) const {
+  if (!region.view || &region != view_region()) return true;  // not a view, or given up: all open
+  if ((prot & PROT_WRITE) != 0) {
+    for (GuestAddr page = page_floor(start); page < end; page += kPageSize) {
+      if (is_watched(page)) return false;
+    }
+  }
+  for (GuestAddr page = page_floor(start); page < end;) {
+    auto it = m_page_map.intervals().upper_bound(page);
+    if (it == m_page_map.intervals().begin()) return false;
+    --it;
+    if (page >= it->second.end || (view_protection(it->second.perm) & prot) != prot) return false;
+    page = it->second.end;
+  }
+  return true;
+}
+
+bool AddressSpace::copy_unchecked(GuestAddr addr, std::uint8_t* bytes, std::uint64_t len, bool write) {
+  if (len == 0) return true;
+  if (addr + len < addr || !m_page_map.fully_mapped(page_floor(addr), page_ceil(addr + len))) return false;
+  const Region* region = find_region(addr);
+  if (region == nullptr || region->host == nullptr || addr + len - region->base > region->size) return false;
+  // SAFETY: the whole range lies inside the region's mapping.
+  std::uint8_t* host = region->host + (addr - region->base);
+  const int prot = write ? PROT_READ | PROT_WRITE : PROT_READ;
+  const bool open = host_may(*region, addr, addr + len, prot);
+  std::uint8_t* first = region->host + (page_floor(addr) - region->base);
+  const std::size_t span = page_ceil(addr + len) - page_floor(addr);
+  // Rare (loaders, lockstep, write-back): open the pages for the copy, then
+  // give them the guest's protections back.
+  if (!open && ::mprotect(first, span, prot) != 0) return false;
+  if (write) {
+    std::memcpy(host, bytes, len);
+  } else {
+    std::memcpy(bytes, host, len);
+  }
+  if (!open) sync_view(page_floor(addr), page_ceil(addr + len));
+  return true;
+}
+
+bool AddressSpace::read_unchecked(GuestAddr addr, void* out, std::uint64_t len) {
+  return copy_unchecked(addr, static_cast<std::uint8_t*>(out), len, false);
+}
+
+bool AddressSpace::write_unchecked(GuestAddr addr, const void* in, std::uint64_t len) {
+  // copy_unchecked only reads `bytes` for writes.
+  return copy_unchecked(addr, const_cast<std::uint8_t*>(static_cast<const std::uint8_t*>(in)), len, true);
+}
+
 void AddressSpace::watch_page(GuestAddr addr, WatchKind kind) {
   GuestAddr page = page_floor(addr);
+  // A device must see every write, and the host writes the view's pages
+  // directly: translated code takes the checked path from now on.
+  if (kind == kWatchDevice && view_region() != nullptr && find_region(page) == view_region())
+    give_up_view("a device watches a page");
   std::uint8_t& kinds = m_watched[page];
   bool was_watched = kinds != 0;
   kinds |= kind;
@@ -252,6 +295,16 @@ void AddressSpace::unwatch_page(GuestAddr addr, WatchKind kind) {
   if (it->second == 0) {
     m_watched.erase(it);
     sync_view(page_floor(addr), page_floor(addr) + kPageSize);
+  }
+}
+
+void AddressSpace::prepare_write(GuestAddr addr, std::uint64_t len) {
+  if (m_watched.empty() || len == 0) return;
+  for (GuestAddr page = page_floor(addr); page <= page_floor(addr + len - 1); page += kPageSize) {
+    auto it = m_watched.find(page);
+    if (it == m_watched.end() || (it->second & kWatchCode) == 0) continue;
+    unwatch_page(page, kWatchCode);
+    if (m_watch_callback) m_watch_callback(page, kWatchCode);
   }
 }
 
@@ -275,13 +328,13 @@ void AddressSpace::detach_tlb(Tlb* tlb) {
 
 DirectView AddressSpace::direct_view() const {
   const Region* region = view_region();
-  return region == nullptr ? DirectView{} : DirectView{region->view, region->size};
+  return region == nullptr ? DirectView{} : DirectView{region->host, region->size};
 }
 
 const AddressSpace::Region* AddressSpace::view_region() const {
   if (m_view_given_up) return nullptr;
   auto it = m_regions.find(0);
-  return it != m_regions.end() && it->second.view != nullptr ? &it->second : nullptr;
+  return it != m_regions.end() && it->second.view ? &it->second : nullptr;
 }
 
 void AddressSpace::remove_view_limit_word(std::uint64_t* word) {
@@ -289,17 +342,18 @@ void AddressSpace::remove_view_limit_word(std::uint64_t* word) {
                            m_view_limit_words.end());
 }
 
-void AddressSpace::give_up_view() {
+void AddressSpace::give_up_view(const char* why) {
   const Region* region = view_region();
   if (region == nullptr) return;
+  log::debug("memory: direct view given up ({}); translated code takes the checked path", why);
   for (std::uint64_t* word : m_view_limit_words) *word = 0;
-  // One protection for the whole view merges its pieces back into one
-  // mapping; should even that fail, inaccessible memory replaces the view.
-  if (::mprotect(region->view, region->size, PROT_NONE) != 0) {
-    ::mmap(region->view, region->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1,
-           0);
-  }
   m_view_given_up = true;
+  // The host reaches every page now (holes too: only checked paths look at
+  // them). One protection for the whole region merges its pieces back into
+  // one mapping, which cannot need more mappings than the view had.
+  if (::mprotect(region->host, region->size, PROT_READ | PROT_WRITE) != 0) {
+    log::error("memory: cannot open guest RAM after giving up the direct view");
+  }
 }
 
 void AddressSpace::sync_view(GuestAddr start, GuestAddr end) {
@@ -308,14 +362,15 @@ void AddressSpace::sync_view(GuestAddr start, GuestAddr end) {
   // Each interval and watched page may split the view's host mapping: stay far
   // below the host's limit on mappings (vm.max_map_count, 65530 by default).
   constexpr std::size_t kMaxPieces = 16384;
-  if (m_page_map.intervals().size() + m_watched.size() > kMaxPieces) return give_up_view();
+  if (m_page_map.intervals().size() + m_watched.size() > kMaxPieces) return give_up_view("too many pieces");
   start = page_floor(start);
   end = std::min(page_ceil(end), region->size);
   if (start >= end) return;
+  if (!expressible(start, end)) return give_up_view("write or execute without read");
   bool failed = false;
   auto protect = [&](GuestAddr lo, GuestAddr hi, int prot) {
     // SAFETY: [lo, hi) lies inside [0, region->size), which the view maps.
-    if (lo < hi && ::mprotect(region->view + lo, hi - lo, prot) != 0) failed = true;
+    if (lo < hi && ::mprotect(region->host + lo, hi - lo, prot) != 0) failed = true;
   };
   const auto& intervals = m_page_map.intervals();
   auto it = intervals.upper_bound(start);
@@ -343,7 +398,7 @@ void AddressSpace::sync_view(GuestAddr start, GuestAddr end) {
       if (page >= start && page < end) read_only_if_watched(page);
     }
   }
-  if (failed) give_up_view();
+  if (failed) give_up_view("mprotect failed");
 }
 
 void AddressSpace::flush_tlbs() {

@@ -18,7 +18,7 @@ bool GuestMemory::load_slow(GuestAddr addr, void* out, unsigned size) {
   ++m_tlb.misses;
   if (page_floor(addr) != page_floor(addr + size - 1)) {
     // Straddles two pages: both must be readable; the guest sees one access.
-    return copy(addr, out, size, Access::kRead, true) || fault(m_fault.addr, Access::kRead);
+    return copy(addr, out, size, Access::kRead) || fault(m_fault.addr, Access::kRead);
   }
   auto t = m_space.translate(addr, Access::kRead);
   if (t.host != nullptr) {
@@ -46,6 +46,7 @@ bool GuestMemory::store_slow(GuestAddr addr, const void* in, unsigned size) {
   }
   auto t = m_space.translate(addr, Access::kWrite);
   if (t.host != nullptr) {
+    if (!t.cacheable) m_space.prepare_write(addr, size);
     std::memcpy(t.host, in, size);
     if (!t.cacheable) {
       m_space.notify_write(addr, size);
@@ -89,16 +90,17 @@ std::uint8_t* GuestMemory::atomic_pointer(GuestAddr addr, unsigned size) {
     fault(addr, r.host == nullptr && w.host == nullptr ? Access::kRead : Access::kWrite);
     return nullptr;
   }
+  if (!w.cacheable) m_space.prepare_write(addr, size);
   return w.host;
 }
 
-bool GuestMemory::copy(GuestAddr addr, void* host, std::uint64_t len, Access access, bool check_perm) {
+bool GuestMemory::copy(GuestAddr addr, void* host, std::uint64_t len, Access access) {
   auto* bytes = static_cast<std::uint8_t*>(host);
   std::uint64_t done = 0;
   while (done < len) {
     GuestAddr cursor = addr + done;
     std::uint64_t chunk = std::min<std::uint64_t>(len - done, kPageSize - (cursor & kPageOffsetMask));
-    auto t = m_space.translate(cursor, access, check_perm);
+    auto t = m_space.translate(cursor, access);
     if (t.host == nullptr) {
       if (t.device == nullptr || chunk > 8) {
         // Pages before the fault already changed: their watchers must know.
@@ -116,6 +118,7 @@ bool GuestMemory::copy(GuestAddr addr, void* host, std::uint64_t len, Access acc
     } else if (access == Access::kRead) {
       std::memcpy(bytes + done, t.host, chunk);
     } else {
+      if (!t.cacheable) m_space.prepare_write(cursor, chunk);
       std::memcpy(t.host, bytes + done, chunk);
     }
     done += chunk;
@@ -126,19 +129,22 @@ bool GuestMemory::copy(GuestAddr addr, void* host, std::uint64_t len, Access acc
 
 bool GuestMemory::read_bytes(GuestAddr addr, void* out, std::uint64_t len) {
   if (addr + len < addr) return fault(addr, Access::kRead);
-  return copy(addr, out, len, Access::kRead, true);
+  return copy(addr, out, len, Access::kRead);
 }
 
 bool GuestMemory::write_bytes(GuestAddr addr, const void* in, std::uint64_t len) {
   if (addr + len < addr) return fault(addr, Access::kWrite);
   // A write that faults part-way has still changed the pages before the fault;
   // Linux behaves the same for a partially mapped buffer.
-  return copy(addr, const_cast<void*>(in), len, Access::kWrite, true);  // copy() only reads `in` for writes
+  return copy(addr, const_cast<void*>(in), len, Access::kWrite);  // copy() only reads `in` for writes
 }
 
 bool GuestMemory::poke_bytes(GuestAddr addr, const void* in, std::uint64_t len) {
   if (addr + len < addr) return fault(addr, Access::kWrite);
-  return copy(addr, const_cast<void*>(in), len, Access::kWrite, false);
+  m_space.prepare_write(addr, len);
+  if (!m_space.write_unchecked(addr, in, len)) return fault(addr, Access::kWrite);
+  m_space.notify_write(addr, len);
+  return true;
 }
 
 }  // namespace vmm::memory

@@ -78,6 +78,7 @@ class Process {
   std::unique_ptr<cpu::ExecutionEngine> m_engine;
   std::unique_ptr<Syscalls> m_syscalls;
   Layout m_layout;
+  std::vector<std::uint8_t> m_copy;  ///< lockstep: mappings the guest may not read, copied out
 };
 
 }  // namespace vmm::linux_user

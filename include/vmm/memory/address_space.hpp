@@ -31,11 +31,14 @@ class MmioDevice {
 /// How a RAM region is backed by host memory.
 enum class RamBacking : std::uint8_t {
   kPrivate,  ///< anonymous private memory
-  /// Shared memory mapped twice: the host view every C++ access uses, and a
-  /// direct view for translated code (guest address + view base) whose host
-  /// page protections follow guest permissions and code watches, so an access
-  /// the guest may not make faults in the host (the JIT turns that fault into
-  /// its checked slow path). Only for a region at guest address 0.
+  /// Anonymous private memory that is also the direct view for translated
+  /// code (guest address + view base): its host page protections follow guest
+  /// permissions and code watches, so an access the guest may not make faults
+  /// in the host (the JIT turns that fault into its checked slow path). The
+  /// host side writes through prepare_write() first and reaches pages the
+  /// guest may not through read_unchecked()/write_unchecked(). One mapping,
+  /// not a shared-memory alias: anonymous page faults and madvise cost about
+  /// half as much. Only for a region at guest address 0.
   kDirectView,
 };
 
@@ -72,9 +75,10 @@ class AddressSpace {
   [[nodiscard]] DirectView direct_view() const;
   /// Translated code compares guest addresses with `*word` (the view size).
   /// Should the view's host protections ever fall out of step with the guest's
-  /// (a failed mprotect, too many pieces for the host's mapping limit), the
-  /// address space gives the view up: it zeroes every registered word, so all
-  /// accesses take the checked path, and closes the whole view.
+  /// (a failed mprotect, too many pieces for the host's mapping limit, a
+  /// permission x86 pages cannot express, a device watch), the address space
+  /// gives the view up: it zeroes every registered word, so all accesses take
+  /// the checked path, and opens the whole region to the host.
   void add_view_limit_word(std::uint64_t* word) { m_view_limit_words.push_back(word); }
   void remove_view_limit_word(std::uint64_t* word);
   /// Registers an MMIO region; the device must outlive the address space.
@@ -102,8 +106,15 @@ class AddressSpace {
   [[nodiscard]] Translation translate(GuestAddr addr, Access access, bool check_perm = true) const;
 
   /// Host bytes of [addr, addr+len) when the whole range is RAM in one region
-  /// with `perm`, else an empty span. For the host side (system calls, loaders).
+  /// with `perm` (not kPermNone), else an empty span. For the host side
+  /// (system calls); writes through it need prepare_write() first.
   [[nodiscard]] std::span<std::uint8_t> host_range(GuestAddr addr, std::uint64_t len, std::uint8_t perm);
+  /// Copies mapped RAM whatever the guest's permissions and the direct view's
+  /// protections (loaders, lockstep, write-back of shared file mappings).
+  /// False, having copied nothing, unless every page is mapped RAM.
+  [[nodiscard]] bool read_unchecked(GuestAddr addr, void* out, std::uint64_t len);
+  /// Writes need prepare_write() before and notify_write() after, as any write.
+  [[nodiscard]] bool write_unchecked(GuestAddr addr, const void* in, std::uint64_t len);
 
   // Watched pages ------------------------------------------------------------
   void watch_page(GuestAddr addr, WatchKind kind);
@@ -112,8 +123,12 @@ class AddressSpace {
     return !m_watched.empty() && m_watched.count(page_floor(addr)) != 0;
   }
   void set_watch_callback(WatchCallback callback) { m_watch_callback = std::move(callback); }
-  /// Runs the callbacks for every watched page in [addr, addr+len); code
-  /// watches are dropped (the decoded code is gone once invalidated).
+  /// Before the host writes [addr, addr+len): code watches there end, their
+  /// callbacks run (decoded code is dropped), and the direct view lets the
+  /// write through.
+  void prepare_write(GuestAddr addr, std::uint64_t len);
+  /// After the write: the callbacks of the watches left (devices; code
+  /// watches too, should a writer have skipped prepare_write).
   void notify_write(GuestAddr addr, std::uint64_t len);
 
   // TLBs caching translations of this space are flushed when mappings change.
@@ -124,11 +139,11 @@ class AddressSpace {
   struct Region {
     GuestAddr base;
     std::uint64_t size;
-    std::uint8_t* host;  ///< null for MMIO
+    std::uint8_t* host;  ///< null for MMIO; the direct view's base with one
     std::size_t host_bytes;
     MmioDevice* device;
-    std::uint8_t* view = nullptr;  ///< the direct view (RamBacking::kDirectView), else null
-    std::size_t view_bytes = 0;    ///< with the guards before and after
+    bool view = false;           ///< RamBacking::kDirectView
+    std::size_t view_bytes = 0;  ///< the reservation, with the guards before and after
   };
   [[nodiscard]] const Region* find_region(GuestAddr addr) const;
   Result<void> check_overlap(GuestAddr base, std::uint64_t size) const;
@@ -137,7 +152,15 @@ class AddressSpace {
   /// the page map and the watched pages.
   void sync_view(GuestAddr start, GuestAddr end);
   [[nodiscard]] const Region* view_region() const;
-  void give_up_view();
+  void give_up_view(const char* why);
+  /// Whether every mapping in [start, end) has permissions x86 pages can
+  /// express (no write or execute without read).
+  [[nodiscard]] bool expressible(GuestAddr start, GuestAddr end) const;
+  /// Whether the host may access [start, end) of `region` as `prot` says
+  /// without changing the view's protections.
+  [[nodiscard]] bool host_may(const Region& region, GuestAddr start, GuestAddr end, int prot) const;
+  /// Copies between the host and mapped RAM, opening the view where it must.
+  bool copy_unchecked(GuestAddr addr, std::uint8_t* bytes, std::uint64_t len, bool write);
 
   std::map<GuestAddr, Region> m_regions;
   PageMap m_page_map;

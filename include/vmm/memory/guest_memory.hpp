@@ -72,7 +72,8 @@ class GuestMemory {
   /// watchers notified). False on a fault anywhere in the range.
   [[nodiscard]] bool read_bytes(GuestAddr addr, void* out, std::uint64_t len);
   [[nodiscard]] bool write_bytes(GuestAddr addr, const void* in, std::uint64_t len);
-  /// Loader writes: ignore permissions, still require mapped RAM.
+  /// Loader writes: ignore permissions, still require mapped RAM (all of it,
+  /// or nothing is written).
   [[nodiscard]] bool poke_bytes(GuestAddr addr, const void* in, std::uint64_t len);
 
   [[nodiscard]] const MemFault& last_fault() const { return m_fault; }
@@ -96,7 +97,7 @@ class GuestMemory {
     m_fault = MemFault{addr, access, misaligned};
     return false;
   }
-  bool copy(GuestAddr addr, void* host, std::uint64_t len, Access access, bool check_perm);
+  bool copy(GuestAddr addr, void* host, std::uint64_t len, Access access);
 
   Tlb m_tlb;
   AddressSpace& m_space;

@@ -65,10 +65,13 @@ int main(int argc, char **argv) {
     if (fs == MAP_FAILED) { printf("shared mmap failed\n"); return 1; }
     fs[0] = 0xee;
     msync(fs, 4096, MS_SYNC);
+    fs[1] = 0xef;
+    mprotect(fs, 4096, PROT_NONE); /* written back on munmap all the same */
     munmap(fs, 4096);
-    unsigned char c;
+    unsigned char c, c1;
     pread(fd, &c, 1, 4096);
-    printf("shared write visible via pread=%02x\n", c);
+    pread(fd, &c1, 1, 4097);
+    printf("shared write visible via pread=%02x %02x\n", c, c1);
     close(fd);
     unlink(path);
 
@@ -80,5 +83,26 @@ int main(int argc, char **argv) {
     memset(b1, 1, 100000);
     sbrk(-100000);
     printf("sbrk shrink ok=%d\n", sbrk(0) == b0);
+
+    /* PROT_NONE pages keep their contents when mremap moves them (the page
+     * after them is still mapped, so they cannot grow in place) */
+    unsigned char *h = mmap(NULL, 3 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    memset(h, 0x5a, 3 * (size_t)pg);
+    mprotect(h, 2 * (size_t)pg, PROT_NONE);
+    unsigned char *m = mremap(h, 2 * (size_t)pg, 4 * (size_t)pg, MREMAP_MAYMOVE);
+    if (m == MAP_FAILED) { printf("mremap of PROT_NONE failed\n"); return 1; }
+    mprotect(m, 4 * (size_t)pg, PROT_READ);
+    printf("PROT_NONE moved=%d kept=%d grown zero=%d\n", m != h, m[0] == 0x5a && m[2 * pg - 1] == 0x5a,
+           m[3 * pg] == 0);
+    munmap(m, 4 * (size_t)pg);
+    munmap(h + 2 * pg, (size_t)pg);
+
+    /* execute-only memory (last: vm gives its direct view up for it) */
+    unsigned char *x = mmap(NULL, (size_t)pg, PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    printf("exec-only map=%d\n", x != MAP_FAILED);
+    munmap(x, (size_t)pg);
+    p = mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    p[7] = 7;
+    printf("after exec-only: rw page=%u\n", p[7]);
     return 0;
 }

@@ -567,17 +567,22 @@ TEST_F(GuestMemoryTest, WatchingAPageDefeatsAWarmWriteTlbEntry) {
 }
 
 TEST_F(GuestMemoryTest, BulkWritesNotifyEveryWatchedPageTheyTouch) {
+  // Code watchers hear before the bytes change (decoded code is dropped, and
+  // a direct view opens the page to the write), devices after.
   const GuestAddr first = kRam + 0x8000;
   space.watch_page(first, kWatchDevice);
   space.watch_page(first + 0x1000, kWatchCode);
   std::vector<std::uint8_t> bytes(0x1010, 0xab);
   ASSERT_TRUE(memory.write_bytes(first + 0x8, bytes.data(), bytes.size()));
   ASSERT_EQ(calls.size(), 2u);
-  EXPECT_EQ(calls[0].page, first);
-  EXPECT_EQ(calls[0].kind, kWatchDevice);
-  EXPECT_EQ(calls[1].page, first + 0x1000);
-  EXPECT_EQ(calls[1].kind, kWatchCode);
+  EXPECT_EQ(calls[0].page, first + 0x1000);
+  EXPECT_EQ(calls[0].kind, kWatchCode);
+  EXPECT_EQ(calls[0].word_at_8, 0u);
+  EXPECT_EQ(calls[1].page, first);
+  EXPECT_EQ(calls[1].kind, kWatchDevice);
   EXPECT_EQ(calls[1].word_at_8, 0xababababu);
+  EXPECT_FALSE(space.is_watched(first + 0x1000));
+  EXPECT_TRUE(space.is_watched(first));
 }
 
 TEST_F(GuestMemoryTest, LoaderPokeIgnoresPermissionsButNotifies) {
@@ -586,9 +591,14 @@ TEST_F(GuestMemoryTest, LoaderPokeIgnoresPermissionsButNotifies) {
   space.watch_page(page, kWatchCode);
   const std::uint32_t word = 0x0badf00d;
   EXPECT_FALSE(memory.write_bytes(page + 8, &word, sizeof(word)));
+  EXPECT_TRUE(calls.empty());
   EXPECT_TRUE(memory.poke_bytes(page + 8, &word, sizeof(word)));
   ASSERT_EQ(calls.size(), 1u);
-  EXPECT_EQ(calls[0].word_at_8, word);
+  EXPECT_EQ(calls[0].kind, kWatchCode);
+  EXPECT_EQ(calls[0].word_at_8, 0u);  // told before the write
+  std::uint32_t seen = 0;
+  ASSERT_TRUE(memory.read_bytes(page + 8, &seen, sizeof(seen)));
+  EXPECT_EQ(seen, word);
   EXPECT_FALSE(memory.poke_bytes(kRam + kRamSize, &word, sizeof(word)));  // past RAM: nothing to poke
 }
 
