@@ -13,16 +13,43 @@ CodeArena::~CodeArena() {
   if (m_base != nullptr) ::munmap(m_base, m_size);
 }
 
-Result<void> CodeArena::init(std::size_t bytes) {
-  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+Result<void> CodeArena::init(std::size_t bytes, const void* near, std::size_t near_bytes) {
+  constexpr int kProt = PROT_READ | PROT_WRITE | PROT_EXEC;
+  constexpr int kFlags = MAP_PRIVATE | MAP_ANONYMOUS;
+  m_size = bytes;
+  m_used = 0;
+  if (near != nullptr) {
+    // A gigabyte below, then above: clear of the heap's growth, inside reach.
+    constexpr std::intptr_t kGap = std::intptr_t{1} << 30;
+    const auto at = reinterpret_cast<std::intptr_t>(near) & ~std::intptr_t{0xfff};
+    for (std::intptr_t hint : {at - kGap - static_cast<std::intptr_t>(bytes), at + kGap}) {
+      void* p = ::mmap(reinterpret_cast<void*>(hint), bytes, kProt, kFlags, -1, 0);
+      if (p == MAP_FAILED) continue;
+      m_base = static_cast<std::uint8_t*>(p);
+      if (reaches(near, near_bytes)) return {};
+      ::munmap(p, bytes);  // the host put it elsewhere
+      m_base = nullptr;
+    }
+  }
+  void* p = ::mmap(nullptr, bytes, kProt, kFlags, -1, 0);
   if (p == MAP_FAILED) {
+    m_size = 0;
     return make_error(ErrorKind::kNoMemory, "cannot map {} bytes of executable memory for the JIT: {}", bytes,
                       std::strerror(errno));
   }
   m_base = static_cast<std::uint8_t*>(p);
-  m_size = bytes;
-  m_used = 0;
   return {};
+}
+
+bool CodeArena::reaches(const void* p, std::size_t bytes) const {
+  if (m_base == nullptr || p == nullptr) return false;
+  // Integers on purpose: the arena and p are unrelated objects.
+  const auto lo = static_cast<std::int64_t>(
+      std::min(reinterpret_cast<std::uintptr_t>(m_base), reinterpret_cast<std::uintptr_t>(p)));
+  const auto hi = static_cast<std::int64_t>(std::max(reinterpret_cast<std::uintptr_t>(m_base) + m_size,
+                                                     reinterpret_cast<std::uintptr_t>(p) + bytes));
+  constexpr std::int64_t kReach = (std::int64_t{1} << 31) - (std::int64_t{1} << 16);  // margin for offsets
+  return hi - lo < kReach;
 }
 
 std::uint8_t* CodeArena::allocate(std::size_t bytes) {

@@ -58,7 +58,7 @@ Result<void> JitEngine::init() {
     // perf's JIT symbol convention: `perf report` names translated regions by guest pc.
     m_perf_map = std::fopen(fmt::format("/tmp/perf-{}.map", ::getpid()).c_str(), "w");
   }
-  VMM_TRY(m_arena.init(m_options.code_cache_bytes));
+  VMM_TRY(m_arena.init(m_options.code_cache_bytes, &m_hart, sizeof(cpu::HartState)));
   if (m_options.direct_memory && x86_64::install_fault_handler()) m_view = m_memory.space().direct_view();
   VMM_TRY(start_backend());
   m_cache.set_kill_observer(&JitEngine::on_block_killed, this);
@@ -73,6 +73,8 @@ Result<void> JitEngine::start_backend() {
   config.count_stats = m_count_stats;
   config.chaining = !m_options.single_region;
   config.force_absolute_tlb = m_options.force_absolute_tlb;
+  config.base_registers = m_options.force_base_registers;
+  config.hart_in_reach = m_arena.reaches(&m_hart, sizeof(cpu::HartState));
   if (m_view.base != nullptr) m_view = m_memory.space().direct_view();  // null once given up
   config.view = m_view;
   release_view_limit_word();
@@ -241,8 +243,16 @@ cpu::Stop JitEngine::run(std::uint64_t budget) {
   m_budget = budget;
   m_ctx.remaining = budget;
   m_instret_base = m_hart.instret;
-  const auto enter = reinterpret_cast<EnterFn>(m_backend->runtime().enter);
+  auto enter = reinterpret_cast<EnterFn>(m_backend->runtime().enter);
   for (;;) {
+    if (m_view.base != nullptr && m_memory.space().direct_view().base == nullptr) {
+      // The address space gave the view up and opened all of guest RAM:
+      // translated code checks a base register once per run of accesses, so
+      // none of it may stay.
+      flush_all();
+      if (!start_backend()) log::error("jit: cannot emit the runtime");
+      enter = reinterpret_cast<EnterFn>(m_backend->runtime().enter);
+    }
     m_cache.collect();
     if (m_ctx.remaining == 0) return finish(cpu::Stop{});
     std::optional<cpu::Stop> fault;

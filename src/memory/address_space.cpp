@@ -41,7 +41,11 @@ Result<std::uint8_t*> reserve_view(std::uint64_t size) {
     return make_error(ErrorKind::kUnsupported,
                       "no direct view under strict overcommit (vm.overcommit_memory=2)");
   }
-  void* reserved = ::mmap(nullptr, size + 2 * kViewGuardBytes, PROT_NONE,
+  // Low in the host's address space if it is free there: translated code
+  // then reaches guest address a as [a + view] with a 32-bit displacement
+  // and needs no register for the view.
+  constexpr std::uintptr_t kLowHint = 0x10000000;
+  void* reserved = ::mmap(reinterpret_cast<void*>(kLowHint), size + 2 * kViewGuardBytes, PROT_NONE,
                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (reserved == MAP_FAILED) {
     return make_error(ErrorKind::kNoMemory, "cannot reserve {} MiB of host memory for guest RAM", size >> 20);
@@ -169,17 +173,13 @@ void AddressSpace::unmap(GuestAddr addr, std::uint64_t len) {
   flush_tlbs();
 }
 
-AddressSpace::Translation AddressSpace::translate(GuestAddr addr, Access access, bool check_perm) const {
+AddressSpace::Translation AddressSpace::translate(GuestAddr addr, Access access) const {
   const Region* region = find_region(addr);
   if (region == nullptr) return {};
-  if (check_perm) {
-    std::uint8_t need = access == Access::kRead    ? kPermRead
-                        : access == Access::kWrite ? kPermWrite
-                                                   : kPermExec;
-    if ((m_page_map.perm_at(addr) & need) == 0) return {};
-  } else if (m_page_map.perm_at(addr) == kPermNone) {
-    return {};
-  }
+  const std::uint8_t need = access == Access::kRead    ? kPermRead
+                            : access == Access::kWrite ? kPermWrite
+                                                       : kPermExec;
+  if ((m_page_map.perm_at(addr) & need) == 0) return {};
   Translation t;
   if (region->host == nullptr) {
     t.device = region->device;
@@ -248,12 +248,17 @@ bool AddressSpace::copy_unchecked(GuestAddr addr, std::uint8_t* bytes, std::uint
   // SAFETY: the whole range lies inside the region's mapping.
   std::uint8_t* host = region->host + (addr - region->base);
   const int prot = write ? PROT_READ | PROT_WRITE : PROT_READ;
-  const bool open = host_may(*region, addr, addr + len, prot);
+  bool open = host_may(*region, addr, addr + len, prot);
   std::uint8_t* first = region->host + (page_floor(addr) - region->base);
   const std::size_t span = page_ceil(addr + len) - page_floor(addr);
   // Rare (loaders, lockstep, write-back): open the pages for the copy, then
-  // give them the guest's protections back.
-  if (!open && ::mprotect(first, span, prot) != 0) return false;
+  // give them the guest's protections back. Should the host refuse, the
+  // view cannot be kept in step: it is given up, which opens everything.
+  if (!open && ::mprotect(first, span, prot) != 0) {
+    give_up_view("mprotect failed");
+    if (view_region() != nullptr || m_view_given_up_failed) return false;
+    open = true;
+  }
   if (write) {
     std::memcpy(host, bytes, len);
   } else {
@@ -350,10 +355,17 @@ void AddressSpace::give_up_view(const char* why) {
   m_view_given_up = true;
   // The host reaches every page now (holes too: only checked paths look at
   // them). One protection for the whole region merges its pieces back into
-  // one mapping, which cannot need more mappings than the view had.
-  if (::mprotect(region->host, region->size, PROT_READ | PROT_WRITE) != 0) {
-    log::error("memory: cannot open guest RAM after giving up the direct view");
+  // one mapping; should the host refuse even that, the mapped intervals one
+  // by one.
+  if (::mprotect(region->host, region->size, PROT_READ | PROT_WRITE) == 0) return;
+  for (const auto& [start, interval] : m_page_map.intervals()) {
+    if (start >= region->size) break;
+    const GuestAddr end = std::min(interval.end, region->size);
+    // SAFETY: [start, end) lies inside the region.
+    if (::mprotect(region->host + start, end - start, PROT_READ | PROT_WRITE) != 0)
+      m_view_given_up_failed = true;
   }
+  if (m_view_given_up_failed) log::error("memory: cannot open guest RAM after giving up the direct view");
 }
 
 void AddressSpace::sync_view(GuestAddr start, GuestAddr end) {

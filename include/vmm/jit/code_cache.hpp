@@ -49,7 +49,12 @@ class CodeArena {
   CodeArena(const CodeArena&) = delete;
   CodeArena& operator=(const CodeArena&) = delete;
 
-  Result<void> init(std::size_t bytes);
+  /// Maps `bytes` of executable memory, within rip-relative reach of
+  /// [near, near + near_bytes) when the host leaves room there (see reaches()).
+  Result<void> init(std::size_t bytes, const void* near = nullptr, std::size_t near_bytes = 0);
+  /// Whether every byte of the arena can address all of [p, p + bytes) with a
+  /// 32-bit displacement.
+  [[nodiscard]] bool reaches(const void* p, std::size_t bytes) const;
   /// Space for `bytes` of code (16-byte aligned), or null when full.
   [[nodiscard]] std::uint8_t* allocate(std::size_t bytes);
   /// Where the next allocate() places code (code is assembled for its final address).

@@ -32,6 +32,10 @@ struct JitOptions {
   bool single_region = false;
   /// Address the TLB absolutely even when it is near the hart (tests the far path).
   bool force_absolute_tlb = false;
+  /// Keep the HartState and the direct view in base registers (rbx, r14)
+  /// even where 32-bit displacements reach them, which frees both registers
+  /// for guest registers (tests the other path).
+  bool force_base_registers = false;
   /// A region is translated when the dispatcher reaches its entry this many
   /// times; until then the interpreter runs it one basic block at a time, so
   /// code that runs once (start-up, glibc initialisation) costs no translation.
@@ -81,6 +85,11 @@ class JitEngine final : public cpu::ExecutionEngine {
   [[nodiscard]] std::size_t code_bytes() const { return m_arena.used(); }
   /// True when translated code accesses guest memory through the direct view.
   [[nodiscard]] bool uses_direct_memory() const { return m_view.base != nullptr; }
+  /// Whether translated code addresses the HartState rip-relative (rbx then
+  /// holds a guest register).
+  [[nodiscard]] bool hart_rip_relative() const {
+    return !m_options.force_base_registers && m_arena.reaches(&m_hart, sizeof(cpu::HartState));
+  }
 
   /// Translates the region at `pc` without running it (for benchmarks); false
   /// when it cannot be fetched.

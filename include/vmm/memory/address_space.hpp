@@ -101,9 +101,10 @@ class AddressSpace {
     std::uint64_t device_offset = 0;
     bool cacheable = false;  ///< may enter the TLB (not watched for this access)
   };
-  /// Translates one address for an access; nullopt-like failure is signalled by
-  /// both host and device being null. `check_perm` false is for loaders.
-  [[nodiscard]] Translation translate(GuestAddr addr, Access access, bool check_perm = true) const;
+  /// Translates one address for an access the guest's permissions allow;
+  /// failure is signalled by both host and device being null. (Loaders reach
+  /// pages the guest may not through write_unchecked.)
+  [[nodiscard]] Translation translate(GuestAddr addr, Access access) const;
 
   /// Host bytes of [addr, addr+len) when the whole range is RAM in one region
   /// with `perm` (not kPermNone), else an empty span. For the host side
@@ -169,6 +170,7 @@ class AddressSpace {
   std::vector<Tlb*> m_tlbs;
   std::vector<std::uint64_t*> m_view_limit_words;
   bool m_view_given_up = false;
+  bool m_view_given_up_failed = false;  ///< some RAM stayed closed to the host (host refused mprotect)
 };
 
 }  // namespace vmm::memory

@@ -249,6 +249,33 @@ TEST(JitDirectMemory, AViewSplitIntoTooManyPiecesIsGivenUpAndAccessesStayCorrect
   EXPECT_EQ(m.hart.pc, kBase + 8);
 }
 
+TEST(JitDirectMemory, CodeTranslatedForTheViewIsDroppedWhenTheViewIsGivenUp) {
+  // Translated code checks a base register once per run of accesses. Once
+  // the view is given up (here: execute-only memory, which x86 pages cannot
+  // express) guest RAM is open to the host, so an unchecked second access
+  // would reach a page the guest may not write: the code must go.
+  DirectMachine m;
+  m.load_code({rv::ld(a0, 0, s1), rv::sd(a1, 8, s1), rv::ebreak()});
+  m.hart.x[s1] = kData;
+  m.hart.x[a1] = 5;
+  ASSERT_EQ(m.run(100).cause, cpu::Cause::kBreakpoint);  // translated with the view
+  ASSERT_TRUE(m.engine->uses_direct_memory());
+
+  ASSERT_TRUE(m.space.map(0x20000000, kPageSize, memory::kPermExec));
+  EXPECT_EQ(m.space.direct_view().base, nullptr);
+  ASSERT_TRUE(m.space.protect(page_floor(kData), kPageSize, memory::kPermRead));
+  m.hart.pc = kBase;
+  m.hart.x[a1] = 6;
+  cpu::Stop stop = m.run(100);
+  ASSERT_EQ(stop.cause, cpu::Cause::kStoreAccessFault);
+  EXPECT_EQ(stop.tval, kData + 8);
+  EXPECT_EQ(m.hart.pc, kBase + 4);
+  EXPECT_FALSE(m.engine->uses_direct_memory());
+  std::uint64_t kept = 0;
+  ASSERT_TRUE(m.memory.load(kData + 8, kept));
+  EXPECT_EQ(kept, 5u);
+}
+
 TEST(JitDirectMemory, HostFaultsOutsideTranslatedCodeStillKillTheProcess) {
   DirectMachine m;  // installs the fault handler
   ASSERT_EXIT(

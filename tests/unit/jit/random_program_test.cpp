@@ -407,9 +407,13 @@ std::string check_seed(std::uint64_t seed, bool single_region) {
   options.max_region_insns = 1 + static_cast<std::uint32_t>(seed % 64);
   // Chained runs also mix the tiers: loops turn hot after 1 or 2 passes.
   if (!single_region) options.hot_threshold = static_cast<std::uint32_t>(seed % 3);
+  // A quarter keep the HartState and the view in base registers (rbx, r14).
+  options.force_base_registers = (seed / 2) % 2 == 1;
   // Half the seeds reach memory through the direct view, half through the TLB.
   JitMachine jm(options, seed % 2 == 1 ? vmm::test::JitRam::kDirectView : vmm::test::JitRam::kPrivate);
   if (jm.engine->uses_direct_memory() != (seed % 2 == 1)) return "the memory path is not the one asked for";
+  if (jm.engine->hart_rip_relative() == options.force_base_registers)
+    return "the hart is not reached as asked";
   TestMachine tm;
   set_up(jm, seed, program);
   set_up(tm, seed, program);

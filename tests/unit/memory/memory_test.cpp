@@ -447,13 +447,17 @@ TEST(AddressSpace, AccessPastTheMmioRegionInItsPageFaults) {
   EXPECT_TRUE(device.writes.empty());
 }
 
-TEST(AddressSpace, TranslateChecksPermissionsUnlessAsked) {
+TEST(AddressSpace, TranslateChecksPermissions) {
   AddressSpace space;
   ASSERT_TRUE(space.add_ram(kRam, kRamSize, kPermRead).ok());
   EXPECT_NE(space.translate(kRam, Access::kRead).host, nullptr);
   EXPECT_EQ(space.translate(kRam, Access::kWrite).host, nullptr);
   EXPECT_EQ(space.translate(kRam, Access::kFetch).host, nullptr);
-  EXPECT_NE(space.translate(kRam, Access::kWrite, false).host, nullptr);
+  const std::uint32_t word = 7;
+  EXPECT_TRUE(space.write_unchecked(kRam + 4, &word, sizeof(word)));  // the loader's way in
+  std::uint32_t seen = 0;
+  EXPECT_TRUE(space.read_unchecked(kRam + 4, &seen, sizeof(seen)));
+  EXPECT_EQ(seen, word);
   EXPECT_EQ(space.translate(kRam + 0x10, Access::kRead).host,
             space.translate(kRam, Access::kRead).host + 0x10);
 }
@@ -466,7 +470,7 @@ class GuestMemoryTest : public ::testing::Test {
     EXPECT_TRUE(space.add_ram(kRam, kRamSize, kPermRW).ok());
     space.set_watch_callback([this](GuestAddr page, WatchKind kind) {
       std::uint32_t seen = 0;
-      std::memcpy(&seen, space.translate(page + 8, Access::kRead, false).host, sizeof(seen));
+      EXPECT_TRUE(space.read_unchecked(page + 8, &seen, sizeof(seen)));
       calls.push_back({page, kind, seen});
     });
   }

@@ -16,51 +16,47 @@ using namespace asmjit::x86;
 namespace {
 
 /// Guest register -> host register id, or -1 when the guest register lives in
-/// the HartState. The ten most used registers of GCC-compiled RV64 code
-/// (static counts over CoreMark and glibc: a5, a4, sp, a0, a3, s0, a2, a1, s1, s2).
-/// With a direct view, s2's register holds the view base instead (kViewBase).
-PinMap pin_map(bool direct_view) {
+/// the HartState. The most used registers of GCC-compiled RV64 code (static
+/// counts over CoreMark and glibc: a5, a4, sp, a0, a3, s0, a2, a1, s1, then
+/// s2 and s3), s2 and s3 where rbx and r14 are not base registers.
+PinMap pin_map(bool view_register, bool hart_register) {
   PinMap map{};
   for (int& m : map) m = -1;
-  map[15] = Gp::kIdSi;                     // a5
-  map[14] = Gp::kIdDi;                     // a4
-  map[2] = Gp::kIdR8;                      // sp
-  map[10] = Gp::kIdR9;                     // a0
-  map[13] = Gp::kIdR10;                    // a3
-  map[8] = Gp::kIdR11;                     // s0
-  map[12] = Gp::kIdBp;                     // a2
-  map[11] = Gp::kIdR12;                    // a1
-  map[9] = Gp::kIdR13;                     // s1
-  if (!direct_view) map[18] = Gp::kIdR14;  // s2
+  map[15] = Gp::kIdSi;   // a5
+  map[14] = Gp::kIdDi;   // a4
+  map[2] = Gp::kIdR8;    // sp
+  map[10] = Gp::kIdR9;   // a0
+  map[13] = Gp::kIdR10;  // a3
+  map[8] = Gp::kIdR11;   // s0
+  map[12] = Gp::kIdBp;   // a2
+  map[11] = Gp::kIdR12;  // a1
+  map[9] = Gp::kIdR13;   // s1
+  GuestReg next = 18;    // s2, then s3
+  if (!view_register) map[next++] = Gp::kIdR14;
+  if (!hart_register) map[next] = Gp::kIdBx;
   return map;
 }
 
-/// The direct view's base while translated code runs (callee-saved: helpers keep it).
+/// The direct view's base while translated code runs, when it needs a
+/// register (callee-saved: helpers keep it).
 const Gp kViewBase = r14;
 
 /// Pinned host registers the SysV ABI lets a callee clobber: the call thunk saves them.
 constexpr std::array<std::uint32_t, 6> kCallerSavedPinned = {Gp::kIdSi, Gp::kIdDi,  Gp::kIdR8,
                                                              Gp::kIdR9, Gp::kIdR10, Gp::kIdR11};
 
+/// The HartState's base register, when it needs one.
 const Gp kHart = rbx;
 const Gp kRemaining = r15;
 
-Mem x_mem(unsigned reg) {
-  return qword_ptr(kHart, static_cast<std::int32_t>(offsetof(cpu::HartState, x) + 8 * reg));
-}
-Mem f_mem(unsigned reg) {
-  return qword_ptr(kHart, static_cast<std::int32_t>(offsetof(cpu::HartState, f) + 8 * reg));
-}
-Mem pc_mem() { return qword_ptr(kHart, static_cast<std::int32_t>(offsetof(cpu::HartState, pc))); }
-
-void store_pinned(x86::Assembler& a, const PinMap& map) {
+void store_pinned(x86::Assembler& a, const HartOperands& hart, const PinMap& map) {
   for (unsigned r = 1; r < 32; ++r) {
-    if (map[r] >= 0) a.mov(x_mem(r), gpq(static_cast<std::uint32_t>(map[r])));
+    if (map[r] >= 0) a.mov(hart.x(r), gpq(static_cast<std::uint32_t>(map[r])));
   }
 }
-void load_pinned(x86::Assembler& a, const PinMap& map) {
+void load_pinned(x86::Assembler& a, const HartOperands& hart, const PinMap& map) {
   for (unsigned r = 1; r < 32; ++r) {
-    if (map[r] >= 0) a.mov(gpq(static_cast<std::uint32_t>(map[r])), x_mem(r));
+    if (map[r] >= 0) a.mov(gpq(static_cast<std::uint32_t>(map[r])), hart.x(r));
   }
 }
 
@@ -173,6 +169,15 @@ Result<std::uint8_t*> place(CodeHolder& code, CodeArena& arena, bool& full) {
 
 }  // namespace
 
+Mem HartOperands::at(std::size_t offset) const {
+  if (m_at == nullptr) return qword_ptr(kHart, static_cast<std::int32_t>(offset));
+  // An absolute address within reach: asmjit encodes it rip-relative.
+  return qword_ptr(reinterpret_cast<std::uint64_t>(m_at) + offset);
+}
+Mem HartOperands::x(unsigned reg) const { return at(offsetof(cpu::HartState, x) + 8 * reg); }
+Mem HartOperands::f(unsigned reg) const { return at(offsetof(cpu::HartState, f) + 8 * reg); }
+Mem HartOperands::pc() const { return at(offsetof(cpu::HartState, pc)); }
+
 // ---- one region --------------------------------------------------------------
 
 class Backend::RegionEmitter {
@@ -230,6 +235,9 @@ class Backend::RegionEmitter {
 
  private:
   // ---- operands ----------------------------------------------------------------
+  [[nodiscard]] Mem x_mem(unsigned reg) const { return m_b.m_hart.x(reg); }
+  [[nodiscard]] Mem f_mem(unsigned reg) const { return m_b.m_hart.f(reg); }
+  [[nodiscard]] Mem pc_mem() const { return m_b.m_hart.pc(); }
   bool pinned(GuestReg r) const { return r != 0 && m_map[r] >= 0; }
   Gp host(GuestReg r) const { return gpq(static_cast<std::uint32_t>(m_map[r])); }
 
@@ -1273,10 +1281,10 @@ class Backend::RegionEmitter {
 
   void emit_interpret(const IrInsn& insn) {
     Label data = embed(insn);
-    store_pinned(m_a, m_map);
+    store_pinned(m_a, m_b.m_hart, m_map);
     m_a.lea(rdx, ptr(data));
     call_helper(reinterpret_cast<const void*>(&helpers::interpret));
-    load_pinned(m_a, m_map);  // mov does not change flags; status is still in rdx
+    load_pinned(m_a, m_b.m_hart, m_map);  // mov does not change flags; status is still in rdx
     check_status(insn, true);
   }
 
@@ -1353,8 +1361,16 @@ class Backend::RegionEmitter {
 
 Backend::Backend(const BackendConfig& config)
     : m_config(config),
-      m_pins(pin_map(config.view.base != nullptr)),
-      m_memory(std::make_unique<TlbMemoryAccess>(config.tlb, config.hart, config.force_absolute_tlb)) {}
+      m_hart(config.hart_in_reach && !config.base_registers ? config.hart : nullptr),
+      m_pins(pin_map(view_register(config), m_hart.needs_register())),
+      // The TLB path's short form addresses the TLB from the HartState's register.
+      m_memory(std::make_unique<TlbMemoryAccess>(config.tlb, config.hart,
+                                                 config.force_absolute_tlb || !m_hart.needs_register())) {}
+
+bool Backend::view_register(const BackendConfig& config) {
+  return config.view.base != nullptr &&
+         (config.base_registers || DirectMemoryAccess::low_view(config.view.base) == 0);
+}
 
 Backend::~Backend() = default;
 
@@ -1377,16 +1393,16 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   for (const Gp& r : {rbx, rbp, r12, r13, r14, r15}) a.push(r);
   a.sub(rsp, 8);  // keeps rsp 16-byte aligned for helper calls
   a.mov(rax, rdi);
-  a.mov(kHart, reinterpret_cast<std::uintptr_t>(m_config.hart));
+  if (m_hart.needs_register()) a.mov(kHart, reinterpret_cast<std::uintptr_t>(m_config.hart));
   a.mov(rcx, ctx);
   a.mov(kRemaining, remaining);
-  load_pinned(a, m_pins);
-  if (m_config.view.base != nullptr) a.mov(kViewBase, reinterpret_cast<std::uintptr_t>(m_config.view.base));
+  load_pinned(a, m_hart, m_pins);
+  if (view_register(m_config)) a.mov(kViewBase, reinterpret_cast<std::uintptr_t>(m_config.view.base));
   a.jmp(rax);
 
   auto exit_with_kind = [&](const Label& label, ExitKind k, bool pc_in_rax) {
     a.bind(label);
-    if (pc_in_rax) a.mov(pc_mem(), rax);
+    if (pc_in_rax) a.mov(m_hart.pc(), rax);
     a.mov(rcx, ctx);
     a.mov(kind, static_cast<std::uint32_t>(k));
     a.jmp(epilogue);
@@ -1400,9 +1416,9 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   exit_with_kind(exit_budget, ExitKind::kBudget, true);
   exit_with_kind(exit_ecall, ExitKind::kEcall, true);
   a.bind(exit_with_pc);  // the helper set the kind
-  a.mov(pc_mem(), rax);
+  a.mov(m_hart.pc(), rax);
   a.bind(epilogue);
-  store_pinned(a, m_pins);
+  store_pinned(a, m_hart, m_pins);
   a.mov(rcx, ctx);
   a.mov(remaining, kRemaining);
   a.add(rsp, 8);
@@ -1465,7 +1481,8 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   auto at = [&](const Label& l) { return base + code.labelOffsetFromBase(l); };
   if (m_config.view.base != nullptr) {
     m_view_limit = reinterpret_cast<std::uint64_t*>(at(view_words));
-    m_memory = std::make_unique<DirectMemoryAccess>(m_view_limit, kViewBase);
+    const std::int32_t low = view_register(m_config) ? 0 : DirectMemoryAccess::low_view(m_config.view.base);
+    m_memory = std::make_unique<DirectMemoryAccess>(m_view_limit, kViewBase, low);
   }
   m_runtime = Runtime{at(enter),      at(exit_link),    at(exit_indirect), at(exit_budget),
                       at(exit_ecall), at(exit_with_pc), at(thunk),         at(access_slow)};

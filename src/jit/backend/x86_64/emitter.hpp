@@ -3,12 +3,15 @@
 // runtime every region jumps to (enter, exits, helper-call thunk).
 //
 // Host register convention inside translated code:
-//   rbx        the HartState (guest registers at [rbx + 8*i])
+//   rbx        the HartState (guest registers at [rbx + 8*i]), unless the code
+//              arena is within rip-relative reach of it (HartOperands)
 //   r15        instructions the run may still retire (JitContext::remaining)
 //   rax rcx rdx scratch
-//   r14        the direct view's base when guest memory has one
-//   the others hold the most used guest registers (pin_map: ten, or nine with
-//   a direct view), so most guest instructions touch no memory for operands.
+//   r14        the direct view's base, unless the view lies low enough for
+//              32-bit displacements (DirectMemoryAccess)
+//   the others hold the most used guest registers (pin_map: nine, plus rbx
+//   and r14 when they are free), so most guest instructions touch no memory
+//   for operands.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -38,6 +41,26 @@ struct BackendConfig {
   bool force_absolute_tlb = false;
   /// Guest memory through this direct view instead of the TLB (user mode).
   memory::DirectView view{};
+  /// The HartState is within rip-relative reach of the code arena.
+  bool hart_in_reach = false;
+  /// rbx and r14 stay base registers even where displacements would do (tests).
+  bool base_registers = false;
+};
+
+/// How translated code addresses the HartState: rip-relative when the code
+/// arena lies within reach of it (rbx then holds a guest register), else
+/// through rbx.
+class HartOperands {
+ public:
+  explicit HartOperands(const cpu::HartState* rip_relative) : m_at(rip_relative) {}
+  [[nodiscard]] bool needs_register() const { return m_at == nullptr; }
+  [[nodiscard]] asmjit::x86::Mem x(unsigned reg) const;
+  [[nodiscard]] asmjit::x86::Mem f(unsigned reg) const;
+  [[nodiscard]] asmjit::x86::Mem pc() const;
+
+ private:
+  [[nodiscard]] asmjit::x86::Mem at(std::size_t offset) const;
+  const cpu::HartState* m_at;
 };
 
 /// Addresses of the shared runtime code in the arena.
@@ -92,8 +115,11 @@ class Backend {
 
  private:
   class RegionEmitter;
+  /// Whether translated code keeps the direct view's base in r14.
+  static bool view_register(const BackendConfig& config);
 
   BackendConfig m_config;
+  HartOperands m_hart;
   PinMap m_pins;
   std::unique_ptr<MemoryAccess> m_memory;
   Runtime m_runtime;

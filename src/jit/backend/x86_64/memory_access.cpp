@@ -78,7 +78,18 @@ x86::Mem DirectMemoryAccess::emit_address(x86::Assembler& a, memory::Access /*ac
     a.cmp(base, qword_ptr(reinterpret_cast<std::uint64_t>(m_limit)));
     a.jae(slow);
   }
+  if (m_low_view != 0) return ptr(base, m_low_view + disp);
   return ptr(m_view_base, base, 0, disp);
+}
+
+std::int32_t DirectMemoryAccess::low_view(const std::uint8_t* view) {
+  // Displacements of guest accesses are 12-bit: view + disp must stay a
+  // positive 32-bit number.
+  constexpr std::uintptr_t kMaxDisp = 2048;
+  const auto at = reinterpret_cast<std::uintptr_t>(view);
+  if (at <= kMaxDisp || at + kMaxDisp > static_cast<std::uintptr_t>(std::numeric_limits<std::int32_t>::max()))
+    return 0;
+  return static_cast<std::int32_t>(at);
 }
 
 }  // namespace vmm::jit::x86_64

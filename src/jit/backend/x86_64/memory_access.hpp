@@ -52,9 +52,14 @@ class TlbMemoryAccess final : public MemoryAccess {
 /// guards around the view catch the displacement, even after a slow path.
 class DirectMemoryAccess final : public MemoryAccess {
  public:
-  /// `limit` points at the view size, kept in the code arena (rip-relative reach).
-  DirectMemoryAccess(const std::uint64_t* limit, asmjit::x86::Gp view_base)
-      : m_limit(limit), m_view_base(view_base) {}
+  /// `limit` points at the view size, kept in the code arena (rip-relative
+  /// reach). Guest address a is at view + a: [base + view + disp] when the
+  /// view lies low enough for a 32-bit displacement (low_view), else through
+  /// `view_base`, a register holding it.
+  DirectMemoryAccess(const std::uint64_t* limit, asmjit::x86::Gp view_base, std::int32_t low_view)
+      : m_limit(limit), m_view_base(view_base), m_low_view(low_view) {}
+  /// The view's address as a displacement, or 0 when it needs a base register.
+  static std::int32_t low_view(const std::uint8_t* view);
   asmjit::x86::Mem emit_address(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
                                 const asmjit::x86::Gp& base, std::int32_t disp, const asmjit::Label& slow,
                                 bool base_checked) const override;
@@ -63,6 +68,7 @@ class DirectMemoryAccess final : public MemoryAccess {
  private:
   const std::uint64_t* m_limit;
   asmjit::x86::Gp m_view_base;
+  std::int32_t m_low_view;
 };
 
 }  // namespace vmm::jit::x86_64
