@@ -245,7 +245,7 @@ cpu::Stop JitEngine::run(std::uint64_t budget) {
   m_instret_base = m_hart.instret;
   auto enter = reinterpret_cast<EnterFn>(m_backend->runtime().enter);
   for (;;) {
-    if (m_view.base != nullptr && m_memory.space().direct_view().base == nullptr) {
+    if (m_view.base != nullptr && m_memory.space().view_given_up()) {
       // The address space gave the view up and opened all of guest RAM:
       // translated code checks a base register once per run of accesses, so
       // none of it may stay.

@@ -73,6 +73,8 @@ class AddressSpace {
   /// The direct view of the RAM region at guest address 0 (base null without
   /// one, or once it has been given up).
   [[nodiscard]] DirectView direct_view() const;
+  /// Whether the direct view was given up (cheap: the JIT asks at every dispatch).
+  [[nodiscard]] bool view_given_up() const { return m_view_given_up; }
   /// Translated code compares guest addresses with `*word` (the view size).
   /// Should the view's host protections ever fall out of step with the guest's
   /// (a failed mprotect, too many pieces for the host's mapping limit, a
