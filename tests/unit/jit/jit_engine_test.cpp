@@ -138,6 +138,21 @@ TEST(JitEngine, DeferredSignExtensionsLeaveOtherPathsAlone) {
                         {{a5, big}, {a3, 1}, {a4, 1}, {a1, 5}, {a2, 6}});
 }
 
+TEST(JitEngine, NegationsMatchTheInterpreter) {
+  // neg/negw (sub from x0) negate in place: pinned and HartState
+  // destinations, in place and from another register, edge values, and a
+  // branch on the result's zero flag.
+  for (std::uint64_t v :
+       {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{0x7fffffff}, std::uint64_t{0x80000000},
+        std::uint64_t{0xffffffff80000000}, std::uint64_t{1} << 63, std::uint64_t{0x1234567800000000}}) {
+    expect_same_registers(
+        {rv::sub(a0, zero, a1), rv::subw(t0, zero, a1), rv::subw(a2, zero, a2), rv::sub(t1, zero, t1),
+         rv::subw(t2, zero, t1), rv::beq(t2, zero, 8), rv::addi(a3, zero, 1), rv::sub(t3, zero, a1),
+         rv::bne(t3, zero, 8), rv::addi(a4, zero, 1), rv::ebreak()},
+        {{a1, v}, {a2, v}, {t1, v}});
+  }
+}
+
 TEST(JitEngine, RepeatedSmallBudgetsAddUpExactly) {
   JitMachine m;
   m.load_code(sum_loop(50));

@@ -830,6 +830,7 @@ class Backend::RegionEmitter {
     const bool commutative = insn.alu != AluOp::kSub;
     if (!imm && commutative && b == insn.dst && a != insn.dst) std::swap(a, b);
     if (update_in_place(insn, a, b, imm, w)) return;
+    if (!imm && insn.alu == AluOp::kSub && a == 0 && b != 0) return emit_negate(insn, w);
     if (insn.alu == AluOp::kAdd && insn.dst != a && pinned(a) && (imm || pinned(b))) {
       // Three operands: lea adds without first copying a source.
       Gp work = pinned(insn.dst) ? host(insn.dst) : Gp(rax);
@@ -860,6 +861,16 @@ class Backend::RegionEmitter {
     // movsxd and the write are moves: the zero flag stays the result's
     // (a *W result is zero exactly when its low 32 bits are).
     if (insn.alu != AluOp::kMul) m_zero_flag_of = insn.dst;
+    if (w) sign_extend_word(insn, work);
+    write(insn.dst, work);
+  }
+
+  /// neg / negw (sub from x0): the operand negated in place, no zeroed register first.
+  void emit_negate(const IrInsn& insn, bool w) {
+    Gp work = pinned(insn.dst) ? host(insn.dst) : Gp(rax);
+    read_first(work, insn.b);
+    m_a.neg(w ? work.r32() : work);
+    m_zero_flag_of = insn.dst;
     if (w) sign_extend_word(insn, work);
     write(insn.dst, work);
   }
