@@ -153,6 +153,24 @@ TEST(JitEngine, NegationsMatchTheInterpreter) {
   }
 }
 
+TEST(JitEngine, BranchesPastMovesTestTheRightValue) {
+  // A branch on zero reuses the flags of the add that computed its register
+  // when only moves (constants, copies, extensions) come between, unless
+  // one of them overwrote that register or was a copy of x0 (an xor).
+  for (std::uint64_t a1_value : {1u, 2u}) {
+    expect_same_registers(
+        {rv::addi(a1, a1, -1), rv::addi(a2, zero, 0), rv::lui(t0, 0x12345), rv::addi(a3, a4, 0),
+         rv::addiw(a5, a6, 0), rv::beq(a1, zero, 8), rv::addi(t1, zero, 1), rv::ebreak()},
+        {{a1, a1_value}, {a4, 3}, {a6, 0x180000000}});
+    expect_same_registers({rv::addi(a1, a1, -1), rv::addi(a1, a4, 0), rv::beq(a1, zero, 8),
+                           rv::addi(t1, zero, 1), rv::ebreak()},
+                          {{a1, a1_value}, {a4, 2 - a1_value}});
+    expect_same_registers({rv::addi(t2, t2, -1), rv::addi(a3, zero, 0), rv::add(a3, zero, zero),
+                           rv::bne(t2, zero, 8), rv::addi(t1, zero, 1), rv::ebreak()},
+                          {{t2, a1_value}});
+  }
+}
+
 TEST(JitEngine, RepeatedSmallBudgetsAddUpExactly) {
   JitMachine m;
   m.load_code(sum_loop(50));

@@ -206,7 +206,10 @@ class Backend::RegionEmitter {
         m_rax_holds = 0;
       }
       m_zero_flag_in = m_zero_flag_of;
-      m_zero_flag_of = 0;
+      // Moves leave the flags alone: a branch past them still tests the
+      // register they describe, unless a move overwrote it.
+      const IrInsn& insn = m_region.insns[i];
+      m_zero_flag_of = keeps_flags(insn) && insn.dst != m_zero_flag_in ? m_zero_flag_in : 0;
       m_rax_in = m_rax_holds;
       m_rax_holds = 0;
       emit_insn(m_region.insns[i]);
@@ -1331,6 +1334,20 @@ class Backend::RegionEmitter {
   std::vector<Cold> m_cold;
   PinMap m_map;  ///< guest register -> host register id inside this region, or -1
   std::vector<Swap> m_swaps;
+  /// Whether `insn` is emitted as moves only (no flag changes): constants and
+  /// copies (but not of x0, which is an xor) and extensions.
+  static bool keeps_flags(const IrInsn& insn) {
+    switch (insn.kind) {
+      case IrKind::kMovImm:
+        return true;
+      case IrKind::kMov:
+      case IrKind::kExtend:
+        return insn.a != 0;
+      default:
+        return false;
+    }
+  }
+
   /// Uses a register must have over the one it displaces: the swap costs two
   /// moves at entry and two at the way out.
   static constexpr std::uint32_t kSwapMargin = 6;
