@@ -442,6 +442,12 @@ std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const 
       // unless it comes back into this region (a loop is better as a link).
       GuestAddr target = pc + static_cast<std::uint64_t>(std::int64_t{d.imm});
       l.mov_imm(int_reg(d.rd), pc + d.length);
+      if (d.rd == 1 || d.rd == 5) {  // a call (ra or t0 as the link register, as the spec's hints say)
+        IrInsn call = l.base();
+        call.kind = IrKind::kCall;
+        call.imm2 = pc + d.length;
+        region.insns.push_back(call);
+      }
       bool inside = target >= entry && target <= pc;
       if (inside || region.guest_insns >= options.max_insns) {
         IrInsn i = l.base();

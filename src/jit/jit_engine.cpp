@@ -19,7 +19,8 @@ using EnterFn = void (*)(const void* code);
 std::size_t count_links(const IrRegion& region) {
   std::size_t links = region.ends_with_fallthrough ? 1 : 0;
   for (const IrInsn& insn : region.insns) {
-    if (insn.kind == IrKind::kBranch || insn.kind == IrKind::kJump) ++links;
+    // A call's landing pad (where the host returns to) links to the return address.
+    if (insn.kind == IrKind::kBranch || insn.kind == IrKind::kJump || insn.kind == IrKind::kCall) ++links;
   }
   return links;
 }
@@ -58,7 +59,9 @@ Result<void> JitEngine::init() {
     // perf's JIT symbol convention: `perf report` names translated regions by guest pc.
     m_perf_map = std::fopen(fmt::format("/tmp/perf-{}.map", ::getpid()).c_str(), "w");
   }
-  VMM_TRY(m_arena.init(m_options.code_cache_bytes, &m_hart, sizeof(cpu::HartState)));
+  // Near the engine: translated code then reaches its JitContext (and the
+  // HartState, when it is allocated nearby) rip-relative.
+  VMM_TRY(m_arena.init(m_options.code_cache_bytes, this, sizeof(*this)));
   if (m_options.direct_memory && x86_64::install_fault_handler()) m_view = m_memory.space().direct_view();
   VMM_TRY(start_backend());
   m_cache.set_kill_observer(&JitEngine::on_block_killed, this);
@@ -75,6 +78,7 @@ Result<void> JitEngine::start_backend() {
   config.force_absolute_tlb = m_options.force_absolute_tlb;
   config.base_registers = m_options.force_base_registers;
   config.hart_in_reach = m_arena.reaches(&m_hart, sizeof(cpu::HartState));
+  config.ctx_in_reach = m_arena.reaches(&m_ctx, sizeof(JitContext));
   if (m_view.base != nullptr) m_view = m_memory.space().direct_view();  // null once given up
   config.view = m_view;
   release_view_limit_word();

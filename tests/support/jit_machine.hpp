@@ -62,7 +62,10 @@ class JitMachine {
 
   memory::AddressSpace space;
   memory::GuestMemory memory{space};
-  cpu::HartState hart;
+  // On the heap like a Process's, near the engine: translated code then
+  // reaches both rip-relative, as in vm.
+  std::unique_ptr<cpu::HartState> hart_storage = std::make_unique<cpu::HartState>();
+  cpu::HartState& hart = *hart_storage;
   std::unique_ptr<jit::JitEngine> engine;
 };
 

@@ -45,6 +45,12 @@ struct JitContext {
   Link* exit_link = nullptr;
   cpu::Stop stop{};
   JitEngine* engine = nullptr;
+  /// The return stack: guest calls push (return address, host landing pad)
+  /// pairs on the host stack below ras_top, so a guest return that matches
+  /// the top returns with the host's `ret`, which the CPU predicts. Set by
+  /// the runtime's enter; a push at or below ras_floor starts it afresh.
+  std::uint64_t ras_top = 0;
+  std::uint64_t ras_floor = 0;
   // Statistics kept by translated code when counting is enabled.
   std::uint64_t region_entries = 0;
   std::uint64_t indirect_lookups = 0;

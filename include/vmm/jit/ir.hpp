@@ -29,6 +29,10 @@ enum class IrKind : std::uint8_t {
   kFloat,         ///< one F/D computational instruction (`insn`), shared semantics helper
   kInterpret,     ///< one instruction run by the interpreter (CSR, atomics, system...)
   kEcall,         ///< stop: environment call at `pc` (ends the region)
+  /// A call (jal with rd = ra or t0), after the link register is written:
+  /// return address imm2 goes on the host's return stack (no effect on the
+  /// guest state; a later return to imm2 is predicted).
+  kCall,
 };
 
 enum class AluOp : std::uint8_t {

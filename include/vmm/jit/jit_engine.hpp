@@ -87,6 +87,10 @@ class JitEngine final : public cpu::ExecutionEngine {
   [[nodiscard]] bool uses_direct_memory() const { return m_view.base != nullptr; }
   /// Whether translated code addresses the HartState rip-relative (rbx then
   /// holds a guest register).
+  /// Whether guest calls and returns go through the return stack.
+  [[nodiscard]] bool uses_return_stack() const {
+    return !m_options.single_region && m_arena.reaches(&m_ctx, sizeof(JitContext));
+  }
   [[nodiscard]] bool hart_rip_relative() const {
     return !m_options.force_base_registers && m_arena.reaches(&m_hart, sizeof(cpu::HartState));
   }

@@ -171,6 +171,72 @@ TEST(JitEngine, BranchesPastMovesTestTheRightValue) {
   }
 }
 
+/// Runs `code` on the JIT and the interpreter from the same registers (sp at
+/// the top of RAM's free part) for up to `budget` instructions, compares
+/// them and returns the JIT's a0.
+std::uint64_t run_both(const std::vector<std::uint32_t>& code, std::uint64_t budget) {
+  JitMachine m;
+  TestMachine t;
+  m.load_code(code);
+  t.load_code(code);
+  m.hart.x[sp] = t.hart.x[sp] = TestMachine::kRamEnd - 0x1000;
+  m.run(budget);
+  t.run(budget);
+  EXPECT_EQ(m.hart.pc, t.hart.pc);
+  EXPECT_EQ(m.hart.instret, t.hart.instret);
+  for (unsigned r = 1; r < 32; ++r) EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r << " after " << budget;
+  return m.hart.x[a0];
+}
+
+TEST(JitReturnStack, ReturnsToTheCallerAreTakenWithoutALookup) {
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a1, zero, 100), rv::addi(a0, zero, 0), rv::jal(ra, 16),  // loop: call f
+      rv::addi(a1, a1, -1),    rv::bne(a1, zero, -8), rv::ebreak(),
+      rv::addi(a0, a0, 2),     rv::jalr(zero, ra, 0),  // f: a0 += 2; ret
+  };
+  EXPECT_EQ(run_both(code, 10000), 200u);
+  // The same with translated code counting its indirect-table lookups.
+  JitMachine counted;
+  counted.engine->set_count_memory_ops(true);
+  counted.load_code(code);
+  counted.run(10000);
+  EXPECT_EQ(counted.hart.x[a0], 200u);
+  EXPECT_LT(counted.engine->context().indirect_lookups, 10u) << "returns went through the lookup table";
+}
+
+TEST(JitReturnStack, RecursionDeeperThanTheReturnStackIsExact) {
+  // rec(a1): a0 += 1 per level, 3000 levels (the return stack holds 1024).
+  const std::vector<std::uint32_t> code = {
+      rv::lui(a1, 1),        rv::addi(a1, a1, -1096),  // a1 = 3000
+      rv::addi(a0, zero, 0), rv::jal(ra, 12),          // rec(3000)
+      rv::ebreak(),          rv::addi(zero, zero, 0),  //
+      rv::addi(sp, sp, -16), rv::sd(ra, 8, sp),        // rec:
+      rv::addi(a1, a1, -1),  rv::beq(a1, zero, 8),     //
+      rv::jal(ra, -16),                                // rec(a1 - 1)
+      rv::ld(ra, 8, sp),     rv::addi(sp, sp, 16),     //
+      rv::addi(a0, a0, 1),   rv::jalr(zero, ra, 0),    // ret
+  };
+  EXPECT_EQ(run_both(code, 100000), 3000u);
+  // Budgets that stop it anywhere in the recursion or the returns.
+  for (std::uint64_t budget : {5u, 777u, 15000u, 15001u, 20003u}) run_both(code, budget);
+}
+
+TEST(JitReturnStack, ReturnsElsewhereThanTheCallSiteStillArriveRight) {
+  // f returns past its caller's next instruction (ra rewritten), and g
+  // returns through t0 to a caller that called through ra: both miss the
+  // return stack and must go where the register says.
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a1, zero, 20), rv::addi(a0, zero, 0),  rv::jal(ra, 24),  // loop: call f
+      rv::addi(a0, a0, 100),                                            // skipped by f's return
+      rv::addi(a1, a1, -1),   rv::bne(a1, zero, -12), rv::ebreak(),    rv::addi(zero, zero, 0),  //
+      rv::addi(a0, a0, 1),    rv::addi(ra, ra, 4),    // f: a0 += 1; ra += 4
+      rv::jal(t0, 8),                                 // call g through t0
+      rv::jalr(zero, ra, 0),                          // ret (to the rewritten ra)
+      rv::addi(a0, a0, 10),   rv::jalr(zero, t0, 0),  // g: a0 += 10; ret through t0
+  };
+  EXPECT_EQ(run_both(code, 10000), 20u * 11u);
+}
+
 TEST(JitEngine, RepeatedSmallBudgetsAddUpExactly) {
   JitMachine m;
   m.load_code(sum_loop(50));

@@ -211,8 +211,37 @@ class Generator {
     }
   }
 
+  /// A call and its return: jal through ra or t0 to a callee placed past a
+  /// jump at the return point; the callee (1..3 instructions that leave the
+  /// link register alone) returns through it, sometimes with the link
+  /// register bumped past that jump (a return the return stack cannot
+  /// predict).
+  void call() {
+    using namespace rv;
+    const unsigned link = pick(2) ? 1u : 5u;
+    const unsigned body = 1 + pick(3);
+    const bool bumped = pick(4) == 0;
+    const unsigned after = 3 + body + (bumped ? 1 : 0);  // words from the jal to the code after
+    word(jal(link, 8));
+    word(jal(0, static_cast<std::int32_t>(4 * (after - 1))));
+    // Forward branches must not land in the callee: its return would go
+    // wherever the link register happens to point.
+    const std::size_t first = m_starts.size();
+    for (unsigned i = 0; i < body; ++i) {
+      unsigned r = rd();
+      while (r == link) r = rd();
+      word(addi(r, rs(), imm12()));
+    }
+    if (bumped) word(addi(link, link, static_cast<std::int32_t>(4 * (after - 1))));
+    word(jalr(0, link, 0));
+    // Target index i lands at the start of instruction i + 1 (see patch_forward_targets).
+    m_no_target.resize(m_starts.size(), false);
+    std::fill(m_no_target.begin() + static_cast<std::ptrdiff_t>(first - 1), m_no_target.end() - 1, true);
+  }
+
   void emit_random(unsigned left) {
     using namespace rv;
+    if (left > 8 && pick(16) == 0) return call();
     if (!m_in_loop && left > 8 && pick(32) == 0) return loop(left);
     if (pick(24) == 0) return pair();
     if (pick(10) == 0) return chain(left);
@@ -361,6 +390,7 @@ class Generator {
   void patch_forward_targets() {
     for (const Fixup& f : m_fixups) {
       std::size_t target_index = std::min(f.insn_index + f.skip, m_starts.size() - 2);  // at most the ebreak
+      while (target_index < m_no_target.size() && m_no_target[target_index]) ++target_index;  // past a callee
       // m_starts[i] is the end of instruction i, i.e. the start of i + 1.
       std::size_t target = m_starts[target_index];
       auto offset = static_cast<std::int32_t>(target - f.at);
@@ -380,6 +410,7 @@ class Generator {
   std::vector<std::uint8_t> m_bytes;
   std::vector<std::size_t> m_starts;
   std::vector<Fixup> m_fixups;
+  std::vector<bool> m_no_target;  ///< per m_starts index: inside a callee (call())
   bool m_in_loop = false;
 };
 
@@ -414,6 +445,7 @@ std::string check_seed(std::uint64_t seed, bool single_region) {
   if (jm.engine->uses_direct_memory() != (seed % 2 == 1)) return "the memory path is not the one asked for";
   if (jm.engine->hart_rip_relative() == options.force_base_registers)
     return "the hart is not reached as asked";
+  if (jm.engine->uses_return_stack() == single_region) return "the return stack is not used as expected";
   TestMachine tm;
   set_up(jm, seed, program);
   set_up(tm, seed, program);

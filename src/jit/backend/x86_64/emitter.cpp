@@ -45,6 +45,10 @@ const Gp kViewBase = r14;
 constexpr std::array<std::uint32_t, 6> kCallerSavedPinned = {Gp::kIdSi, Gp::kIdDi,  Gp::kIdR8,
                                                              Gp::kIdR9, Gp::kIdR10, Gp::kIdR11};
 
+/// Room for guest calls on the host stack below the runtime's frame (16
+/// bytes each): deeper calls start the return stack again.
+constexpr std::size_t kReturnStackBytes = 16 * 1024;
+
 /// The HartState's base register, when it needs one.
 const Gp kHart = rbx;
 const Gp kRemaining = r15;
@@ -495,6 +499,8 @@ class Backend::RegionEmitter {
           }
           break;
         }
+        case IrKind::kCall:
+          break;  // the return stack only
         default:
           return false;  // may leave the region, or reads registers in full
       }
@@ -584,6 +590,11 @@ class Backend::RegionEmitter {
   void direct_exit(GuestAddr target, std::uint32_t executed) {
     adjust_remaining(executed);
     to_pins();
+    link_jump(target);
+  }
+  /// The patchable rel32 jump of a link to guest `target`, the state already
+  /// the pin map's.
+  void link_jump(GuestAddr target) {
     std::size_t index = m_links.size();
     Link& link = m_block.links.at(index);
     link.target_pc = target;
@@ -598,7 +609,7 @@ class Backend::RegionEmitter {
   // ---- cold code ------------------------------------------------------------------
   /// Code placed after the region's body, emitted once the body is done.
   struct Cold {
-    enum Kind : std::uint8_t { kLinkStub, kStatus, kLoadSlow, kStoreSlow, kWayOut };
+    enum Kind : std::uint8_t { kLinkStub, kStatus, kLoadSlow, kStoreSlow, kWayOut, kReturnStackFull };
     Kind kind;
     const IrInsn* insn;  ///< in m_region, which outlives emission
     Label entry;         ///< where the hot code jumps to
@@ -635,6 +646,11 @@ class Backend::RegionEmitter {
       case Cold::kWayOut:
         to_pins();
         return jump_abs(m_b.m_runtime.exit_with_pc);
+      case Cold::kReturnStackFull:
+        // Entries are only predictions: forget them all and start again.
+        m_a.mov(rsp, m_b.ctx_mem(offsetof(JitContext, ras_top)));
+        m_a.jmp(c.resume);
+        return;
     }
   }
 
@@ -725,6 +741,8 @@ class Backend::RegionEmitter {
         return direct_exit(insn.target, insn.index + 1u);
       case IrKind::kJumpIndirect:
         return emit_indirect(insn);
+      case IrKind::kCall:
+        return emit_call(insn);
       case IrKind::kFloat:
         return emit_fp(insn);
       case IrKind::kInterpret:
@@ -1046,6 +1064,7 @@ class Backend::RegionEmitter {
       case IrKind::kBranch:
       case IrKind::kJump:
       case IrKind::kEcall:
+      case IrKind::kCall:
         return;
       case IrKind::kLoad:
         if (!insn.fp_data) m_checked_bases[insn.dst] = false;
@@ -1253,6 +1272,15 @@ class Backend::RegionEmitter {
     }
     adjust_remaining(insn.index + 1u);
     to_pins();
+    Label lookup = m_a.newLabel();
+    if (m_b.ras() && insn.dst == 0 && (insn.a == 1 || insn.a == 5)) {
+      // A return: to the address the innermost call pushed, the host's own
+      // return (predicted) to that call's landing pad, which pops it.
+      m_a.cmp(rax, qword_ptr(rsp, 8));
+      m_a.jne(lookup);
+      m_a.ret(8);
+    }
+    m_a.bind(lookup);
     if (m_b.m_config.chaining) {
       if (m_b.m_config.count_stats) {
         m_a.mov(rcx,
@@ -1272,6 +1300,27 @@ class Backend::RegionEmitter {
       m_a.bind(miss);
     }
     jump_abs(m_b.m_runtime.exit_indirect);
+  }
+
+  /// A call: (return address, landing pad) onto the return stack, the host's
+  /// `call` pushing the second so that the host predicts the return. The
+  /// landing pad links to the return address; the callee's code follows it.
+  void emit_call(const IrInsn& insn) {
+    if (!m_b.ras()) return;
+    Label full = m_a.newLabel(), push = m_a.newLabel(), callee = m_a.newLabel();
+    m_a.cmp(rsp, m_b.ctx_mem(offsetof(JitContext, ras_floor)));
+    m_a.jbe(full);
+    m_a.bind(push);
+    if (insn.imm2 <= static_cast<std::uint64_t>(INT32_MAX)) {
+      m_a.push(Imm(static_cast<std::int32_t>(insn.imm2)));
+    } else {
+      m_a.mov(rcx, insn.imm2);
+      m_a.push(rcx);
+    }
+    m_a.call(callee);
+    link_jump(insn.imm2);  // the landing pad
+    m_a.bind(callee);
+    m_cold.push_back(Cold{Cold::kReturnStackFull, &insn, full, push, nullptr, false});
   }
 
   /// Embeds the instruction for a helper and returns its label.
@@ -1420,6 +1469,15 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   a.bind(enter);
   for (const Gp& r : {rbx, rbp, r12, r13, r14, r15}) a.push(r);
   a.sub(rsp, 8);  // keeps rsp 16-byte aligned for helper calls
+  // The empty return stack: an entry whose return address (odd) no guest
+  // return matches. Translated code may leave entries behind; the epilogue
+  // drops them.
+  a.push(1);
+  a.push(0);
+  a.mov(rcx, ctx);
+  a.mov(qword_ptr(rcx, offsetof(JitContext, ras_top)), rsp);
+  a.lea(rdx, qword_ptr(rsp, -static_cast<std::int32_t>(kReturnStackBytes)));
+  a.mov(qword_ptr(rcx, offsetof(JitContext, ras_floor)), rdx);
   a.mov(rax, rdi);
   if (m_hart.needs_register()) a.mov(kHart, reinterpret_cast<std::uintptr_t>(m_config.hart));
   a.mov(rcx, ctx);
@@ -1449,7 +1507,8 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   store_pinned(a, m_hart, m_pins);
   a.mov(rcx, ctx);
   a.mov(remaining, kRemaining);
-  a.add(rsp, 8);
+  a.mov(rsp, qword_ptr(rcx, offsetof(JitContext, ras_top)));
+  a.add(rsp, 16 + 8);  // the empty entry, the alignment slot
   for (const Gp& r : {r15, r14, r13, r12, rbp, rbx}) a.pop(r);
   a.ret();
 

@@ -45,6 +45,9 @@ struct BackendConfig {
   bool hart_in_reach = false;
   /// rbx and r14 stay base registers even where displacements would do (tests).
   bool base_registers = false;
+  /// The JitContext is within rip-relative reach of the code arena: guest
+  /// calls and returns then go through the return stack (JitContext::ras_top).
+  bool ctx_in_reach = false;
 };
 
 /// How translated code addresses the HartState: rip-relative when the code
@@ -115,6 +118,12 @@ class Backend {
 
  private:
   class RegionEmitter;
+  /// Guest calls and returns go through the return stack.
+  [[nodiscard]] bool ras() const { return m_config.chaining && m_config.ctx_in_reach; }
+  /// A JitContext field, rip-relative (ras() only).
+  [[nodiscard]] asmjit::x86::Mem ctx_mem(std::size_t offset) const {
+    return asmjit::x86::qword_ptr(reinterpret_cast<std::uint64_t>(m_config.ctx) + offset);
+  }
   /// Whether translated code keeps the direct view's base in r14.
   static bool view_register(const BackendConfig& config);
 
