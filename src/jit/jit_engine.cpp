@@ -1,4 +1,6 @@
 #include "vmm/jit/jit_engine.hpp"
+
+#include <asmjit/core.h>
 #include "vmm/core/log.hpp"
 
 #include <algorithm>
@@ -77,6 +79,7 @@ Result<void> JitEngine::start_backend() {
   config.chaining = !m_options.single_region;
   config.force_absolute_tlb = m_options.force_absolute_tlb;
   config.base_registers = m_options.force_base_registers;
+  config.bmi2 = m_options.bmi2 && asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kBMI2);
   config.hart_in_reach = m_arena.reaches(&m_hart, sizeof(cpu::HartState));
   config.ctx_in_reach = m_arena.reaches(&m_ctx, sizeof(JitContext));
   if (m_view.base != nullptr) m_view = m_memory.space().direct_view();  // null once given up

@@ -36,6 +36,9 @@ struct JitOptions {
   /// even where 32-bit displacements reach them, which frees both registers
   /// for guest registers (tests the other path).
   bool force_base_registers = false;
+  /// Shifts by a register use BMI2 (shlx/shrx/sarx) when the host has it;
+  /// false keeps the cl form (tests the other path).
+  bool bmi2 = true;
   /// A region is translated when the dispatcher reaches its entry this many
   /// times; until then the interpreter runs it one basic block at a time, so
   /// code that runs once (start-up, glibc initialisation) costs no translation.

@@ -440,6 +440,8 @@ std::string check_seed(std::uint64_t seed, bool single_region) {
   if (!single_region) options.hot_threshold = static_cast<std::uint32_t>(seed % 3);
   // A quarter keep the HartState and the view in base registers (rbx, r14).
   options.force_base_registers = (seed / 2) % 2 == 1;
+  // Half shift by a register with BMI2 (where the host has it), half with cl.
+  options.bmi2 = (seed / 4) % 2 == 0;
   // Half the seeds reach memory through the direct view, half through the TLB.
   JitMachine jm(options, seed % 2 == 1 ? vmm::test::JitRam::kDirectView : vmm::test::JitRam::kPrivate);
   if (jm.engine->uses_direct_memory() != (seed % 2 == 1)) return "the memory path is not the one asked for";

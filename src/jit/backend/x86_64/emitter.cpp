@@ -932,6 +932,7 @@ class Backend::RegionEmitter {
       m_a.lea(work, ptr(0, host(insn.a), static_cast<std::uint32_t>(insn.imm)));
       return write(insn.dst, work);
     }
+    if (!imm && m_b.m_config.bmi2) return emit_shift_bmi2(insn, w);
     Gp work = work_register(insn.dst, insn.a, imm ? GuestReg{0} : insn.b);
     const bool b_in_rax = !imm && work.id() != Gp::kIdAx && rax_has(insn.b);
     read_first(work, insn.a);
@@ -956,6 +957,37 @@ class Backend::RegionEmitter {
     // srliw by 1..31 clears bit 31: the zero-extended result is the sign-extended one.
     const bool non_negative = imm && insn.alu == AluOp::kSrl && insn.imm != 0;
     if (w && !non_negative) sign_extend_word(insn, work);
+    write(insn.dst, work);
+  }
+
+  /// A shift by a register with BMI2: three operands, the count in any
+  /// register (masked to 5 or 6 bits, as RISC-V does), the source straight
+  /// from the HartState, no flags written.
+  void emit_shift_bmi2(const IrInsn& insn, bool w) {
+    const bool a_in_rax = take_rax(insn.a);
+    Gp count = rcx;
+    if (pinned(insn.b)) {
+      count = host(insn.b);
+    } else if (rax_has(insn.b) || (a_in_rax && insn.b == insn.a)) {
+      count = rax;
+    } else {
+      read(rcx, insn.b);
+    }
+    Operand source;
+    if (insn.a == 0) {
+      m_a.xor_(edx, edx);
+      source = w ? Operand(edx) : Operand(rdx);
+    } else if (a_in_rax) {
+      source = w ? Operand(eax) : Operand(rax);
+    } else {
+      source = operand(insn.a, w);
+    }
+    Gp work = pinned(insn.dst) ? host(insn.dst) : Gp(rax);
+    InstId id = insn.alu == AluOp::kSll   ? Inst::kIdShlx
+                : insn.alu == AluOp::kSrl ? Inst::kIdShrx
+                                          : Inst::kIdSarx;
+    m_a.emit(id, w ? work.r32() : work, source, w ? count.r32() : count);
+    if (w) sign_extend_word(insn, work);
     write(insn.dst, work);
   }
 

@@ -48,6 +48,8 @@ struct BackendConfig {
   /// The JitContext is within rip-relative reach of the code arena: guest
   /// calls and returns then go through the return stack (JitContext::ras_top).
   bool ctx_in_reach = false;
+  /// The host has BMI2: shifts by a register are shlx/shrx/sarx.
+  bool bmi2 = false;
 };
 
 /// How translated code addresses the HartState: rip-relative when the code
