@@ -1,6 +1,4 @@
 #include "vmm/jit/jit_engine.hpp"
-
-#include <asmjit/core.h>
 #include "vmm/core/log.hpp"
 
 #include <algorithm>
@@ -8,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <asmjit/core.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "backend/x86_64/emitter.hpp"
@@ -17,6 +17,20 @@ namespace vmm::jit {
 namespace {
 
 using EnterFn = void (*)(const void* code);
+
+/// Whether the kernel enforces a CET shadow stack on this thread: host
+/// returns must then match host calls, which the return stack's dropped
+/// frames do not.
+bool shadow_stack_enabled() {
+#if defined(__linux__) && defined(__x86_64__)
+  constexpr long kArchShstkStatus = 0x5005;  // ARCH_SHSTK_STATUS (Linux 6.6); older kernels: EINVAL
+  unsigned long features = 0;
+  if (::syscall(SYS_arch_prctl, kArchShstkStatus, &features) != 0) return false;
+  return (features & 1u) != 0;  // ARCH_SHSTK_SHSTK
+#else
+  return false;
+#endif
+}
 
 std::size_t count_links(const IrRegion& region) {
   std::size_t links = region.ends_with_fallthrough ? 1 : 0;
@@ -81,7 +95,7 @@ Result<void> JitEngine::start_backend() {
   config.base_registers = m_options.force_base_registers;
   config.bmi2 = m_options.bmi2 && asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kBMI2);
   config.hart_in_reach = m_arena.reaches(&m_hart, sizeof(cpu::HartState));
-  config.ctx_in_reach = m_arena.reaches(&m_ctx, sizeof(JitContext));
+  config.return_stack = uses_return_stack();
   if (m_view.base != nullptr) m_view = m_memory.space().direct_view();  // null once given up
   config.view = m_view;
   release_view_limit_word();
@@ -92,6 +106,11 @@ Result<void> JitEngine::start_backend() {
   // Should the address space give the view up, it zeroes this word.
   if (std::uint64_t* word = m_backend->view_limit_word()) m_memory.space().add_view_limit_word(word);
   return {};
+}
+
+bool JitEngine::uses_return_stack() const {
+  static const bool shadow_stack = shadow_stack_enabled();
+  return !m_options.single_region && !shadow_stack && m_arena.reaches(&m_ctx, sizeof(JitContext));
 }
 
 void JitEngine::set_count_memory_ops(bool enabled) {

@@ -88,12 +88,12 @@ class JitEngine final : public cpu::ExecutionEngine {
   [[nodiscard]] std::size_t code_bytes() const { return m_arena.used(); }
   /// True when translated code accesses guest memory through the direct view.
   [[nodiscard]] bool uses_direct_memory() const { return m_view.base != nullptr; }
+  /// Whether guest calls and returns go through the return stack (host
+  /// call/ret): chained runs, the JitContext within rip-relative reach, and
+  /// no CET shadow stack (which would refuse the frames the runtime drops).
+  [[nodiscard]] bool uses_return_stack() const;
   /// Whether translated code addresses the HartState rip-relative (rbx then
   /// holds a guest register).
-  /// Whether guest calls and returns go through the return stack.
-  [[nodiscard]] bool uses_return_stack() const {
-    return !m_options.single_region && m_arena.reaches(&m_ctx, sizeof(JitContext));
-  }
   [[nodiscard]] bool hart_rip_relative() const {
     return !m_options.force_base_registers && m_arena.reaches(&m_hart, sizeof(cpu::HartState));
   }

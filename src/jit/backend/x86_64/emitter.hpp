@@ -45,9 +45,9 @@ struct BackendConfig {
   bool hart_in_reach = false;
   /// rbx and r14 stay base registers even where displacements would do (tests).
   bool base_registers = false;
-  /// The JitContext is within rip-relative reach of the code arena: guest
-  /// calls and returns then go through the return stack (JitContext::ras_top).
-  bool ctx_in_reach = false;
+  /// Guest calls and returns go through the return stack (JitContext::ras_top;
+  /// the JitContext is then within rip-relative reach of the code arena).
+  bool return_stack = false;
   /// The host has BMI2: shifts by a register are shlx/shrx/sarx.
   bool bmi2 = false;
 };
@@ -121,7 +121,7 @@ class Backend {
  private:
   class RegionEmitter;
   /// Guest calls and returns go through the return stack.
-  [[nodiscard]] bool ras() const { return m_config.chaining && m_config.ctx_in_reach; }
+  [[nodiscard]] bool ras() const { return m_config.chaining && m_config.return_stack; }
   /// A JitContext field, rip-relative (ras() only).
   [[nodiscard]] asmjit::x86::Mem ctx_mem(std::size_t offset) const {
     return asmjit::x86::qword_ptr(reinterpret_cast<std::uint64_t>(m_config.ctx) + offset);
