@@ -17,6 +17,23 @@ inline jit::JitOptions eager_options() {
   return options;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+/// Under AddressSanitizer the allocator reserves the address space around
+/// heap objects, so the code arena cannot be placed within rip-relative
+/// reach of the engine and the hart: translated code then keeps rbx as the
+/// HartState's base and runs without the return stack (both still correct).
+inline constexpr bool kArenaNearHeap = !kAddressSanitizer;
+
 /// How a JitMachine's RAM is backed: privately (the JIT's TLB path), or in a
 /// 4 GiB window at guest address 0 with a direct view (the JIT's direct path;
 /// [kRamBase, kRamEnd) mapped RWX, the rest holes).
