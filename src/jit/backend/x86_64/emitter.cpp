@@ -1325,10 +1325,9 @@ class Backend::RegionEmitter {
       m_a.shl(ecx, 3);
       m_a.and_(ecx, static_cast<std::int32_t>((JitContext::kLookupSize - 1) << 4));
       m_a.mov(rdx, reinterpret_cast<std::uintptr_t>(m_b.m_config.ctx) + offsetof(JitContext, lookup));
-      m_a.add(rdx, rcx);
-      m_a.cmp(rax, qword_ptr(rdx, offsetof(LookupEntry, pc)));
+      m_a.cmp(rax, qword_ptr(rdx, rcx, 0, offsetof(LookupEntry, pc)));
       m_a.jne(miss);
-      m_a.jmp(qword_ptr(rdx, offsetof(LookupEntry, code)));
+      m_a.jmp(qword_ptr(rdx, rcx, 0, offsetof(LookupEntry, code)));
       m_a.bind(miss);
     }
     jump_abs(m_b.m_runtime.exit_indirect);
