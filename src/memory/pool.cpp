@@ -4,8 +4,31 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 namespace vmm::memory {
+
+namespace {
+
+using Mappings = std::vector<std::pair<void*, std::size_t>>;
+
+/// Maps `count` zero-filled slots of `size` bytes into `free`, recording the
+/// mapping for unmap_all.
+bool map_slots(Mappings& mappings, detail::FreeList& free, std::size_t count, std::size_t size) {
+  std::size_t bytes = count * size;
+  void* chunk = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (chunk == MAP_FAILED) return false;
+  mappings.emplace_back(chunk, bytes);
+  free.add_slots(static_cast<std::byte*>(chunk), count, size);
+  return true;
+}
+
+void unmap_all(const Mappings& mappings) {
+  for (auto [base, bytes] : mappings) ::munmap(base, bytes);
+}
+
+}  // namespace
 
 ObjectPool::ObjectPool(std::size_t object_size, std::size_t alignment, std::size_t objects_per_chunk)
     : m_alignment(std::max(alignment, alignof(void*))),
@@ -32,9 +55,7 @@ ZeroedPool::ZeroedPool(std::size_t object_size, std::size_t objects_per_chunk)
     : m_object_size((std::max(object_size, detail::FreeList::kMinSlot) + 63) / 64 * 64),
       m_objects_per_chunk(std::max<std::size_t>(objects_per_chunk, 1)) {}
 
-ZeroedPool::~ZeroedPool() {
-  for (auto [base, bytes] : m_chunks) ::munmap(base, bytes);
-}
+ZeroedPool::~ZeroedPool() { unmap_all(m_chunks); }
 
 void* ZeroedPool::allocate() {
   if (m_free.empty() && !grow()) return nullptr;
@@ -49,29 +70,13 @@ void ZeroedPool::free(void* p) {
   m_free.push(p);
 }
 
-bool ZeroedPool::grow() {
-  std::size_t bytes = m_object_size * m_objects_per_chunk;
-  void* chunk = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (chunk == MAP_FAILED) return false;
-  m_chunks.emplace_back(chunk, bytes);
-  m_free.add_slots(static_cast<std::byte*>(chunk), m_objects_per_chunk, m_object_size);
-  return true;
-}
+bool ZeroedPool::grow() { return map_slots(m_chunks, m_free, m_objects_per_chunk, m_object_size); }
 
 PagePool::PagePool(std::size_t blocks_per_slab)
     : m_blocks_per_slab(std::max<std::size_t>(blocks_per_slab, 1)) {}
 
-PagePool::~PagePool() {
-  for (auto [base, bytes] : m_slabs) ::munmap(base, bytes);
-}
+PagePool::~PagePool() { unmap_all(m_slabs); }
 
-bool PagePool::grow() {
-  std::size_t bytes = m_blocks_per_slab * kBlockSize;
-  void* slab = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (slab == MAP_FAILED) return false;
-  m_slabs.emplace_back(slab, bytes);
-  m_free.add_slots(static_cast<std::byte*>(slab), m_blocks_per_slab, kBlockSize);
-  return true;
-}
+bool PagePool::grow() { return map_slots(m_slabs, m_free, m_blocks_per_slab, kBlockSize); }
 
 }  // namespace vmm::memory
