@@ -113,6 +113,8 @@ bool JitEngine::uses_return_stack() const {
   return !m_options.single_region && !shadow_stack && m_arena.reaches(&m_ctx, sizeof(JitContext));
 }
 
+bool JitEngine::hart_rip_relative() const { return !m_backend->hart_needs_register(); }
+
 void JitEngine::set_count_memory_ops(bool enabled) {
   m_interp.set_count_memory_ops(enabled);
   if (enabled == m_count_stats) return;

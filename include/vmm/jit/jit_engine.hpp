@@ -94,9 +94,7 @@ class JitEngine final : public cpu::ExecutionEngine {
   [[nodiscard]] bool uses_return_stack() const;
   /// Whether translated code addresses the HartState rip-relative (rbx then
   /// holds a guest register).
-  [[nodiscard]] bool hart_rip_relative() const {
-    return !m_options.force_base_registers && m_arena.reaches(&m_hart, sizeof(cpu::HartState));
-  }
+  [[nodiscard]] bool hart_rip_relative() const;
 
   /// Translates the region at `pc` without running it (for benchmarks); false
   /// when it cannot be fetched.

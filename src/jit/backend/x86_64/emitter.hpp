@@ -117,6 +117,8 @@ class Backend {
   /// The word in the runtime that translated code compares guest addresses
   /// with (the direct view's size), or null without a direct view.
   [[nodiscard]] std::uint64_t* view_limit_word() const { return m_view_limit; }
+  /// Whether translated code keeps the HartState's address in rbx.
+  [[nodiscard]] bool hart_needs_register() const { return m_hart.needs_register(); }
 
  private:
   class RegionEmitter;
