@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "backend/x86_64/emitter.hpp"
+#include "vmm/jit/optimizer.hpp"
 
 namespace vmm::jit {
 
@@ -172,6 +173,7 @@ Block* JitEngine::translate(GuestAddr pc, std::optional<cpu::Stop>& fault) {
     fault = cpu::Stop{cpu::StopReason::kException, cpu::Cause::kInsnAccessFault, m_memory.last_fault().addr};
     return nullptr;
   }
+  if (m_options.optimize) optimize(*region);
   for (int attempt = 0; attempt < 2; ++attempt) {
     Block* block = m_cache.create(pc, count_links(*region));
     if (block == nullptr) return nullptr;

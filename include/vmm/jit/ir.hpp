@@ -4,7 +4,9 @@
 // produces it from decoded instructions; a back end lowers it to host code.
 // Nothing here names a host register or a RISC-V encoding detail such as
 // compressed forms, x0 sinks or immediate layouts.
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "vmm/core/types.hpp"
@@ -54,6 +56,8 @@ enum class AluOp : std::uint8_t {
   kDivu,
   kRem,
   kRemu,
+  /// Rotate right by imm (kAluImm only; the optimizer makes it from shift pairs).
+  kRor,
 };
 
 enum class Cond : std::uint8_t { kEq, kNe, kLt, kGe, kLtu, kGeu };
@@ -89,5 +93,10 @@ struct IrRegion {
   GuestAddr next_pc = 0;         ///< where a fall-through end continues
   std::vector<GuestAddr> pages;  ///< guest pages whose bytes the region was made from
 };
+
+/// Per IR position of a branch or jump whose target the region translated
+/// itself: the IR position it lands on (the first IR instruction of the
+/// guest instruction there); nullopt elsewhere.
+std::vector<std::optional<std::size_t>> in_region_targets(const IrRegion& region);
 
 }  // namespace vmm::jit

@@ -47,6 +47,9 @@ struct JitOptions {
   /// Reach guest memory through the address space's direct view when it has
   /// one (user mode); false keeps the inline TLB lookup.
   bool direct_memory = true;
+  /// Run the IR optimizer (rotates fused, dead writes removed) on every
+  /// region; false translates the front end's IR as it is (tests, A/B runs).
+  bool optimize = true;
 };
 
 class JitEngine final : public cpu::ExecutionEngine {

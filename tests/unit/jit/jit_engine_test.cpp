@@ -108,8 +108,9 @@ TEST(JitEngine, DeferredSignExtensionsHappenOnEveryWayOut) {
 /// Runs `code` from the same registers on the JIT (regions translated at
 /// once) and the interpreter; every integer register must match at the end.
 void expect_same_registers(const std::vector<std::uint32_t>& code,
-                           const std::vector<std::pair<unsigned, std::uint64_t>>& registers) {
-  JitMachine m;
+                           const std::vector<std::pair<unsigned, std::uint64_t>>& registers,
+                           const jit::JitOptions& options = vmm::test::eager_options()) {
+  JitMachine m(options);
   TestMachine t;
   m.load_code(code);
   t.load_code(code);
@@ -150,6 +151,60 @@ TEST(JitEngine, NegationsMatchTheInterpreter) {
          rv::subw(t2, zero, t1), rv::beq(t2, zero, 8), rv::addi(a3, zero, 1), rv::sub(t3, zero, a1),
          rv::bne(t3, zero, 8), rv::addi(a4, zero, 1), rv::ebreak()},
         {{a1, v}, {a2, v}, {t1, v}});
+  }
+}
+
+std::uint32_t rotr32(std::uint32_t x, unsigned k) { return x >> k | x << (32 - k); }
+std::uint64_t rotr64(std::uint64_t x, unsigned k) { return x >> k | x << (64 - k); }
+
+TEST(JitOptimizer, FusedRotatesComputeTheSpecValues) {
+  // Rotates written as shift pairs (the optimizer makes one rotate of each),
+  // with rorx and with ror, into host registers (a0, a1) and the HartState
+  // (t3, t4), from a pinned source (a3) and a HartState one (t5).
+  const std::vector<std::uint32_t> code = {
+      rv::srliw(t1, a3, 6),  rv::slliw(t2, a3, 26), rv::or_(a0, t1, t2),   // rorw a0, a3, 6
+      rv::srliw(t1, t5, 1),  rv::slliw(t2, t5, 31), rv::or_(t3, t2, t1),   // rorw t3, t5, 1
+      rv::srli(t1, a3, 63),  rv::slli(t2, a3, 1),   rv::xor_(a1, t1, t2),  // ror a1, a3, 63
+      rv::slli(t2, t5, 40),  rv::srli(t1, t5, 24),  rv::add(t4, t1, t2),   // ror t4, t5, 24
+      rv::addi(t1, zero, 0), rv::addi(t2, zero, 0),                        // the shifts are dead
+      rv::ebreak(),
+  };
+  for (bool bmi2 : {true, false}) {
+    for (std::uint64_t v :
+         {std::uint64_t{0x80000001}, std::uint64_t{0x123456789abcdef0}, ~std::uint64_t{0}}) {
+      jit::JitOptions options = vmm::test::eager_options();
+      options.bmi2 = bmi2;
+      expect_same_registers(code, {{a3, v}, {t5, ~v}}, options);
+      JitMachine m(options);
+      m.load_code(code);
+      m.hart.x[a3] = v;
+      m.hart.x[t5] = ~v;
+      m.run(1000);
+      auto sext = [](std::uint32_t w) {
+        return static_cast<std::uint64_t>(std::int64_t{static_cast<std::int32_t>(w)});
+      };
+      EXPECT_EQ(m.hart.x[a0], sext(rotr32(static_cast<std::uint32_t>(v), 6))) << bmi2;
+      EXPECT_EQ(m.hart.x[t3], sext(rotr32(static_cast<std::uint32_t>(~v), 1))) << bmi2;
+      EXPECT_EQ(m.hart.x[a1], rotr64(v, 63)) << bmi2;
+      EXPECT_EQ(m.hart.x[t4], rotr64(~v, 24)) << bmi2;
+    }
+  }
+}
+
+TEST(JitOptimizer, AnOverwrittenValueAFaultCouldSeeIsStillThere) {
+  for (vmm::test::JitRam ram : {vmm::test::JitRam::kPrivate, vmm::test::JitRam::kDirectView}) {
+    JitMachine m(vmm::test::eager_options(), ram);
+    m.load_code({
+        rv::addi(t1, zero, 5),  // overwritten below, but the fault between sees it
+        rv::lui(a1, 0x10),      // 0x10000: unmapped
+        rv::ld(a3, 8, a1),      // faults
+        rv::addi(t1, zero, 6),  //
+        rv::ebreak(),
+    });
+    cpu::Stop stop = m.run(100);
+    ASSERT_EQ(stop.reason, cpu::StopReason::kException);
+    EXPECT_EQ(m.hart.pc, kBase + 8);
+    EXPECT_EQ(m.hart.x[t1], 5u);
   }
 }
 

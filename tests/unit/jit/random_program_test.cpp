@@ -1,6 +1,6 @@
 // Random-program tester: generated sequences of valid RV64GC instructions
 // (integer, M, A, F, D, Zicsr, compressed; forward branches and jumps, counted loops,
-// dependency chains shaped for the back end's peepholes; loads
+// dependency chains shaped for the back end's peepholes, rotates written as shift pairs; loads
 // and stores into a scratch area; every rounding mode) run under the JIT and
 // the interpreter, compared after every region (lockstep) and at the end
 // (registers and scratch memory), both with the JIT one region at a time and
@@ -239,9 +239,33 @@ class Generator {
     std::fill(m_no_target.begin() + static_cast<std::ptrdiff_t>(first - 1), m_no_target.end() - 1, true);
   }
 
+  /// A rotate written as two shifts of one source and a combination (what
+  /// the optimizer fuses into one rotate), in either order, sometimes with
+  /// an instruction between (which may change the source) or amounts that
+  /// miss; the shifted values are sometimes overwritten after (dead writes).
+  void rotate() {
+    using namespace rv;
+    static constexpr std::uint32_t (*kCombine[])(unsigned, unsigned, unsigned) = {or_, xor_, add};
+    const bool w = pick(2) == 0;
+    const std::uint32_t width = w ? 32 : 64;
+    const unsigned x = rs(), p = rd(), q = rd(), d = rd();
+    const auto k = static_cast<std::int32_t>(1 + pick(width - 1));
+    const auto other = static_cast<std::int32_t>(pick(8) == 0 ? pick(width) : width - k);
+    std::uint32_t right = w ? srliw(p, x, k) : srli(p, x, k);
+    std::uint32_t left = w ? slliw(q, x, other) : slli(q, x, other);
+    if (pick(2)) std::swap(right, left);
+    word(right);
+    if (pick(4) == 0) word(addi(rd(), rs(), imm12()));
+    word(left);
+    word(kCombine[pick(3)](d, pick(2) ? p : q, pick(2) ? q : p));
+    if (pick(2)) word(addi(p, rs(), imm12()));
+    if (pick(2)) word(addi(q, rs(), imm12()));
+  }
+
   void emit_random(unsigned left) {
     using namespace rv;
     if (left > 8 && pick(16) == 0) return call();
+    if (pick(24) == 0) return rotate();
     if (!m_in_loop && left > 8 && pick(32) == 0) return loop(left);
     if (pick(24) == 0) return pair();
     if (pick(10) == 0) return chain(left);
@@ -442,6 +466,8 @@ std::string check_seed(std::uint64_t seed, bool single_region) {
   options.force_base_registers = (seed / 2) % 2 == 1;
   // Half shift by a register with BMI2 (where the host has it), half with cl.
   options.bmi2 = (seed / 4) % 2 == 0;
+  // A quarter translate the front end's IR as it is, without the optimizer.
+  options.optimize = (seed / 8) % 4 != 0;
   // Half the seeds reach memory through the direct view, half through the TLB.
   JitMachine jm(options, seed % 2 == 1 ? vmm::test::JitRam::kDirectView : vmm::test::JitRam::kPrivate);
   if (jm.engine->uses_direct_memory() != (seed % 2 == 1)) return "the memory path is not the one asked for";

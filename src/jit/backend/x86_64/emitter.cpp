@@ -537,23 +537,11 @@ class Backend::RegionEmitter {
     m_heads.assign(m_region.insns.size(), LoopHead{});
     m_extend_at_exit.assign(m_region.insns.size(), 0);
     m_extend_after.assign(m_region.insns.size(), 0);
-    m_jump_to.assign(m_region.insns.size(), std::nullopt);
-    for (std::size_t j = 0; j < m_region.insns.size(); ++j) {
-      const IrInsn& insn = m_region.insns[j];
-      if (insn.kind != IrKind::kBranch && insn.kind != IrKind::kJump) continue;
-      if (std::optional<std::size_t> at = position_of(insn.target)) {
-        m_jump_to[j] = at;
-        if (!m_heads[*at].label.isValid()) m_heads[*at] = LoopHead{m_a.newLabel(), m_region.insns[*at].index};
-      }
+    m_jump_to = in_region_targets(m_region);
+    for (const std::optional<std::size_t>& at : m_jump_to) {
+      if (at && !m_heads[*at].label.isValid())
+        m_heads[*at] = LoopHead{m_a.newLabel(), m_region.insns[*at].index};
     }
-  }
-  /// The IR position of the guest instruction at `pc` when it starts an IR instruction.
-  std::optional<std::size_t> position_of(GuestAddr pc) const {
-    for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
-      const IrInsn& insn = m_region.insns[i];
-      if (insn.pc == pc && (i == 0 || m_region.insns[i - 1].index != insn.index)) return i;
-    }
-    return std::nullopt;
   }
   /// The IR position of `insn`, an instruction of m_region.
   std::size_t position(const IrInsn& insn) const {
@@ -806,6 +794,8 @@ class Backend::RegionEmitter {
       case AluOp::kSrl:
       case AluOp::kSra:
         return emit_shift(insn, imm, w);
+      case AluOp::kRor:
+        return emit_rotate(insn);
       case AluOp::kSlt:
       case AluOp::kSltu:
         return emit_set_less(insn, imm);
@@ -987,6 +977,23 @@ class Backend::RegionEmitter {
                 : insn.alu == AluOp::kSrl ? Inst::kIdShrx
                                           : Inst::kIdSarx;
     m_a.emit(id, w ? work.r32() : work, source, w ? count.r32() : count);
+    if (w) sign_extend_word(insn, work);
+    write(insn.dst, work);
+  }
+
+  /// A rotate right by an immediate: BMI2's rorx reads the source in place
+  /// (register or HartState) into the destination, without flags; else a
+  /// copy and ror, which leaves the zero flag alone.
+  void emit_rotate(const IrInsn& insn) {
+    const bool w = insn.word;
+    Gp work = pinned(insn.dst) ? host(insn.dst) : Gp(rax);
+    if (m_b.m_config.bmi2 && insn.a != 0) {
+      Operand source = take_rax(insn.a) ? (w ? Operand(eax) : Operand(rax)) : operand(insn.a, w);
+      m_a.emit(Inst::kIdRorx, w ? work.r32() : work, source, Imm(insn.imm));
+    } else {
+      read_first(work, insn.a);
+      m_a.emit(Inst::kIdRor, w ? work.r32() : work, Imm(insn.imm));
+    }
     if (w) sign_extend_word(insn, work);
     write(insn.dst, work);
   }

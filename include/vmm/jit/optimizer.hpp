@@ -1,0 +1,24 @@
+#pragma once
+// Target-independent rewrites of a region's IR, between the front end and a
+// back end. Each keeps the guest state exact wherever the region can be left
+// or can fault: only values that nothing can observe change.
+#include "vmm/jit/ir.hpp"
+
+namespace vmm::jit {
+
+/// Rotates written as two shifts and an or (srli + slli, or srliw + slliw,
+/// of one unchanged source by amounts adding up to the width: what
+/// compilers emit for RV64GC without Zbb) become one rotate (AluOp::kRor)
+/// in place of the or. The shifts stay, for whoever else reads them.
+void fuse_rotates(IrRegion& region);
+
+/// Removes computations whose result is overwritten before anything can
+/// observe it: before any read of it, any way out of the region and any
+/// instruction that may fault or call a helper (all of which see every
+/// register).
+void remove_dead_writes(IrRegion& region);
+
+/// Both, in that order: the shifts a rotate replaced are then usually dead.
+void optimize(IrRegion& region);
+
+}  // namespace vmm::jit

@@ -1,0 +1,41 @@
+#include "vmm/jit/ir.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace vmm::jit {
+
+std::vector<std::optional<std::size_t>> in_region_targets(const IrRegion& region) {
+  const std::vector<IrInsn>& insns = region.insns;
+  // (pc, position) where each guest instruction's IR starts. A trace is a
+  // few runs in address order (a followed jump starts the next), so each
+  // run is searched by pc, the earliest first.
+  std::vector<std::pair<GuestAddr, std::size_t>> starts;
+  std::vector<std::size_t> run_ends;
+  starts.reserve(insns.size());
+  for (std::size_t i = 0; i < insns.size(); ++i) {
+    if (i != 0 && insns[i - 1].index == insns[i].index) continue;
+    if (!starts.empty() && insns[i].pc <= starts.back().first) run_ends.push_back(starts.size());
+    starts.emplace_back(insns[i].pc, i);
+  }
+  run_ends.push_back(starts.size());
+  auto by_pc = [](const std::pair<GuestAddr, std::size_t>& s, GuestAddr pc) { return s.first < pc; };
+  std::vector<std::optional<std::size_t>> targets(insns.size());
+  for (std::size_t j = 0; j < insns.size(); ++j) {
+    if (insns[j].kind != IrKind::kBranch && insns[j].kind != IrKind::kJump) continue;
+    const GuestAddr target = insns[j].target;
+    auto begin = starts.begin();
+    for (std::size_t end : run_ends) {
+      auto run_end = starts.begin() + static_cast<std::ptrdiff_t>(end);
+      auto at = std::lower_bound(begin, run_end, target, by_pc);
+      if (at != run_end && at->first == target) {
+        targets[j] = at->second;
+        break;
+      }
+      begin = run_end;
+    }
+  }
+  return targets;
+}
+
+}  // namespace vmm::jit
