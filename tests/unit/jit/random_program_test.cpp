@@ -146,7 +146,7 @@ class Generator {
   }
 
   /// A short dependency chain: a *W result read in every way a peephole of
-  /// the back end cares about (masks of both signs, 32- and 64-bit
+  /// the back end cares about (masks of both signs, shifts out of the upper half, 32- and 64-bit
   /// operations, either operand, in place, branches on zero), then
   /// overwritten. Few registers, so the patterns meet often: sign extensions
   /// skipped, zero flags reused, values taken from rax, read-modify-writes of
@@ -178,7 +178,17 @@ class Generator {
           word(andi(t, r, pick(2) ? imm12() : static_cast<std::int32_t>(pick(2048))));
           break;
         case 1:
-          word(pick(2) ? addi(t, r, imm12()) : srliw(t, r, pick(32)));
+          switch (pick(3)) {
+            case 0:
+              word(addi(t, r, imm12()));
+              break;
+            case 1:
+              word(srliw(t, r, pick(32)));
+              break;
+            default:  // 31..63: the low half alone, or one bit of the upper half too
+              word(slli(t, r, 31 + static_cast<std::int32_t>(pick(33))));
+              break;
+          }
           break;
         case 2:
           word(pick(2) ? any(kWide)(t, r, u) : any(kWide)(t, u, r));

@@ -476,7 +476,9 @@ class Backend::RegionEmitter {
           // andi with a mask below 2^31 reads bits 0..30 only.
           const bool low_mask = next.kind == IrKind::kAluImm && next.alu == AluOp::kAnd && next.imm >= 0 &&
                                 next.imm <= INT32_MAX;
-          const bool reads_a = next.a == r && !low_mask;
+          // slli by 32 or more shifts the upper half out (zero extension's first half).
+          const bool low_shift = next.kind == IrKind::kAluImm && next.alu == AluOp::kSll && next.imm >= 32;
+          const bool reads_a = next.a == r && !low_mask && !low_shift;
           const bool reads_b = next.kind == IrKind::kAlu && next.b == r;
           // *W operations read the low halves; a shift amount is its low six bits.
           if ((reads_a && !next.word) || (reads_b && !next.word && !shift)) return false;
