@@ -96,46 +96,98 @@ class Values {
   }
 };
 
-void fuse_rotates(IrRegion& region, const std::vector<bool>& joins) {
-  std::vector<IrInsn>& insns = region.insns;
+/// The rotate that `insn` (an or-like combination) computes from two shifts
+/// of one unchanged source, if it does: kAluImm kRor, else nullopt.
+std::optional<IrInsn> rotate_of(const IrInsn& insn, const std::vector<IrInsn>& insns, const Values& values,
+                                const std::vector<std::uint32_t>& source_version) {
+  if (!combines(insn)) return std::nullopt;
+  std::size_t right = values.writer(insn.a);
+  std::size_t left = values.writer(insn.b);
+  if (right == Values::kUnknown || left == Values::kUnknown) return std::nullopt;
+  if (shift_by_imm(insns[left], AluOp::kSrl)) std::swap(right, left);
+  const IrInsn& srl = insns[right];
+  const IrInsn& sll = insns[left];
+  if (!shift_by_imm(srl, AluOp::kSrl) || !shift_by_imm(sll, AluOp::kSll)) return std::nullopt;
+  const std::int64_t width = srl.word ? 32 : 64;
+  const GuestReg x = srl.a;
+  // srl's bit width-1 is clear (k >= 1), so for the *W forms the
+  // sign-extended halves combine to the sign-extended rotate.
+  if (x == 0 || sll.a != x || sll.word != srl.word || srl.imm < 1 || srl.imm >= width ||
+      srl.imm + sll.imm != width || source_version[right] != values.version(x) ||
+      source_version[left] != values.version(x))
+    return std::nullopt;
+  IrInsn rotate = insn;
+  rotate.kind = IrKind::kAluImm;
+  rotate.alu = AluOp::kRor;
+  rotate.word = srl.word;
+  rotate.a = x;
+  rotate.b = 0;
+  rotate.imm = srl.imm;
+  return rotate;
+}
+
+/// `srli/srai d, t, k` where t = `slli t, s, 32` of a still unchanged s: the
+/// low word of s, extended, then shifted by what is left (so t is often
+/// dead after). Appends the extension and the shift; false when `insn` is
+/// not such a shift.
+bool extend_then_shift(const IrInsn& insn, const std::vector<IrInsn>& insns, const Values& values,
+                       const std::vector<std::uint32_t>& source_version, std::vector<IrInsn>& out) {
+  const bool arithmetic = shift_by_imm(insn, AluOp::kSra);
+  if ((!shift_by_imm(insn, AluOp::kSrl) && !arithmetic) || insn.word || insn.a == 0) return false;
+  const std::size_t at = values.writer(insn.a);
+  if (at == Values::kUnknown) return false;
+  const IrInsn& sll = insns[at];
+  if (!shift_by_imm(sll, AluOp::kSll) || sll.word || sll.imm != 32 || sll.a == 0 ||
+      source_version[at] != values.version(sll.a))
+    return false;
+  IrInsn extend = insn;
+  extend.kind = IrKind::kExtend;
+  extend.a = sll.a;
+  extend.size = 4;
+  extend.is_signed = arithmetic;
+  extend.imm = 0;
+  out.push_back(extend);
+  // (s << 32) >> k is the extended word shifted left by 32 - k, or right by k - 32.
+  if (insn.imm != 32) {
+    IrInsn shift = insn;
+    shift.a = insn.dst;
+    shift.alu = insn.imm < 32 ? AluOp::kSll : insn.alu;
+    shift.imm = insn.imm < 32 ? 32 - insn.imm : insn.imm - 32;
+    out.push_back(shift);
+  }
+  return true;
+}
+
+/// Rotates and extend-then-shift pairs (see fuse_shifts); `joins` follows the
+/// instructions, added ones never being joins.
+void fuse_shifts(IrRegion& region, std::vector<bool>& joins) {
+  const std::vector<IrInsn> insns = std::move(region.insns);
+  std::vector<IrInsn>& out = region.insns;
+  out.clear();
+  out.reserve(insns.size() + 8);
+  std::vector<bool> out_joins;
+  out_joins.reserve(insns.size() + 8);
   Values values;
-  // Per position: the version of its source register a when it ran.
+  // Per input position: the version of its source register a when it ran.
   std::vector<std::uint32_t> source_version(insns.size(), 0);
   for (std::size_t i = 0; i < insns.size(); ++i) {
-    IrInsn& insn = insns[i];
+    const IrInsn& insn = insns[i];
     if (joins[i]) values.forget_all();
     source_version[i] = values.version(insn.a);
-    if (combines(insn)) {
-      std::size_t right = values.writer(insn.a);
-      std::size_t left = values.writer(insn.b);
-      if (right != Values::kUnknown && left != Values::kUnknown && shift_by_imm(insns[left], AluOp::kSrl))
-        std::swap(right, left);
-      if (right != Values::kUnknown && left != Values::kUnknown && shift_by_imm(insns[right], AluOp::kSrl) &&
-          shift_by_imm(insns[left], AluOp::kSll)) {
-        const IrInsn& srl = insns[right];
-        const IrInsn& sll = insns[left];
-        const std::int64_t width = srl.word ? 32 : 64;
-        const GuestReg x = srl.a;
-        // srl's bit width-1 is clear (k >= 1), so for the *W forms the
-        // sign-extended halves combine to the sign-extended rotate.
-        if (x != 0 && sll.a == x && sll.word == srl.word && srl.imm >= 1 && srl.imm < width &&
-            srl.imm + sll.imm == width && source_version[right] == values.version(x) &&
-            source_version[left] == values.version(x)) {
-          insn.kind = IrKind::kAluImm;
-          insn.alu = AluOp::kRor;
-          insn.word = srl.word;
-          insn.a = x;
-          insn.b = 0;
-          insn.imm = srl.imm;
-        }
-      }
+    if (std::optional<IrInsn> rotate = rotate_of(insn, insns, values, source_version)) {
+      out.push_back(*rotate);
+    } else if (!extend_then_shift(insn, insns, values, source_version, out)) {
+      out.push_back(insn);
     }
+    out_joins.push_back(joins[i]);
+    out_joins.resize(out.size(), false);
     if (insn.kind == IrKind::kFloat || insn.kind == IrKind::kInterpret) {
       values.forget_all();  // a helper may write any register
     } else {
       values.wrote(written(insn), i);
     }
   }
+  joins = std::move(out_joins);
 }
 
 void remove_dead_writes(IrRegion& region, const std::vector<bool>& joins) {
@@ -145,14 +197,20 @@ void remove_dead_writes(IrRegion& region, const std::vector<bool>& joins) {
   // observe them. Nothing at the region's end: whoever runs next sees all.
   std::uint32_t unseen = 0;
   for (std::size_t i = insns.size(); i-- > 0;) {
-    const IrInsn& insn = insns[i];
+    IrInsn& insn = insns[i];
+    if (insn.kind == IrKind::kNop) continue;
     if (!computes_only(insn)) {
       unseen = 0;  // may leave, fault or call a helper: every register is seen
       continue;
     }
-    // A join stays: branches to it land on its first instruction.
-    if ((unseen & bit(insn.dst)) != 0 && !joins[i]) {
-      dead[i] = true;
+    if ((unseen & bit(insn.dst)) != 0) {
+      // Branches land on a join: it stays, as a kNop.
+      if (joins[i]) {
+        insn.kind = IrKind::kNop;
+        insn.dst = insn.a = insn.b = 0;
+      } else {
+        dead[i] = true;
+      }
       continue;
     }
     unseen = (unseen | bit(insn.dst)) & ~reads(insn);
@@ -167,13 +225,15 @@ void remove_dead_writes(IrRegion& region, const std::vector<bool>& joins) {
 
 }  // namespace
 
-void fuse_rotates(IrRegion& region) { fuse_rotates(region, join_points(region)); }
+void fuse_shifts(IrRegion& region) {
+  std::vector<bool> joins = join_points(region);
+  fuse_shifts(region, joins);
+}
 void remove_dead_writes(IrRegion& region) { remove_dead_writes(region, join_points(region)); }
 
 void optimize(IrRegion& region) {
-  // Fusing rotates rewrites instructions in place: the joins stay where they are.
-  const std::vector<bool> joins = join_points(region);
-  fuse_rotates(region, joins);
+  std::vector<bool> joins = join_points(region);
+  fuse_shifts(region, joins);
   remove_dead_writes(region, joins);
 }
 

@@ -35,6 +35,9 @@ enum class IrKind : std::uint8_t {
   /// return address imm2 goes on the host's return stack (no effect on the
   /// guest state; a later return to imm2 is predicted).
   kCall,
+  /// Nothing: what the optimizer leaves of a removed instruction that
+  /// branches land on (the place of their label, and its guest index).
+  kNop,
 };
 
 enum class AluOp : std::uint8_t {

@@ -6,11 +6,15 @@
 
 namespace vmm::jit {
 
-/// Rotates written as two shifts and an or (srli + slli, or srliw + slliw,
-/// of one unchanged source by amounts adding up to the width: what
-/// compilers emit for RV64GC without Zbb) become one rotate (AluOp::kRor)
-/// in place of the or. The shifts stay, for whoever else reads them.
-void fuse_rotates(IrRegion& region);
+/// Shift pairs that are one operation, rewritten in place of their second
+/// half (the first stays, for whoever else reads it):
+/// - rotates written as two shifts and an or (srli + slli, or srliw +
+///   slliw, of one unchanged source by amounts adding up to the width:
+///   what compilers emit for RV64GC without Zbb) become one kRor;
+/// - `slli t, s, 32` then `srli/srai d, t, k` (a 32-bit index scaled, or
+///   extended) becomes the low word of s extended, then shifted by k - 32
+///   (right) or 32 - k (left).
+void fuse_shifts(IrRegion& region);
 
 /// Removes computations whose result is overwritten before anything can
 /// observe it: before any read of it, any way out of the region and any
@@ -18,7 +22,7 @@ void fuse_rotates(IrRegion& region);
 /// register).
 void remove_dead_writes(IrRegion& region);
 
-/// Both, in that order: the shifts a rotate replaced are then usually dead.
+/// Both, in that order: the shifts a fusion read are then often dead.
 void optimize(IrRegion& region);
 
 }  // namespace vmm::jit

@@ -3,6 +3,7 @@
 // values come from the spec semantics of the guest code, not from the JIT.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -187,6 +188,38 @@ TEST(JitOptimizer, FusedRotatesComputeTheSpecValues) {
       EXPECT_EQ(m.hart.x[t3], sext(rotr32(static_cast<std::uint32_t>(~v), 1))) << bmi2;
       EXPECT_EQ(m.hart.x[a1], rotr64(v, 63)) << bmi2;
       EXPECT_EQ(m.hart.x[t4], rotr64(~v, 24)) << bmi2;
+    }
+  }
+}
+
+TEST(JitOptimizer, WordsShiftedUpAndDownComputeTheSpecValues) {
+  // slli 32 then srli/srai by every kind of amount, fused to an extension
+  // and a shift, into host registers and the HartState; a loop whose head
+  // is a removed write (left as a nop) around them.
+  constexpr std::array<std::int32_t, 6> kAmounts = {1, 30, 31, 32, 33, 63};
+  constexpr std::array<unsigned, 6> kLogical = {a0, a1, a2, a4, a6, a7};
+  constexpr std::array<unsigned, 6> kArithmetic = {t3, t4, t5, t6, s4, s5};
+  std::vector<std::uint32_t> code = {rv::addi(a5, zero, 3)};
+  for (std::size_t i = 0; i < kAmounts.size(); ++i) {
+    code.push_back(rv::slli(t1, a3, 32));  // the loop head, for the last amount
+    code.push_back(rv::srli(kLogical[i], t1, kAmounts[i]));
+    code.push_back(rv::srai(kArithmetic[i], t1, kAmounts[i]));
+    code.push_back(rv::addi(t1, zero, 0));
+  }
+  code.push_back(rv::addi(a5, a5, -1));
+  code.push_back(rv::bne(a5, zero, -20));
+  code.push_back(rv::ebreak());
+  for (std::uint64_t v : {std::uint64_t{0x80000001}, std::uint64_t{0x123456789abcdef0}, ~std::uint64_t{0}}) {
+    expect_same_registers(code, {{a3, v}});
+    JitMachine m;
+    m.load_code(code);
+    m.hart.x[a3] = v;
+    m.run(1000);
+    for (std::size_t i = 0; i < kAmounts.size(); ++i) {
+      const auto k = static_cast<unsigned>(kAmounts[i]);
+      EXPECT_EQ(m.hart.x[kLogical[i]], (v << 32) >> k) << k;
+      EXPECT_EQ(m.hart.x[kArithmetic[i]], static_cast<std::uint64_t>(static_cast<std::int64_t>(v << 32) >> k))
+          << k;
     }
   }
 }

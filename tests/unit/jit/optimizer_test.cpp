@@ -100,6 +100,52 @@ TEST(IrOptimizer, NearMissesStayShiftsAndOr) {
   }
 }
 
+TEST(IrOptimizer, AWordShiftedUpAndDownIsExtendedThenShifted) {
+  IrRegion r = optimized({
+      rv::slli(t1, a3, 32),   // 0
+      rv::srli(a0, t1, 30),   // 1: zext.w a0, a3; slli a0, a0, 2
+      rv::srai(a1, t1, 36),   // 2: sext.w a1, a3; srai a1, a1, 4
+      rv::srli(a2, t1, 32),   // 3: zext.w a2, a3
+      rv::addi(t1, zero, 0),  // 4: the slli is dead
+      rv::ebreak(),
+  });
+  EXPECT_TRUE(from(r, 0).empty());
+  const std::vector<IrInsn> scaled = from(r, 1);
+  ASSERT_EQ(scaled.size(), 2u);
+  EXPECT_EQ(scaled[0].kind, IrKind::kExtend);
+  EXPECT_EQ(scaled[0].a, a3);
+  EXPECT_EQ(scaled[0].size, 4);
+  EXPECT_FALSE(scaled[0].is_signed);
+  EXPECT_EQ(scaled[1].kind, IrKind::kAluImm);
+  EXPECT_EQ(scaled[1].alu, AluOp::kSll);
+  EXPECT_EQ(scaled[1].a, a0);
+  EXPECT_EQ(scaled[1].imm, 2);
+  const std::vector<IrInsn> shifted = from(r, 2);
+  ASSERT_EQ(shifted.size(), 2u);
+  EXPECT_TRUE(shifted[0].is_signed);
+  EXPECT_EQ(shifted[1].alu, AluOp::kSra);
+  EXPECT_EQ(shifted[1].imm, 4);
+  ASSERT_EQ(from(r, 3).size(), 1u);
+  EXPECT_EQ(from(r, 3)[0].kind, IrKind::kExtend);
+}
+
+TEST(IrOptimizer, ShiftsThatAreNotAWordExtendedStayShifts) {
+  const std::vector<std::vector<std::uint32_t>> misses = {
+      {rv::slli(t1, a3, 31), rv::srli(a0, t1, 30)},                       // not by 32
+      {rv::slliw(t1, a3, 0), rv::srli(a0, t1, 30)},                       // a *W shift
+      {rv::slli(t1, a3, 32), rv::srliw(a0, t1, 30)},                      // a *W shift second
+      {rv::slli(t1, a3, 32), rv::addi(a3, a3, 1), rv::srli(a0, t1, 30)},  // the source changed
+      {rv::slli(a3, a3, 32), rv::srli(a0, a3, 30)},                       // shifted in place
+      {rv::slli(t1, a3, 32), rv::addi(t1, t1, 1), rv::srli(a0, t1, 30)},  // t1 changed
+  };
+  for (std::size_t m = 0; m < misses.size(); ++m) {
+    std::vector<std::uint32_t> code = misses[m];
+    code.push_back(rv::ebreak());
+    IrRegion r = optimized(code);
+    for (const IrInsn& insn : r.insns) EXPECT_NE(insn.kind, IrKind::kExtend) << "case " << m;
+  }
+}
+
 TEST(IrOptimizer, NoRotateAcrossAPlaceWherePathsJoin) {
   // A branch back to the or: arriving there, t1 may hold anything.
   IrRegion r = optimized({
@@ -144,7 +190,7 @@ TEST(IrOptimizer, WritesStayWhereAFaultBranchOrHelperCouldSeeThem) {
   }
 }
 
-TEST(IrOptimizer, TheFirstInstructionOfALoopStays) {
+TEST(IrOptimizer, ADeadLoopHeadStaysAsANop) {
   // t1's write at the loop head is overwritten unread, but branches land on it.
   IrRegion r = optimized({
       rv::addi(t1, zero, 5),   // 0: loop head
@@ -153,7 +199,8 @@ TEST(IrOptimizer, TheFirstInstructionOfALoopStays) {
       rv::bne(a0, zero, -12),  // 3
       rv::ebreak(),
   });
-  EXPECT_EQ(from(r, 0).size(), 1u);
+  ASSERT_EQ(from(r, 0).size(), 1u);
+  EXPECT_EQ(from(r, 0)[0].kind, IrKind::kNop);
   std::optional<std::size_t> head = in_region_targets(r)[r.insns.size() - 2];
   ASSERT_TRUE(head.has_value());
   EXPECT_EQ(r.insns[*head].pc, kBase);

@@ -502,7 +502,8 @@ class Backend::RegionEmitter {
           break;
         }
         case IrKind::kCall:
-          break;  // the return stack only
+        case IrKind::kNop:
+          break;  // the return stack only, or nothing
         default:
           return false;  // may leave the region, or reads registers in full
       }
@@ -733,6 +734,8 @@ class Backend::RegionEmitter {
         return emit_indirect(insn);
       case IrKind::kCall:
         return emit_call(insn);
+      case IrKind::kNop:
+        return;
       case IrKind::kFloat:
         return emit_fp(insn);
       case IrKind::kInterpret:
@@ -1106,6 +1109,7 @@ class Backend::RegionEmitter {
       case IrKind::kJump:
       case IrKind::kEcall:
       case IrKind::kCall:
+      case IrKind::kNop:
         return;
       case IrKind::kLoad:
         if (!insn.fp_data) m_checked_bases[insn.dst] = false;
@@ -1428,6 +1432,7 @@ class Backend::RegionEmitter {
   static bool keeps_flags(const IrInsn& insn) {
     switch (insn.kind) {
       case IrKind::kMovImm:
+      case IrKind::kNop:
         return true;
       case IrKind::kMov:
       case IrKind::kExtend:
