@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace vmm::jit {
@@ -13,10 +14,12 @@ namespace {
 
 /// IR positions where other paths join the fall-through one: the in-region
 /// targets of branches and jumps (the back end's loop heads).
-std::vector<bool> join_points(const IrRegion& region) {
-  std::vector<bool> joins(region.insns.size(), false);
+using Joins = std::vector<std::uint8_t>;
+
+Joins join_points(const IrRegion& region) {
+  Joins joins(region.insns.size(), 0);
   for (const std::optional<std::size_t>& at : in_region_targets(region)) {
-    if (at) joins[*at] = true;
+    if (at) joins[*at] = 1;
   }
   return joins;
 }
@@ -68,131 +71,141 @@ bool combines(const IrInsn& insn) {
 }
 
 /// The values of a straight-line stretch: which IR position wrote each
-/// register last, and how often each has been written (a source is
-/// unchanged between two positions when its count is).
+/// register last, how often each has been written (a source is unchanged
+/// between two positions when its count is), and the count of the writer's
+/// source register when it wrote.
 class Values {
  public:
   static constexpr std::size_t kUnknown = std::numeric_limits<std::size_t>::max();
 
+  Values() { m_writer.fill(kUnknown); }
   void forget_all() {
     m_writer.fill(kUnknown);
     for (auto& v : m_version) ++v;
   }
-  void wrote(GuestReg r, std::size_t at) {
+  /// `insn` at position `at` wrote r (0: nothing).
+  void wrote(GuestReg r, std::size_t at, std::uint32_t source_version) {
     if (r == 0) return;
     m_writer[r] = at;
+    m_source_version[r] = source_version;
     ++m_version[r];
   }
   [[nodiscard]] std::size_t writer(GuestReg r) const { return m_writer[r]; }
   [[nodiscard]] std::uint32_t version(GuestReg r) const { return m_version[r]; }
+  /// Whether the source of r's writer `w` (r's value unchanged since) still holds what w read.
+  [[nodiscard]] bool source_unchanged(GuestReg r, const IrInsn& w) const {
+    return m_source_version[r] == m_version[w.a];
+  }
 
  private:
-  std::array<std::size_t, 32> m_writer = filled();
+  std::array<std::size_t, 32> m_writer{};
   std::array<std::uint32_t, 32> m_version{};
-  static std::array<std::size_t, 32> filled() {
-    std::array<std::size_t, 32> a{};
-    a.fill(kUnknown);
-    return a;
-  }
+  std::array<std::uint32_t, 32> m_source_version{};
 };
 
 /// The rotate that `insn` (an or-like combination) computes from two shifts
 /// of one unchanged source, if it does: kAluImm kRor, else nullopt.
-std::optional<IrInsn> rotate_of(const IrInsn& insn, const std::vector<IrInsn>& insns, const Values& values,
-                                const std::vector<std::uint32_t>& source_version) {
+std::optional<IrInsn> rotate_of(const IrInsn& insn, const std::vector<IrInsn>& insns, const Values& values) {
   if (!combines(insn)) return std::nullopt;
-  std::size_t right = values.writer(insn.a);
-  std::size_t left = values.writer(insn.b);
-  if (right == Values::kUnknown || left == Values::kUnknown) return std::nullopt;
-  if (shift_by_imm(insns[left], AluOp::kSrl)) std::swap(right, left);
-  const IrInsn& srl = insns[right];
-  const IrInsn& sll = insns[left];
+  GuestReg p = insn.a;
+  GuestReg q = insn.b;
+  if (values.writer(p) == Values::kUnknown || values.writer(q) == Values::kUnknown) return std::nullopt;
+  if (shift_by_imm(insns[values.writer(q)], AluOp::kSrl)) std::swap(p, q);
+  const IrInsn& srl = insns[values.writer(p)];
+  const IrInsn& sll = insns[values.writer(q)];
   if (!shift_by_imm(srl, AluOp::kSrl) || !shift_by_imm(sll, AluOp::kSll)) return std::nullopt;
   const std::int64_t width = srl.word ? 32 : 64;
-  const GuestReg x = srl.a;
   // srl's bit width-1 is clear (k >= 1), so for the *W forms the
   // sign-extended halves combine to the sign-extended rotate.
-  if (x == 0 || sll.a != x || sll.word != srl.word || srl.imm < 1 || srl.imm >= width ||
-      srl.imm + sll.imm != width || source_version[right] != values.version(x) ||
-      source_version[left] != values.version(x))
+  if (srl.a == 0 || sll.a != srl.a || sll.word != srl.word || srl.imm < 1 || srl.imm >= width ||
+      srl.imm + sll.imm != width || !values.source_unchanged(p, srl) || !values.source_unchanged(q, sll))
     return std::nullopt;
   IrInsn rotate = insn;
   rotate.kind = IrKind::kAluImm;
   rotate.alu = AluOp::kRor;
   rotate.word = srl.word;
-  rotate.a = x;
+  rotate.a = srl.a;
   rotate.b = 0;
   rotate.imm = srl.imm;
   return rotate;
 }
 
 /// `srli/srai d, t, k` where t = `slli t, s, 32` of a still unchanged s: the
-/// low word of s, extended, then shifted by what is left (so t is often
-/// dead after). Appends the extension and the shift; false when `insn` is
-/// not such a shift.
-bool extend_then_shift(const IrInsn& insn, const std::vector<IrInsn>& insns, const Values& values,
-                       const std::vector<std::uint32_t>& source_version, std::vector<IrInsn>& out) {
+/// low word of s, extended (returned), then shifted by what is left
+/// (`shift`, unless k is 32), so t is often dead after. Nullopt when `insn`
+/// is not such a shift.
+std::optional<IrInsn> extend_then_shift(const IrInsn& insn, const std::vector<IrInsn>& insns,
+                                        const Values& values, std::optional<IrInsn>& shift) {
   const bool arithmetic = shift_by_imm(insn, AluOp::kSra);
-  if ((!shift_by_imm(insn, AluOp::kSrl) && !arithmetic) || insn.word || insn.a == 0) return false;
-  const std::size_t at = values.writer(insn.a);
-  if (at == Values::kUnknown) return false;
-  const IrInsn& sll = insns[at];
+  if ((!shift_by_imm(insn, AluOp::kSrl) && !arithmetic) || insn.word || insn.a == 0) return std::nullopt;
+  if (values.writer(insn.a) == Values::kUnknown) return std::nullopt;
+  const IrInsn& sll = insns[values.writer(insn.a)];
   if (!shift_by_imm(sll, AluOp::kSll) || sll.word || sll.imm != 32 || sll.a == 0 ||
-      source_version[at] != values.version(sll.a))
-    return false;
+      !values.source_unchanged(insn.a, sll))
+    return std::nullopt;
   IrInsn extend = insn;
   extend.kind = IrKind::kExtend;
   extend.a = sll.a;
   extend.size = 4;
   extend.is_signed = arithmetic;
   extend.imm = 0;
-  out.push_back(extend);
   // (s << 32) >> k is the extended word shifted left by 32 - k, or right by k - 32.
   if (insn.imm != 32) {
-    IrInsn shift = insn;
-    shift.a = insn.dst;
-    shift.alu = insn.imm < 32 ? AluOp::kSll : insn.alu;
-    shift.imm = insn.imm < 32 ? 32 - insn.imm : insn.imm - 32;
-    out.push_back(shift);
+    shift = insn;
+    shift->a = insn.dst;
+    shift->alu = insn.imm < 32 ? AluOp::kSll : insn.alu;
+    shift->imm = insn.imm < 32 ? 32 - insn.imm : insn.imm - 32;
   }
-  return true;
+  return extend;
 }
 
-/// Rotates and extend-then-shift pairs (see fuse_shifts); `joins` follows the
-/// instructions, added ones never being joins.
-void fuse_shifts(IrRegion& region, std::vector<bool>& joins) {
-  const std::vector<IrInsn> insns = std::move(region.insns);
-  std::vector<IrInsn>& out = region.insns;
-  out.clear();
-  out.reserve(insns.size() + 8);
-  std::vector<bool> out_joins;
-  out_joins.reserve(insns.size() + 8);
+/// Rotates and extend-then-shift pairs (see fuse_shifts), rewritten in
+/// place; an extension's shift is inserted after it (`joins` follows, added
+/// instructions never being joins). An instruction rewritten earlier never
+/// matches a pattern's first half, nor did the instruction it replaced.
+void fuse_shifts(IrRegion& region, Joins& joins) {
+  std::vector<IrInsn>& insns = region.insns;
+  std::vector<std::pair<std::size_t, IrInsn>> shifts;  // (after position, shift)
   Values values;
-  // Per input position: the version of its source register a when it ran.
-  std::vector<std::uint32_t> source_version(insns.size(), 0);
   for (std::size_t i = 0; i < insns.size(); ++i) {
-    const IrInsn& insn = insns[i];
-    if (joins[i]) values.forget_all();
-    source_version[i] = values.version(insn.a);
-    if (std::optional<IrInsn> rotate = rotate_of(insn, insns, values, source_version)) {
-      out.push_back(*rotate);
-    } else if (!extend_then_shift(insn, insns, values, source_version, out)) {
-      out.push_back(insn);
-    }
-    out_joins.push_back(joins[i]);
-    out_joins.resize(out.size(), false);
+    IrInsn& insn = insns[i];
+    if (joins[i] != 0) values.forget_all();
     if (insn.kind == IrKind::kFloat || insn.kind == IrKind::kInterpret) {
       values.forget_all();  // a helper may write any register
-    } else {
-      values.wrote(written(insn), i);
+      continue;
+    }
+    const std::uint32_t source_version = values.version(insn.a);
+    const GuestReg dst = written(insn);
+    std::optional<IrInsn> shift;
+    if (std::optional<IrInsn> rotate = rotate_of(insn, insns, values)) {
+      insn = *rotate;
+    } else if (std::optional<IrInsn> extend = extend_then_shift(insn, insns, values, shift)) {
+      if (shift) shifts.emplace_back(i, *shift);
+      insn = *extend;
+    }
+    values.wrote(dst, i, source_version);
+  }
+  if (shifts.empty()) return;
+  std::vector<IrInsn> fused;
+  Joins fused_joins;
+  fused.reserve(insns.size() + shifts.size());
+  fused_joins.reserve(insns.size() + shifts.size());
+  auto next = shifts.begin();
+  for (std::size_t i = 0; i < insns.size(); ++i) {
+    fused.push_back(insns[i]);
+    fused_joins.push_back(joins[i]);
+    if (next != shifts.end() && next->first == i) {
+      fused.push_back((next++)->second);
+      fused_joins.push_back(0);
     }
   }
-  joins = std::move(out_joins);
+  insns = std::move(fused);
+  joins = std::move(fused_joins);
 }
 
-void remove_dead_writes(IrRegion& region, const std::vector<bool>& joins) {
+void remove_dead_writes(IrRegion& region, const Joins& joins) {
   std::vector<IrInsn>& insns = region.insns;
-  std::vector<bool> dead(insns.size(), false);
+  std::vector<std::uint8_t> dead(insns.size(), 0);
   // Registers that every path from here overwrites before anything can
   // observe them. Nothing at the region's end: whoever runs next sees all.
   std::uint32_t unseen = 0;
@@ -205,20 +218,20 @@ void remove_dead_writes(IrRegion& region, const std::vector<bool>& joins) {
     }
     if ((unseen & bit(insn.dst)) != 0) {
       // Branches land on a join: it stays, as a kNop.
-      if (joins[i]) {
+      if (joins[i] != 0) {
         insn.kind = IrKind::kNop;
         insn.dst = insn.a = insn.b = 0;
       } else {
-        dead[i] = true;
+        dead[i] = 1;
       }
       continue;
     }
     unseen = (unseen | bit(insn.dst)) & ~reads(insn);
   }
-  auto first = std::find(dead.begin(), dead.end(), true);
+  auto first = std::find(dead.begin(), dead.end(), 1);
   std::size_t kept = static_cast<std::size_t>(first - dead.begin());
   for (std::size_t i = kept; i < insns.size(); ++i) {
-    if (!dead[i]) insns[kept++] = insns[i];
+    if (dead[i] == 0) insns[kept++] = insns[i];
   }
   insns.resize(kept);
 }
@@ -226,13 +239,13 @@ void remove_dead_writes(IrRegion& region, const std::vector<bool>& joins) {
 }  // namespace
 
 void fuse_shifts(IrRegion& region) {
-  std::vector<bool> joins = join_points(region);
+  Joins joins = join_points(region);
   fuse_shifts(region, joins);
 }
 void remove_dead_writes(IrRegion& region) { remove_dead_writes(region, join_points(region)); }
 
 void optimize(IrRegion& region) {
-  std::vector<bool> joins = join_points(region);
+  Joins joins = join_points(region);
   fuse_shifts(region, joins);
   remove_dead_writes(region, joins);
 }
