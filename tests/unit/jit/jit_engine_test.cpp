@@ -106,6 +106,56 @@ TEST(JitEngine, DeferredSignExtensionsHappenOnEveryWayOut) {
   EXPECT_EQ(m.hart.x[t0], 0xffffffff80000000u);  // the last pass: 1 + 0x7fffffff
 }
 
+TEST(JitEngine, CountdownLoopsTestTheLowHalfOfTheirCounter) {
+  // addiw + bnez: the counter's sign extension is left to the loops' ways
+  // out and the zero test looks at its low half. a7 lives in the HartState
+  // (the loop uses every pinned register, so none is worth swapping out),
+  // where the addiw is a 32-bit read-modify-write that leaves the slot's
+  // upper half stale (1 below: a 64-bit test would not see zero); a4 lives
+  // in a host register. Both start non-canonical, so the first pass's
+  // addiw is what makes them canonical.
+  const std::vector<std::uint32_t> code = {
+      rv::lui(t2, 0x80000),    // t2 = 0xffffffff80000000
+      rv::addiw(a7, a7, -1),   // loop:
+      rv::addw(t0, t0, t2),    //
+      rv::add(a0, a0, a1),     //
+      rv::add(a2, a2, a3),     //
+      rv::add(a5, a5, s0),     //
+      rv::add(s1, s1, s2),     //
+      rv::add(s3, s3, sp),     //
+      rv::bne(a7, zero, -28),  //
+      rv::addiw(a4, a4, -1),   // loop:
+      rv::bne(a4, zero, -4),   //
+      rv::ebreak(),
+  };
+  const std::uint64_t a7_start = 0x100000003, a4_start = 0xffffffff00000002;
+  for (std::uint64_t budget = 1; budget <= 1 + 8 * 3 + 2 * 2; ++budget) {  // up to the ebreak
+    JitMachine m;
+    m.load_code(code);
+    m.hart.x[a7] = a7_start;
+    m.hart.x[a4] = a4_start;
+    m.run(budget);
+    EXPECT_EQ(m.hart.instret, budget);
+    TestMachine t;
+    t.load_code(code);
+    t.hart.x[a7] = a7_start;
+    t.hart.x[a4] = a4_start;
+    t.run(budget);
+    EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
+    for (unsigned r = 1; r < 32; ++r) EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r << " after " << budget;
+  }
+  JitMachine m;
+  m.load_code(code);
+  m.hart.x[a7] = 0x100000001;  // one pass: the low half becomes 0 under a stale upper 1
+  m.hart.x[a4] = 1;
+  cpu::Stop stop = m.run(1000);
+  EXPECT_EQ(stop.reason, cpu::StopReason::kException);
+  EXPECT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+  EXPECT_EQ(m.hart.instret, 1u + 8u + 2u);
+  EXPECT_EQ(m.hart.x[a7], 0u);
+  EXPECT_EQ(m.hart.x[t0], 0xffffffff80000000u);
+}
+
 /// Runs `code` from the same registers on the JIT (regions translated at
 /// once) and the interpreter; every integer register must match at the end.
 void expect_same_registers(const std::vector<std::uint32_t>& code,

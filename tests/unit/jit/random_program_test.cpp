@@ -1,10 +1,9 @@
 // Random-program tester: generated sequences of valid RV64GC instructions
 // (integer, M, A, F, D, Zicsr, compressed; forward branches and jumps, counted loops,
-// dependency chains shaped for the back end's peepholes, rotates written as shift pairs; loads
-// and stores into a scratch area; every rounding mode) run under the JIT and
-// the interpreter, compared after every region (lockstep) and at the end
-// (registers and scratch memory), both with the JIT one region at a time and
-// with chaining (then in pieces of random budgets, compared after each).
+// dependency chains shaped for the back end's peepholes, rotates written as shift pairs, countdown loops;
+// loads and stores into a scratch area; every rounding mode) run under the JIT and the interpreter, compared
+// after every region (lockstep) and at the end (registers and scratch memory), both with the JIT one region
+// at a time and with chaining (then in pieces of random budgets, compared after each).
 //
 // A fixed set of seeds runs in CI. Reproduce or extend:
 //   VMM_JIT_SEED=1234 ./unit_jit_random_program_test     one seed
@@ -165,8 +164,8 @@ class Generator {
       case 0:
         word(any(kWord)(r, rs(), rs()));
         break;
-      case 1:
-        word(addiw(r, rs(), imm12()));
+      case 1:  // in place, sometimes: a 32-bit update of a HartState slot
+        word(addiw(r, pick(2) ? r : rs(), imm12()));
         break;
       default:
         word((pick(2) ? srliw : sraiw)(r, rs(), pick(32)));
@@ -272,10 +271,32 @@ class Generator {
     if (pick(2)) word(addi(q, rs(), imm12()));
   }
 
+  /// A countdown loop as compilers write one (addiw c, c, -1; bnez c, 1..3
+  /// passes) on a counter whose upper half holds junk the first addiw drops
+  /// (slli 32, then addi). Forward branches cannot land inside.
+  void countdown() {
+    using namespace rv;
+    const unsigned c = rd();
+    word(slli(c, rs(), 32));
+    const std::size_t first = m_starts.size();
+    word(addi(c, c, 1 + static_cast<std::int32_t>(pick(3))));
+    const std::size_t head = m_bytes.size();
+    word(addiw(c, c, -1));
+    for (unsigned i = 0, body = pick(3); i < body; ++i) {
+      unsigned r = rd();
+      while (r == c) r = rd();
+      word(add(r, rs(), rs()));
+    }
+    word(bne(c, 0, static_cast<std::int32_t>(head) - static_cast<std::int32_t>(m_bytes.size())));
+    m_no_target.resize(m_starts.size(), false);
+    std::fill(m_no_target.begin() + static_cast<std::ptrdiff_t>(first - 1), m_no_target.end() - 1, true);
+  }
+
   void emit_random(unsigned left) {
     using namespace rv;
     if (left > 8 && pick(16) == 0) return call();
     if (pick(24) == 0) return rotate();
+    if (pick(32) == 0) return countdown();
     if (!m_in_loop && left > 8 && pick(32) == 0) return loop(left);
     if (pick(24) == 0) return pair();
     if (pick(10) == 0) return chain(left);

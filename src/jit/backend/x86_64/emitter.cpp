@@ -431,6 +431,7 @@ class Backend::RegionEmitter {
   struct Deferral {
     std::vector<std::size_t> exits;
     std::vector<std::size_t> after;
+    std::vector<std::size_t> low_tests;  ///< zero tests (beqz/bnez) that may test the low half
   };
   /// Whether the sign extension of insn's result can be left to side exits
   /// and loop exits (registered with them if so).
@@ -441,10 +442,12 @@ class Backend::RegionEmitter {
     // Code already emitted (reached again through a loop) cannot be given the extension.
     auto emitted = [&](std::size_t at) { return at <= here; };
     if (std::any_of(d.exits.begin(), d.exits.end(), emitted) ||
-        std::any_of(d.after.begin(), d.after.end(), emitted))
+        std::any_of(d.after.begin(), d.after.end(), emitted) ||
+        std::any_of(d.low_tests.begin(), d.low_tests.end(), emitted))
       return false;
     for (std::size_t e : d.exits) m_extend_at_exit[e] |= 1u << insn.dst;
     for (std::size_t e : d.after) m_extend_after[e] |= 1u << insn.dst;
+    for (std::size_t e : d.low_tests) m_low_test[e] |= 1u << insn.dst;
     return true;
   }
   /// Scans the region from IR position `start`: true when r is overwritten
@@ -487,7 +490,12 @@ class Backend::RegionEmitter {
         }
         case IrKind::kBranch:
         case IrKind::kJump: {
-          if (next.kind == IrKind::kBranch && (next.a == r || next.b == r)) return false;
+          const bool reads = next.kind == IrKind::kBranch && (next.a == r || next.b == r);
+          // beqz/bnez where only the lazy value gets: zero exactly when its low half is.
+          const bool zero_test = reads && next.a == r && next.b == 0 && !joined &&
+                                 (next.cond == Cond::kEq || next.cond == Cond::kNe);
+          if (reads && !zero_test) return false;
+          if (zero_test) d.low_tests.push_back(j);
           std::optional<std::size_t> head = m_jump_to[j];
           const bool in_region = head.has_value();
           if (next.kind == IrKind::kJump && !in_region) return false;  // the region's end
@@ -540,6 +548,7 @@ class Backend::RegionEmitter {
     m_heads.assign(m_region.insns.size(), LoopHead{});
     m_extend_at_exit.assign(m_region.insns.size(), 0);
     m_extend_after.assign(m_region.insns.size(), 0);
+    m_low_test.assign(m_region.insns.size(), 0);
     m_jump_to = in_region_targets(m_region);
     for (const std::optional<std::size_t>& at : m_jump_to) {
       if (at && !m_heads[*at].label.isValid())
@@ -1262,12 +1271,18 @@ class Backend::RegionEmitter {
       // The instruction before computed a (add, sub, logic, shift by a
       // constant) and its zero flag is still the test's.
       if (m_zero_flag_in == insn.a && (insn.cond == Cond::kEq || insn.cond == Cond::kNe)) return;
+      // A *W result whose sign extension was deferred: its low half decides.
+      const bool low = (m_low_test[position(insn)] & (1u << insn.a)) != 0;
       if (pinned(insn.a)) {
-        m_a.test(host(insn.a), host(insn.a));
+        Gp r = low ? host(insn.a).r32() : host(insn.a);
+        m_a.test(r, r);
       } else if (take_rax(insn.a)) {
-        m_a.test(rax, rax);
+        Gp r = low ? Gp(eax) : Gp(rax);
+        m_a.test(r, r);
       } else {
-        m_a.cmp(x_mem(insn.a), 0);
+        Mem slot = x_mem(insn.a);
+        if (low) slot.setSize(4);
+        m_a.cmp(slot, 0);
       }
       return;
     }
@@ -1460,6 +1475,9 @@ class Backend::RegionEmitter {
   std::vector<std::uint32_t> m_extend_at_exit;
   /// Per IR position of a loop branch: the same, when it falls through.
   std::vector<std::uint32_t> m_extend_after;
+  /// Per IR position of a zero test (beqz/bnez): guest registers (bit r)
+  /// whose sign extension was deferred past it, so it tests their low half.
+  std::vector<std::uint32_t> m_low_test;
   std::vector<LoopHead> m_heads;  ///< per IR position
   /// Per IR position of a branch or jump: the position it jumps to inside the region.
   std::vector<std::optional<std::size_t>> m_jump_to;
