@@ -206,5 +206,36 @@ TEST(IrOptimizer, ADeadLoopHeadStaysAsANop) {
   EXPECT_EQ(r.insns[*head].pc, kBase);
 }
 
+TEST(IrOptimizer, BranchesLandOnTheFirstCopyOfAPcThatATraceRepeats) {
+  // Entered at kBase + 4; the jal goes back past the entry and the trace
+  // follows it, so kBase + 4 and kBase + 8 come again. Every branch back to
+  // kBase + 4 lands on the first copy (position 0), which stays a join.
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a1, a1, 1),  // kBase
+      rv::addi(a0, a0, 1),  // kBase + 4: the entry
+      rv::beq(a0, a2, -4),  // kBase + 8: to kBase + 4
+      rv::jal(zero, -12),   // to kBase
+  };
+  Fetch fetch = [&](GuestAddr pc) -> std::optional<isa::DecodedInsn> {
+    if (pc < kBase || pc >= kBase + 4 * code.size()) return std::nullopt;
+    return isa::decode(code[(pc - kBase) / 4]);
+  };
+  FrontendOptions options;
+  options.max_insns = 10;
+  std::optional<IrRegion> region = build_region(fetch, kBase + 4, options);
+  ASSERT_TRUE(region.has_value());
+  optimize(*region);
+  std::vector<std::optional<std::size_t>> targets = in_region_targets(*region);
+  unsigned branches = 0;
+  for (std::size_t i = 0; i < region->insns.size(); ++i) {
+    if (region->insns[i].kind != IrKind::kBranch) continue;
+    ++branches;
+    ASSERT_TRUE(targets[i].has_value()) << i;
+    EXPECT_EQ(*targets[i], 0u) << i;
+  }
+  EXPECT_GE(branches, 2u);
+  EXPECT_EQ(region->insns[0].pc, kBase + 4);
+}
+
 }  // namespace
 }  // namespace vmm::jit

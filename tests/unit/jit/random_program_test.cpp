@@ -127,9 +127,11 @@ class Generator {
     std::int32_t shift = kShifts[pick(std::size(kShifts))];
     std::int32_t other = pick(8) == 0 ? static_cast<std::int32_t>(pick(32)) : shift;
     switch (pick(5)) {
-      case 0:
+      case 0: {  // by 32 and any amount: an extension then a shift, when src is not r
+        const std::int32_t wide = shift == 32 && pick(2) ? static_cast<std::int32_t>(pick(64)) : other;
         word(slli(r, src, shift));
-        return word(pick(2) ? srli(second_rd, r, other) : srai(second_rd, r, other));
+        return word(pick(2) ? srli(second_rd, r, wide) : srai(second_rd, r, wide));
+      }
       case 1:
         word(slliw(r, src, shift % 32));
         return word(pick(2) ? srliw(second_rd, r, other % 32) : sraiw(second_rd, r, other % 32));
