@@ -336,6 +336,12 @@ cpu::Stop JitEngine::run(std::uint64_t budget) {
         return finish(m_ctx.stop);
       case ExitKind::kResume:
         break;
+      case ExitKind::kRetry:
+        // The interpreter runs the access through GuestMemory: it faults
+        // there precisely, or ends the code watch it ran into and goes on.
+        ++m_counters.retried_accesses;
+        if (std::optional<cpu::Stop> stop = interpret_block(1)) return finish(*stop);
+        break;
     }
     if (m_options.single_region) return finish(cpu::Stop{});
   }
@@ -360,6 +366,7 @@ cpu::EngineStats JitEngine::stats() const {
   stats.emplace_back("budget_tails", static_cast<double>(c.budget_tails));
   stats.emplace_back("cold_blocks", static_cast<double>(c.cold_blocks));
   stats.emplace_back("cold_insns", static_cast<double>(c.cold_insns));
+  stats.emplace_back("retried_accesses", static_cast<double>(c.retried_accesses));
   if (m_count_stats) {
     // Every region entry not made by the dispatcher came through a chained branch
     // or the indirect-branch table.

@@ -24,6 +24,9 @@ enum class ExitKind : std::uint32_t {
   kEcall,     ///< ecall at hart.pc, not retired
   kStop,      ///< a helper ended the run (fault, halt): see `stop`
   kResume,    ///< a helper asked to leave (code invalidated, pc changed); continue at hart.pc
+  /// A load or store the direct view could not serve (a fault, a write to a
+  /// watched code page), not retired: the interpreter runs it at hart.pc.
+  kRetry,
 };
 
 /// One entry of the indirect-branch table: a guest pc and its host code.

@@ -77,12 +77,13 @@ class JitEngine final : public cpu::ExecutionEngine {
     std::uint64_t regions_translated = 0;
     std::uint64_t guest_insns_translated = 0;
     std::uint64_t translate_ns = 0;
-    std::uint64_t dispatches = 0;       ///< regions entered from the dispatcher
-    std::uint64_t link_exits = 0;       ///< direct branches that came back unchained
-    std::uint64_t indirect_misses = 0;  ///< indirect jumps that missed the table
-    std::uint64_t budget_tails = 0;     ///< budget ends finished by the interpreter
-    std::uint64_t cold_blocks = 0;      ///< basic blocks run by the interpreter before being hot
-    std::uint64_t cold_insns = 0;       ///< instructions retired in those blocks
+    std::uint64_t dispatches = 0;        ///< regions entered from the dispatcher
+    std::uint64_t link_exits = 0;        ///< direct branches that came back unchained
+    std::uint64_t indirect_misses = 0;   ///< indirect jumps that missed the table
+    std::uint64_t budget_tails = 0;      ///< budget ends finished by the interpreter
+    std::uint64_t cold_blocks = 0;       ///< basic blocks run by the interpreter before being hot
+    std::uint64_t cold_insns = 0;        ///< instructions retired in those blocks
+    std::uint64_t retried_accesses = 0;  ///< direct-view accesses left to the interpreter (ExitKind::kRetry)
     std::uint64_t blocks_invalidated = 0;
     std::uint64_t cache_flushes = 0;
   };

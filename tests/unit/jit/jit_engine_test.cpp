@@ -413,6 +413,26 @@ TEST_P(JitFaults, LoadFaultIsPreciseWithEarlierInstructionsRetired) {
   EXPECT_EQ(m.hart.x[a2], 9u);
 }
 
+TEST_P(JitFaults, AccessBeyondTheGuestWindowFaultsPrecisely) {
+  // 2^40 + 8 is far past the direct view's window: its bounds check fails,
+  // not the host MMU.
+  JitMachine m(vmm::test::eager_options(), GetParam());
+  m.load_code({
+      rv::addi(a0, zero, 7),   //
+      rv::addi(a1, zero, 1),   //
+      rv::slli(a1, a1, 40),    //
+      rv::ld(a3, 8, a1),       // faults
+      rv::addi(a0, zero, 99),  // must not run
+  });
+  cpu::Stop stop = m.run(100);
+  ASSERT_EQ(stop.reason, cpu::StopReason::kException);
+  EXPECT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+  EXPECT_EQ(stop.tval, (std::uint64_t{1} << 40) + 8);
+  EXPECT_EQ(m.hart.pc, kBase + 12);
+  EXPECT_EQ(m.hart.instret, 3u);
+  EXPECT_EQ(m.hart.x[a0], 7u);
+}
+
 TEST_P(JitFaults, StoreFaultIsPrecise) {
   JitMachine m(vmm::test::eager_options(), GetParam());
   m.load_code({rv::addi(a0, zero, 1), rv::sd(a0, 0, zero), rv::addi(a0, zero, 2)});
@@ -460,9 +480,11 @@ TEST(JitEngine, SelfModifyingCodeWithFenceI) {
   EXPECT_GT(m.engine->counters().blocks_invalidated, 0u);
 }
 
-TEST(JitEngine, StoreIntoTheRunningRegionTakesEffectAtTheNextInstruction) {
-  // sw rewrites the instruction right after it, inside the same region.
-  JitMachine m;
+TEST_P(JitFaults, StoreIntoTheRunningRegionTakesEffectAtTheNextInstruction) {
+  // sw rewrites the instruction right after it, inside the same region
+  // (through the direct view: a write to a watched code page, which the
+  // region leaves to the interpreter).
+  JitMachine m(vmm::test::eager_options(), GetParam());
   const std::uint32_t replacement = rv::addi(a0, zero, 42);
   std::vector<std::uint32_t> code = {
       rv::auipc(s1, 0),  // s1 = base
@@ -475,6 +497,7 @@ TEST(JitEngine, StoreIntoTheRunningRegionTakesEffectAtTheNextInstruction) {
   m.load_code(code);
   m.run(100);
   EXPECT_EQ(m.hart.x[a0], 42u);
+  EXPECT_EQ(m.engine->counters().retried_accesses, GetParam() == vmm::test::JitRam::kDirectView ? 1u : 0u);
 }
 
 /// Six instructions that name t3 often enough for the region to keep it in a
@@ -489,11 +512,11 @@ void expect_busy_temporaries(const JitMachine& m) {
   EXPECT_EQ(m.hart.x[t2], 6u);
 }
 
-TEST(JitEngine, LeavingARegionEarlyKeepsEveryRegister) {
+TEST_P(JitFaults, LeavingARegionEarlyKeepsEveryRegister) {
   // Registers in host registers (a5, sp, s2) and in the HartState (t3, t4,
   // t2), written and not: the store that rewrites the next instruction leaves
   // the region early, which must hand all of them back.
-  JitMachine m;
+  JitMachine m(vmm::test::eager_options(), GetParam());
   const std::uint32_t replacement = rv::addi(a0, zero, 42);
   const std::uint32_t upper = (replacement + 0x800) >> 12;
   std::vector<std::uint32_t> code = {rv::auipc(s1, 0)};  // s1 = base
@@ -515,8 +538,8 @@ TEST(JitEngine, LeavingARegionEarlyKeepsEveryRegister) {
   expect_bystanders(m);
 }
 
-TEST(JitEngine, FaultKeepsRegistersOfBothKinds) {
-  JitMachine m;
+TEST_P(JitFaults, FaultKeepsRegistersOfBothKinds) {
+  JitMachine m(vmm::test::eager_options(), GetParam());
   std::vector<std::uint32_t> code = busy_temporaries();
   code.push_back(rv::lui(t5, 0x10));  // 0x10000: below RAM, unmapped
   code.push_back(rv::ld(t6, 0, t5));  // faults

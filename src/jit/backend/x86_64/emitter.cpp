@@ -609,7 +609,15 @@ class Backend::RegionEmitter {
   // ---- cold code ------------------------------------------------------------------
   /// Code placed after the region's body, emitted once the body is done.
   struct Cold {
-    enum Kind : std::uint8_t { kLinkStub, kStatus, kLoadSlow, kStoreSlow, kWayOut, kReturnStackFull };
+    enum Kind : std::uint8_t {
+      kLinkStub,
+      kStatus,
+      kLoadSlow,
+      kStoreSlow,
+      kWayOut,
+      kRetryWayOut,
+      kReturnStackFull
+    };
     Kind kind;
     const IrInsn* insn;  ///< in m_region, which outlives emission
     Label entry;         ///< where the hot code jumps to
@@ -627,6 +635,7 @@ class Backend::RegionEmitter {
       case Cold::kStatus:
         return emit_leave(*c.insn, c.after_pc_in_rax);
       case Cold::kLoadSlow:
+        if (m_b.m_memory->may_fault()) return leave_for_retry(*c.insn);
         effective_address(*c.insn);
         m_a.mov(rdx, rax);
         call_access_slow(*c.insn,
@@ -635,6 +644,7 @@ class Backend::RegionEmitter {
         m_a.jmp(c.resume);
         return;
       case Cold::kStoreSlow: {
+        if (m_b.m_memory->may_fault()) return leave_for_retry(*c.insn);
         effective_address(*c.insn);
         m_a.mov(rdx, rax);
         Gp v = store_value(*c.insn, rax);
@@ -646,12 +656,30 @@ class Backend::RegionEmitter {
       case Cold::kWayOut:
         to_pins();
         return jump_abs(m_b.m_runtime.exit_with_pc);
+      case Cold::kRetryWayOut:
+        to_pins();
+        return jump_abs(m_b.m_runtime.exit_retry);
       case Cold::kReturnStackFull:
         // Entries are only predictions: forget them all and start again.
         m_a.mov(rsp, m_b.ctx_mem(offsetof(JitContext, ras_top)));
         m_a.jmp(c.resume);
         return;
     }
+  }
+
+  /// The slow path of an access through the direct view, taken only when
+  /// the access faults, is out of bounds or writes a watched code page: the
+  /// region leaves before it (nothing of it done, no sign extension pending:
+  /// deferrals stop at accesses) and the interpreter runs it.
+  void leave_for_retry(const IrInsn& insn) {
+    adjust_remaining(insn.index);
+    m_a.mov(rax, insn.pc);
+    if (m_swaps.empty()) return jump_abs(m_b.m_runtime.exit_retry);
+    if (!m_retry_way_out.isValid()) {
+      m_retry_way_out = m_a.newLabel();
+      m_cold.push_back(Cold{Cold::kRetryWayOut, nullptr, m_retry_way_out, Label(), nullptr, false});
+    }
+    m_a.jmp(m_retry_way_out);
   }
 
   /// The shared slow path for the access `insn`, through an AccessRecord in the region's data.
@@ -1494,7 +1522,8 @@ class Backend::RegionEmitter {
   /// Guest registers whose value an earlier access of this straight-line run
   /// used as its base (DirectMemoryAccess checks them once).
   std::array<bool, 32> m_checked_bases{};
-  Label m_way_out;  ///< to_pins, then exit_with_pc: where records leave when registers are swapped
+  Label m_way_out;        ///< to_pins, then exit_with_pc: where records leave when registers are swapped
+  Label m_retry_way_out;  ///< to_pins, then exit_retry: where direct-view slow paths leave when swapped
 };
 
 // ---- backend -------------------------------------------------------------------
@@ -1526,7 +1555,8 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
 
   Label enter = a.newLabel(), epilogue = a.newLabel(), exit_link = a.newLabel(), exit_indirect = a.newLabel(),
         exit_budget = a.newLabel(), exit_ecall = a.newLabel(), exit_with_pc = a.newLabel(),
-        thunk = a.newLabel(), view_words = a.newLabel(), access_slow = a.newLabel();
+        exit_retry = a.newLabel(), thunk = a.newLabel(), view_words = a.newLabel(),
+        access_slow = a.newLabel();
 
   // void enter(const void* code)
   a.bind(enter);
@@ -1564,6 +1594,7 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   exit_with_kind(exit_indirect, ExitKind::kIndirect, true);
   exit_with_kind(exit_budget, ExitKind::kBudget, true);
   exit_with_kind(exit_ecall, ExitKind::kEcall, true);
+  exit_with_kind(exit_retry, ExitKind::kRetry, true);
   a.bind(exit_with_pc);  // the helper set the kind
   a.mov(m_hart.pc(), rax);
   a.bind(epilogue);
@@ -1634,8 +1665,8 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
     const std::int32_t low = view_register(m_config) ? 0 : DirectMemoryAccess::low_view(m_config.view.base);
     m_memory = std::make_unique<DirectMemoryAccess>(m_view_limit, kViewBase, low);
   }
-  m_runtime = Runtime{at(enter),      at(exit_link),    at(exit_indirect), at(exit_budget),
-                      at(exit_ecall), at(exit_with_pc), at(thunk),         at(access_slow)};
+  m_runtime = Runtime{at(enter),        at(exit_link),  at(exit_indirect), at(exit_budget), at(exit_ecall),
+                      at(exit_with_pc), at(exit_retry), at(thunk),         at(access_slow)};
   return {};
 }
 

@@ -76,6 +76,7 @@ struct Runtime {
   const std::uint8_t* exit_budget = nullptr;
   const std::uint8_t* exit_ecall = nullptr;
   const std::uint8_t* exit_with_pc = nullptr;
+  const std::uint8_t* exit_retry = nullptr;  ///< rax = pc of an access for the interpreter (ExitKind::kRetry)
   const std::uint8_t* call_thunk = nullptr;
   /// The slow path shared by every load and store: rdx = guest address, rax =
   /// value (stores), rcx = the access's AccessRecord. Returns with the value

@@ -72,8 +72,7 @@ x86::Mem DirectMemoryAccess::emit_address(x86::Assembler& a, memory::Access /*ac
                                           bool base_checked) const {
   using namespace x86;
   // base < size puts base + disp (|disp| <= 2 KiB) + size - 1 inside the view or
-  // its guards; so does a base an earlier access checked, or served through
-  // the slow path (kViewGuardBytes).
+  // its guards (kViewGuardBytes); so does a base an earlier access of the run checked.
   if (!base_checked) {
     a.cmp(base, qword_ptr(reinterpret_cast<std::uint64_t>(m_limit)));
     a.jae(slow);

@@ -49,7 +49,8 @@ class TlbMemoryAccess final : public MemoryAccess {
 /// View base + guest address (memory::DirectView), the view base in a host
 /// register for the whole of translated code. The bounds check is on the base
 /// register alone, and only on its first access in a straight-line run: the
-/// guards around the view catch the displacement, even after a slow path.
+/// guards around the view catch the displacement. Its slow path leaves the
+/// region (the caller's choice), so a failed check never returns to the run.
 class DirectMemoryAccess final : public MemoryAccess {
  public:
   /// `limit` points at the view size, kept in the code arena (rip-relative
