@@ -1195,15 +1195,19 @@ class Backend::RegionEmitter {
     m_a.inc(qword_ptr(rdx));
   }
 
+  /// Where an access's slow path returns to: nowhere when it leaves the
+  /// region instead (the direct view's, leave_for_retry).
+  Label resume_label() { return m_b.m_memory->may_fault() ? Label() : m_a.newLabel(); }
+
   void emit_load(const IrInsn& insn) {
-    Label slow = m_a.newLabel(), resume = m_a.newLabel();
+    Label slow = m_a.newLabel(), resume = resume_label();
     count_access();
     auto [base, disp] = address_operands(insn);
     Mem source = m_b.m_memory->emit_address(m_a, memory::Access::kRead, insn.size, base, disp, slow,
                                             base_checked(insn, base));
     fault_site(slow);
     load_value(insn, source);
-    m_a.bind(resume);
+    if (resume.isValid()) m_a.bind(resume);
     m_cold.push_back(Cold{Cold::kLoadSlow, &insn, slow, resume, nullptr, false});
   }
 
@@ -1262,7 +1266,7 @@ class Backend::RegionEmitter {
   }
 
   void emit_store(const IrInsn& insn) {
-    Label slow = m_a.newLabel(), resume = m_a.newLabel();
+    Label slow = m_a.newLabel(), resume = resume_label();
     count_access();
     auto [base, disp] = address_operands(insn);
     Mem dst = m_b.m_memory->emit_address(m_a, memory::Access::kWrite, insn.size, base, disp, slow,
@@ -1275,7 +1279,7 @@ class Backend::RegionEmitter {
                                 : value;
     fault_site(slow);
     m_a.mov(dst, sized);
-    m_a.bind(resume);
+    if (resume.isValid()) m_a.bind(resume);
     m_cold.push_back(Cold{Cold::kStoreSlow, &insn, slow, resume, nullptr, false});
   }
   /// The register holding the value to store (loaded into `scratch` when needed).
