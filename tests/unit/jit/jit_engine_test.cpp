@@ -106,6 +106,53 @@ TEST(JitEngine, DeferredSignExtensionsHappenOnEveryWayOut) {
   EXPECT_EQ(m.hart.x[t0], 0xffffffff80000000u);  // the last pass: 1 + 0x7fffffff
 }
 
+TEST(JitEngine, DeferredExtensionsPassThroughCopiesAndLogic) {
+  // t3 = addw (lazy), combined with canonical values (a4 from an addiw, a
+  // constant) and copied: t4, t5 and t6 are lazy too, and every way out
+  // extends all four. s4 = s5 & a5 (s5 from addw, a5 from add: not
+  // canonical) is not lazy, so s5 is extended where it is made; the side
+  // exit sees s4. A side exit on a2 and a loop on a3, every budget.
+  const std::vector<std::uint32_t> code = {
+      rv::addiw(a4, a4, 3),    // loop: canonical
+      rv::add(a5, a5, a5),     //   not canonical
+      rv::addw(t3, a1, a0),    //   lazy
+      rv::xor_(t4, t3, a4),    //   lazy through xor
+      rv::ori(t5, t4, -16),    //   and ori
+      rv::addi(t6, t5, 0),     //   and a copy
+      rv::addw(s5, a1, a1),    //
+      rv::and_(s4, s5, a5),    //
+      rv::beq(a2, zero, 28),   //   side exit (to the second ebreak): t3..t6 extended there
+      rv::addi(s4, zero, 1),   //
+      rv::addw(a0, t6, t4),    //   reads only low halves
+      rv::addw(a1, a1, t5),    //
+      rv::addi(a3, a3, -1),    //
+      rv::bne(a3, zero, -52),  // the loop's way out extends what is lazy
+      rv::ebreak(),            //
+      rv::ebreak(),
+  };
+  for (std::uint64_t a2_value : {std::uint64_t{0}, std::uint64_t{1}}) {
+    for (std::uint64_t budget = 1; budget <= 14 * 3; ++budget) {
+      JitMachine m;
+      TestMachine t;
+      m.load_code(code);
+      t.load_code(code);
+      for (auto [r, value] : std::initializer_list<std::pair<unsigned, std::uint64_t>>{{a0, 0x7ffffff0},
+                                                                                       {a1, 0x7fffff00},
+                                                                                       {a2, a2_value},
+                                                                                       {a3, 3},
+                                                                                       {a4, 0x12345678900},
+                                                                                       {a5, 0x300000001}}) {
+        m.hart.x[r] = t.hart.x[r] = value;
+      }
+      m.run(budget);
+      t.run(budget);
+      EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
+      for (unsigned r = 1; r < 32; ++r)
+        EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r << " after " << budget;
+    }
+  }
+}
+
 TEST(JitEngine, CountdownLoopsTestTheLowHalfOfTheirCounter) {
   // addiw + bnez: the counter's sign extension is left to the loops' ways
   // out and the zero test looks at its low half. a7 lives in the HartState
@@ -188,6 +235,19 @@ TEST(JitEngine, DeferredSignExtensionsLeaveOtherPathsAlone) {
   expect_same_registers({rv::addw(t0, a1, a2), rv::beq(a3, zero, 8), rv::addi(t0, a5, 0),
                          rv::bne(a4, zero, 12), rv::addi(t0, zero, 0), rv::ebreak(), rv::ebreak()},
                         {{a5, big}, {a3, 1}, {a4, 1}, {a1, 5}, {a2, 6}});
+}
+
+TEST(JitEngine, ALogicResultOfALazyValueIsNotTestedByItsFlags) {
+  // t3 = 0x80000000 from addw, lazy (its host upper half 0); t5 = t3 ^ t4
+  // is 0 in truth but not in the 64-bit xor's flags, so the beqz on t5 may
+  // neither reuse them nor test its low half: t3 is extended where it is made.
+  expect_same_registers({rv::addiw(t4, a2, 0),   // 0xffffffff80000000
+                         rv::addw(t3, a1, a0),   // 0x80000000, sign-extended in truth
+                         rv::xor_(t5, t3, t4),   // 0
+                         rv::beq(t5, zero, 8),   //
+                         rv::addi(a3, zero, 1),  // only if t5 looked nonzero
+                         rv::addi(t5, zero, 7), rv::addi(t3, zero, 7), rv::ebreak()},
+                        {{a0, 0x7fffffff}, {a1, 1}, {a2, 0x80000000}, {a3, 0}});
 }
 
 TEST(JitEngine, NegationsMatchTheInterpreter) {

@@ -147,11 +147,10 @@ class Generator {
   }
 
   /// A short dependency chain: a *W result read in every way a peephole of
-  /// the back end cares about (masks of both signs, shifts out of the upper half, 32- and 64-bit
-  /// operations, either operand, in place, branches on zero), then
-  /// overwritten. Few registers, so the patterns meet often: sign extensions
-  /// skipped, zero flags reused, values taken from rax, read-modify-writes of
-  /// registers in the HartState, commutative operands swapped.
+  /// the back end cares about (masks of both signs, shifts out of the upper half, copies and logic, 32- and
+  /// 64-bit operations, either operand, in place, branches on zero), then overwritten. Few registers, so the
+  /// patterns meet often: sign extensions skipped, zero flags reused, values taken from rax,
+  /// read-modify-writes of registers in the HartState, commutative operands swapped.
   void chain(unsigned left) {
     using namespace rv;
     static constexpr std::uint32_t (*kWide[])(unsigned, unsigned, unsigned) = {add, sub, and_, or_, xor_,
@@ -174,7 +173,20 @@ class Generator {
         break;
     }
     for (unsigned k = 0, readers = 1 + pick(3); k < readers; ++k) {
-      switch (pick(8)) {
+      switch (pick(9)) {
+        case 8: {  // through a copy, or logic with a *W value: t is as lazy as r, then read or tested
+          const unsigned c = rd();
+          word(addiw(c, rs(), imm12()));
+          static constexpr std::uint32_t (*kLogic[])(unsigned, unsigned, unsigned) = {xor_, or_, and_};
+          word(pick(4) == 0 ? addi(t, r, 0) : kLogic[pick(3)](t, pick(2) ? r : c, pick(2) ? c : r));
+          if (left >= 3 && pick(2)) {
+            forward((pick(2) ? beq : bne)(t, 0, 0), false, 1 + pick(2));
+          } else {
+            const unsigned x = rd();
+            word(pick(2) ? addw(x, t, r) : add(x, t, r));
+          }
+          break;
+        }
         case 0:
           word(andi(t, r, pick(2) ? imm12() : static_cast<std::int32_t>(pick(2048))));
           break;

@@ -197,6 +197,7 @@ class Backend::RegionEmitter {
   void emit() {
     Label bail = m_a.newLabel();
     find_loop_heads();
+    find_canonical();
     m_a.sub(kRemaining, static_cast<std::int32_t>(m_n));
     m_a.jb(bail);
     if (m_b.m_config.count_stats) count(offsetof(JitContext, region_entries));
@@ -428,10 +429,12 @@ class Backend::RegionEmitter {
   /// Where a deferred sign extension happens: on the ways out of these
   /// branches and jumps, and after these loop branches when they fall through
   /// (the loop's exit, not its hot path).
+  /// (IR position, guest register) pairs.
+  using Places = std::vector<std::pair<std::size_t, GuestReg>>;
   struct Deferral {
-    std::vector<std::size_t> exits;
-    std::vector<std::size_t> after;
-    std::vector<std::size_t> low_tests;  ///< zero tests (beqz/bnez) that may test the low half
+    Places exits;
+    Places after;
+    Places low_tests;  ///< zero tests (beqz/bnez) that may test the low half
   };
   /// Whether the sign extension of insn's result can be left to side exits
   /// and loop exits (registered with them if so).
@@ -440,14 +443,14 @@ class Backend::RegionEmitter {
     const std::size_t here = position(insn);
     if (!upper_half_unseen(insn.dst, here + 1, d, 0)) return false;
     // Code already emitted (reached again through a loop) cannot be given the extension.
-    auto emitted = [&](std::size_t at) { return at <= here; };
+    auto emitted = [&](const std::pair<std::size_t, GuestReg>& at) { return at.first <= here; };
     if (std::any_of(d.exits.begin(), d.exits.end(), emitted) ||
         std::any_of(d.after.begin(), d.after.end(), emitted) ||
         std::any_of(d.low_tests.begin(), d.low_tests.end(), emitted))
       return false;
-    for (std::size_t e : d.exits) m_extend_at_exit[e] |= 1u << insn.dst;
-    for (std::size_t e : d.after) m_extend_after[e] |= 1u << insn.dst;
-    for (std::size_t e : d.low_tests) m_low_test[e] |= 1u << insn.dst;
+    for (auto [at, r] : d.exits) m_extend_at_exit[at] |= 1u << r;
+    for (auto [at, r] : d.after) m_extend_after[at] |= 1u << r;
+    for (auto [at, r] : d.low_tests) m_low_test[at] |= 1u << r;
     return true;
   }
   /// Scans the region from IR position `start`: true when r is overwritten
@@ -456,7 +459,11 @@ class Backend::RegionEmitter {
   /// ways out that must sign-extend r meanwhile. An extension there must only
   /// ever meet the lazy value, so none is placed after a place where other
   /// paths join (a label; a scan from a loop head or jump target starts at one).
-  bool upper_half_unseen(GuestReg r, std::size_t start, Deferral& d, int depth) const {
+  /// A copy of r, or and/or/xor of r with a canonical operand, is as lazy as
+  /// r (right low half, canonical true value): it must go unseen as well,
+  /// and is tested for zero in full (`propagated`: its flags are a 64-bit op's).
+  bool upper_half_unseen(GuestReg r, std::size_t start, Deferral& d, int depth,
+                         bool propagated = false) const {
     bool joined = false;
     for (std::size_t j = start; j < m_region.insns.size(); ++j) {
       const IrInsn& next = m_region.insns[j];
@@ -466,7 +473,11 @@ class Backend::RegionEmitter {
           if (next.dst == r) return true;
           break;
         case IrKind::kMov:
-          if (next.a == r) return false;
+          if (next.a == r) {
+            if (joined || !upper_half_unseen(next.dst, j + 1, d, depth, true)) return false;
+            if (next.dst == r) return true;
+            break;
+          }
           if (next.dst == r) return true;
           break;
         case IrKind::kExtend:
@@ -483,6 +494,14 @@ class Backend::RegionEmitter {
           const bool low_shift = next.kind == IrKind::kAluImm && next.alu == AluOp::kSll && next.imm >= 32;
           const bool reads_a = next.a == r && !low_mask && !low_shift;
           const bool reads_b = next.kind == IrKind::kAlu && next.b == r;
+          const bool bitwise =
+              !next.word && (next.alu == AluOp::kAnd || next.alu == AluOp::kOr || next.alu == AluOp::kXor);
+          if (bitwise && (reads_a || reads_b)) {
+            if (joined || !canonical_other(next, r, j) || !upper_half_unseen(next.dst, j + 1, d, depth, true))
+              return false;
+            if (next.dst == r) return true;
+            break;
+          }
           // *W operations read the low halves; a shift amount is its low six bits.
           if ((reads_a && !next.word) || (reads_b && !next.word && !shift)) return false;
           if (next.dst == r) return true;
@@ -492,19 +511,20 @@ class Backend::RegionEmitter {
         case IrKind::kJump: {
           const bool reads = next.kind == IrKind::kBranch && (next.a == r || next.b == r);
           // beqz/bnez where only the lazy value gets: zero exactly when its low half is.
-          const bool zero_test = reads && next.a == r && next.b == 0 && !joined &&
+          const bool zero_test = reads && next.a == r && next.b == 0 && !joined && !propagated &&
                                  (next.cond == Cond::kEq || next.cond == Cond::kNe);
           if (reads && !zero_test) return false;
-          if (zero_test) d.low_tests.push_back(j);
+          if (zero_test) d.low_tests.emplace_back(j, r);
           std::optional<std::size_t> head = m_jump_to[j];
           const bool in_region = head.has_value();
           if (next.kind == IrKind::kJump && !in_region) return false;  // the region's end
           if (joined) return false;
-          d.exits.push_back(j);  // a side exit, or the budget's way out of a loop
-          if (in_region && (depth > 0 || !upper_half_unseen(r, *head, d, depth + 1))) return false;
+          d.exits.emplace_back(j, r);  // a side exit, or the budget's way out of a loop
+          if (in_region && (depth > 0 || !upper_half_unseen(r, *head, d, depth + 1, propagated)))
+            return false;
           if (next.kind == IrKind::kJump) return true;  // nothing falls through
           if (in_region && *head <= j) {
-            d.after.push_back(j);  // leaving the loop: extended there
+            d.after.emplace_back(j, r);  // leaving the loop: extended there
             return true;
           }
           break;
@@ -518,6 +538,71 @@ class Backend::RegionEmitter {
     }
     return false;  // the region ends: other code sees the register
   }
+  /// Whether the operand of the and/or/xor `insn` other than r holds a
+  /// canonical (sign-extended 32-bit) value at IR position j.
+  bool canonical_other(const IrInsn& insn, GuestReg r, std::size_t j) const {
+    if (insn.kind == IrKind::kAluImm) return insn.imm == static_cast<std::int32_t>(insn.imm);
+    const GuestReg other = insn.a == r ? insn.b : insn.a;
+    return other == r || (m_canonical[j] & (1u << other)) != 0;
+  }
+  /// m_canonical: per IR position, the guest registers whose value is
+  /// known to be canonical there (x0, results of *W operations, sign-
+  /// extending loads...), from the last place where paths join.
+  void find_canonical() {
+    m_canonical.assign(m_region.insns.size(), 0);
+    std::uint32_t known = 1;  // x0
+    for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
+      if (m_heads[i].label.isValid()) known = 1;
+      m_canonical[i] = known;
+      const IrInsn& insn = m_region.insns[i];
+      if (insn.kind == IrKind::kFloat || insn.kind == IrKind::kInterpret) {
+        known = 1;  // a helper may write any register
+        continue;
+      }
+      const GuestReg dst = insn.kind == IrKind::kLoad && insn.fp_data ? GuestReg{0} : insn.dst;
+      if (dst == 0) continue;
+      known &= ~(1u << dst);
+      if (canonical_result(insn, m_canonical[i])) known |= 1u << dst;
+    }
+  }
+  /// Whether `insn` leaves a canonical value in its destination, given the
+  /// registers canonical before it.
+  static bool canonical_result(const IrInsn& insn, std::uint32_t known) {
+    auto is = [&](GuestReg r) { return (known & (1u << r)) != 0; };
+    const bool imm32 = insn.imm == static_cast<std::int32_t>(insn.imm);
+    switch (insn.kind) {
+      case IrKind::kMovImm:
+        return imm32;
+      case IrKind::kMov:
+        return is(insn.a);
+      case IrKind::kExtend:
+        return insn.size < 4 || (insn.size == 4 && insn.is_signed) || (insn.size == 8 && is(insn.a));
+      case IrKind::kLoad:
+        return insn.size < 4 || (insn.size == 4 && insn.is_signed);
+      case IrKind::kAlu:
+      case IrKind::kAluImm: {
+        const bool imm = insn.kind == IrKind::kAluImm;
+        if (insn.word || insn.alu == AluOp::kSlt || insn.alu == AluOp::kSltu) return true;
+        switch (insn.alu) {
+          case AluOp::kAnd:
+            if (imm && insn.imm >= 0 && insn.imm <= INT32_MAX) return true;
+            [[fallthrough]];
+          case AluOp::kOr:
+          case AluOp::kXor:
+            return is(insn.a) && (imm ? imm32 : is(insn.b));
+          case AluOp::kSrl:
+            return imm && insn.imm >= 33;
+          case AluOp::kSra:
+            return imm && insn.imm >= 32;
+          default:
+            return false;
+        }
+      }
+      default:
+        return false;
+    }
+  }
+
   /// Sign-extends the registers in `mask` (bit r), in place.
   void extend_deferred(std::uint32_t mask) {
     for (GuestReg r = 1; r < 32; ++r) {
@@ -1510,6 +1595,8 @@ class Backend::RegionEmitter {
   /// Per IR position of a zero test (beqz/bnez): guest registers (bit r)
   /// whose sign extension was deferred past it, so it tests their low half.
   std::vector<std::uint32_t> m_low_test;
+  /// Per IR position: guest registers (bit r) known to hold canonical values there (find_canonical).
+  std::vector<std::uint32_t> m_canonical;
   std::vector<LoopHead> m_heads;  ///< per IR position
   /// Per IR position of a branch or jump: the position it jumps to inside the region.
   std::vector<std::optional<std::size_t>> m_jump_to;
