@@ -313,8 +313,8 @@ class Backend::RegionEmitter {
 
   // ---- registers of the region ------------------------------------------------------
   // Between regions the host registers hold the guest registers of the
-  // backend's pin map. A region that names some other guest register much
-  // more often than one of those takes its host register: swapped at entry
+  // backend's pin map. A region with a loop that names some other guest
+  // register much more often than one of those takes its host register: swapped at entry
   // (from_pins), swapped back on every way out (to_pins), the displaced
   // register living in the HartState meanwhile.
   struct Swap {
@@ -326,6 +326,10 @@ class Backend::RegionEmitter {
   void allocate_registers() {
     std::array<std::uint32_t, 32> uses{};
     std::vector<bool> looped = loop_bodies();
+    // Only a loop repays the moves: straight-line regions are entered and
+    // left about as often as their instructions run (recursion: 7% fewer
+    // host instructions without their swaps, the rest within 0.3%).
+    if (std::find(looped.begin(), looped.end(), true) == looped.end()) return;
     for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
       count_uses(m_region.insns[i], uses, looped[i] ? kLoopWeight : 1);
     }
