@@ -53,11 +53,12 @@ struct JitMachine {
   }
 };
 
-// Translation of regions starting every 64 bytes through 64 KiB of glibc code.
-void BM_JitTranslateRealCode(benchmark::State& state) {
+// Translation of regions starting every 64 bytes through 64 KiB of glibc code,
+// for the TLB memory path (system mode) or the direct view (user mode).
+void translate_real_code(benchmark::State& state, bool direct) {
   auto code = real_code();
   std::size_t bytes = std::min<std::size_t>(code.size(), 64u << 10);
-  JitMachine m(code.data(), bytes);
+  JitMachine m(code.data(), bytes, {}, direct);
   std::uint64_t guest_insns = 0;
   for (auto _ : state) {
     m.engine->flush_all();
@@ -72,7 +73,10 @@ void BM_JitTranslateRealCode(benchmark::State& state) {
   auto per_iteration = static_cast<double>(guest_insns) / static_cast<double>(state.iterations());
   state.counters["host_bytes_per_guest_insn"] = static_cast<double>(m.engine->code_bytes()) / per_iteration;
 }
+void BM_JitTranslateRealCode(benchmark::State& state) { translate_real_code(state, false); }
 VMM_BENCHMARK(BM_JitTranslateRealCode);
+void BM_JitTranslateRealCodeDirect(benchmark::State& state) { translate_real_code(state, true); }
+VMM_BENCHMARK(BM_JitTranslateRealCodeDirect);
 
 void run_kernel(benchmark::State& state, const std::vector<std::uint32_t>& code, bool chained,
                 bool direct = false, std::uint32_t max_region_insns = 64) {
