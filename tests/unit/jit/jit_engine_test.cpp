@@ -250,6 +250,24 @@ TEST(JitEngine, ALogicResultOfALazyValueIsNotTestedByItsFlags) {
                         {{a0, 0x7fffffff}, {a1, 1}, {a2, 0x80000000}, {a3, 0}});
 }
 
+TEST(JitEngine, LongChainsOfLogicOnLazyValuesTranslateInLinearTime) {
+  // Found by review: every xor reads the two values before it, all lazy, so
+  // each scan for a deferred extension started two more. Unbounded, the 60
+  // xors below took on the order of 10^13 scans to translate; the scans
+  // now stop at a budget, and the results still match the interpreter.
+  std::vector<std::uint32_t> code = {rv::addw(t3, a0, a1), rv::addw(t0, a2, a3)};
+  const std::array<unsigned, 4> ring = {t3, t0, t1, t2};
+  for (std::size_t i = 0; i < 60; ++i)
+    code.push_back(rv::xor_(ring[(i + 2) % 4], ring[(i + 1) % 4], ring[i % 4]));
+  code.push_back(rv::bne(a4, a5, 64));  // a side exit: the xors are not dead
+  for (unsigned r : ring) code.push_back(rv::addi(r, zero, 0));
+  code.push_back(rv::ebreak());
+  jit::JitOptions options = vmm::test::eager_options();
+  options.max_region_insns = 128;
+  expect_same_registers(
+      code, {{a0, 0x7fffffff}, {a1, 1}, {a2, 0x12345678}, {a3, 0x9abcdef0}, {a4, 1}, {a5, 1}}, options);
+}
+
 TEST(JitEngine, NegationsMatchTheInterpreter) {
   // neg/negw (sub from x0) negate in place: pinned and HartState
   // destinations, in place and from another register, edge values, and a

@@ -439,7 +439,12 @@ class Backend::RegionEmitter {
     Places exits;
     Places after;
     Places low_tests;  ///< zero tests (beqz/bnez) that may test the low half
+    /// IR instructions scanned so far. Copies and logic start scans of their
+    /// own, which could multiply (a value read by the next two instructions,
+    /// over and over): past kScanBudget the extension is simply not deferred.
+    std::uint32_t steps = 0;
   };
+  static constexpr std::uint32_t kScanBudget = 512;
   /// Whether the sign extension of insn's result can be left to side exits
   /// and loop exits (registered with them if so).
   bool defer_extension(const IrInsn& insn) {
@@ -470,6 +475,7 @@ class Backend::RegionEmitter {
                          bool propagated = false) const {
     bool joined = false;
     for (std::size_t j = start; j < m_region.insns.size(); ++j) {
+      if (++d.steps > kScanBudget) return false;
       const IrInsn& next = m_region.insns[j];
       if (m_heads[j].label.isValid()) joined = true;
       switch (next.kind) {
