@@ -12,10 +12,10 @@
 namespace vmm::jit {
 namespace {
 
-/// IR positions where other paths join the fall-through one: the in-region
-/// targets of branches and jumps (the back end's loop heads).
+/// Per IR position: 1 where other paths join the fall-through one.
 using Joins = std::vector<std::uint8_t>;
 
+/// The in-region targets of branches and jumps (the back end's loop heads).
 Joins join_points(const IrRegion& region) {
   Joins joins(region.insns.size(), 0);
   for (const std::optional<std::size_t>& at : in_region_targets(region)) {
