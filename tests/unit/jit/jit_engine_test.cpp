@@ -578,6 +578,35 @@ TEST_P(JitFaults, StoreIntoTheRunningRegionTakesEffectAtTheNextInstruction) {
   EXPECT_EQ(m.engine->counters().retried_accesses, GetParam() == vmm::test::JitRam::kDirectView ? 1u : 0u);
 }
 
+TEST(JitEngine, ARetriedAccessIsCountedOnce) {
+  // The store into a watched code page leaves the region for the
+  // interpreter, which counts the access: --stats' tlb_accesses match the
+  // interpreter's alone.
+  const std::uint32_t replacement = rv::addi(a0, zero, 42);
+  const std::uint32_t upper = (replacement + 0x800) >> 12;
+  const std::vector<std::uint32_t> code = {
+      rv::auipc(s1, 0),
+      rv::lui(t0, upper),
+      rv::addiw(t0, t0, static_cast<std::int32_t>(replacement - (upper << 12))),
+      rv::ld(t1, 64, s1),     // counted by the region
+      rv::sw(t0, 20, s1),     // retried: rewrites the next instruction
+      rv::addi(a0, zero, 1),  // replaced by addi a0, zero, 42
+      rv::ebreak(),
+  };
+  JitMachine m(vmm::test::eager_options(), vmm::test::JitRam::kDirectView);
+  m.engine->set_count_memory_ops(true);
+  m.load_code(code);
+  m.run(100);
+  ASSERT_EQ(m.engine->counters().retried_accesses, 1u);
+  TestMachine t;
+  t.interp.set_count_memory_ops(true);
+  t.load_code(code);
+  t.run(100);
+  EXPECT_EQ(m.hart.x[a0], 42u);
+  EXPECT_EQ(m.memory.tlb().accesses, t.memory.tlb().accesses);
+  EXPECT_EQ(m.memory.tlb().accesses, 2u);
+}
+
 /// Nine instructions: a loop (run once, on a7) of six that name t3 often
 /// enough for the region to keep it in a host register (and t4, t2 less
 /// often; only regions with loops do): t3 = 6, t4 = 18, t2 = 6.

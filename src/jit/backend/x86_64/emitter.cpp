@@ -767,6 +767,10 @@ class Backend::RegionEmitter {
   /// region leaves before it (nothing of it done, no sign extension pending:
   /// deferrals stop at accesses) and the interpreter runs it.
   void leave_for_retry(const IrInsn& insn) {
+    if (m_b.m_config.count_stats) {  // the interpreter counts the access when it runs it
+      m_a.mov(rdx, reinterpret_cast<std::uintptr_t>(&m_b.m_config.tlb->accesses));
+      m_a.dec(qword_ptr(rdx));
+    }
     adjust_remaining(insn.index);
     m_a.mov(rax, insn.pc);
     if (m_swaps.empty()) return jump_abs(m_b.m_runtime.exit_retry);
