@@ -159,7 +159,7 @@ std::optional<IrInsn> extend_then_shift(const IrInsn& insn, const std::vector<Ir
   return extend;
 }
 
-/// Rotates and extend-then-shift pairs (see fuse_shifts), rewritten in
+/// Rotates and extend-then-shift pairs (see optimize), rewritten in
 /// place; an extension's shift is inserted after it (`joins` follows, added
 /// instructions never being joins). An instruction rewritten earlier never
 /// matches a pattern's first half, nor did the instruction it replaced.
@@ -237,12 +237,6 @@ void remove_dead_writes(IrRegion& region, const Joins& joins) {
 }
 
 }  // namespace
-
-void fuse_shifts(IrRegion& region) {
-  Joins joins = join_points(region);
-  fuse_shifts(region, joins);
-}
-void remove_dead_writes(IrRegion& region) { remove_dead_writes(region, join_points(region)); }
 
 void optimize(IrRegion& region) {
   Joins joins = join_points(region);

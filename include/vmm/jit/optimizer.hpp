@@ -6,23 +6,18 @@
 
 namespace vmm::jit {
 
-/// Shift pairs that are one operation, rewritten in place of their second
-/// half (the first stays, for whoever else reads it):
-/// - rotates written as two shifts and an or (srli + slli, or srliw +
-///   slliw, of one unchanged source by amounts adding up to the width:
-///   what compilers emit for RV64GC without Zbb) become one kRor;
-/// - `slli t, s, 32` then `srli/srai d, t, k` (a 32-bit index scaled, or
-///   extended) becomes the low word of s extended, then shifted by k - 32
-///   (right) or 32 - k (left).
-void fuse_shifts(IrRegion& region);
-
-/// Removes computations whose result is overwritten before anything can
-/// observe it: before any read of it, any way out of the region and any
-/// instruction that may fault or call a helper (all of which see every
-/// register).
-void remove_dead_writes(IrRegion& region);
-
-/// Both, in that order: the shifts a fusion read are then often dead.
+/// Runs both rewrites on `region`:
+/// - shift pairs that are one operation are rewritten in place of their
+///   second half (the first stays, for whoever else reads it): rotates
+///   written as two shifts and an or (srli + slli, or srliw + slliw, of one
+///   unchanged source by amounts adding up to the width: what compilers
+///   emit for RV64GC without Zbb) become one kRor; `slli t, s, 32` then
+///   `srli/srai d, t, k` (a 32-bit index scaled, or extended) becomes the
+///   low word of s extended, then shifted by k - 32 (right) or 32 - k (left);
+/// - then computations whose result is overwritten before anything can
+///   observe it are removed: before any read of it, any way out of the
+///   region and any instruction that may fault or call a helper (all of
+///   which see every register). The shifts a fusion read are often dead then.
 void optimize(IrRegion& region);
 
 }  // namespace vmm::jit

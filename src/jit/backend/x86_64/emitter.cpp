@@ -430,11 +430,11 @@ class Backend::RegionEmitter {
   void sign_extend_word(const IrInsn& insn, const Gp& work) {
     if (!defer_extension(insn)) m_a.movsxd(work, work.r32());
   }
+  /// (IR position, guest register) pairs.
+  using Places = std::vector<std::pair<std::size_t, GuestReg>>;
   /// Where a deferred sign extension happens: on the ways out of these
   /// branches and jumps, and after these loop branches when they fall through
   /// (the loop's exit, not its hot path).
-  /// (IR position, guest register) pairs.
-  using Places = std::vector<std::pair<std::size_t, GuestReg>>;
   struct Deferral {
     Places exits;
     Places after;
@@ -730,7 +730,7 @@ class Backend::RegionEmitter {
       case Cold::kStatus:
         return emit_leave(*c.insn, c.after_pc_in_rax);
       case Cold::kLoadSlow:
-        if (m_b.m_memory->may_fault()) return leave_for_retry(*c.insn);
+        if (m_b.m_memory->slow_path_leaves()) return leave_for_retry(*c.insn);
         effective_address(*c.insn);
         m_a.mov(rdx, rax);
         call_access_slow(*c.insn,
@@ -739,7 +739,7 @@ class Backend::RegionEmitter {
         m_a.jmp(c.resume);
         return;
       case Cold::kStoreSlow: {
-        if (m_b.m_memory->may_fault()) return leave_for_retry(*c.insn);
+        if (m_b.m_memory->slow_path_leaves()) return leave_for_retry(*c.insn);
         effective_address(*c.insn);
         m_a.mov(rdx, rax);
         Gp v = store_value(*c.insn, rax);
@@ -1296,7 +1296,7 @@ class Backend::RegionEmitter {
 
   /// Where an access's slow path returns to: nowhere when it leaves the
   /// region instead (the direct view's, leave_for_retry).
-  Label resume_label() { return m_b.m_memory->may_fault() ? Label() : m_a.newLabel(); }
+  Label resume_label() { return m_b.m_memory->slow_path_leaves() ? Label() : m_a.newLabel(); }
 
   void emit_load(const IrInsn& insn) {
     Label slow = m_a.newLabel(), resume = resume_label();

@@ -28,6 +28,11 @@ class MemoryAccess {
   /// True when the host access through the returned operand may fault: the
   /// caller then records it as a FaultSite (fault_redirect.hpp) with its slow path.
   [[nodiscard]] virtual bool may_fault() const = 0;
+  /// Whether the slow path leaves the region for the interpreter (which
+  /// runs the access) instead of serving it out of line and coming back:
+  /// right when the fast path fails only on guest faults and watched code
+  /// pages, not on every TLB miss.
+  [[nodiscard]] virtual bool slow_path_leaves() const = 0;
 };
 
 /// Inline lookup in memory::Tlb. The TLB is addressed relative to the hart
@@ -39,6 +44,7 @@ class TlbMemoryAccess final : public MemoryAccess {
                                 const asmjit::x86::Gp& base, std::int32_t disp, const asmjit::Label& slow,
                                 bool base_checked) const override;
   [[nodiscard]] bool may_fault() const override { return false; }
+  [[nodiscard]] bool slow_path_leaves() const override { return false; }
 
  private:
   const memory::Tlb* m_tlb;
@@ -65,6 +71,7 @@ class DirectMemoryAccess final : public MemoryAccess {
                                 const asmjit::x86::Gp& base, std::int32_t disp, const asmjit::Label& slow,
                                 bool base_checked) const override;
   [[nodiscard]] bool may_fault() const override { return true; }
+  [[nodiscard]] bool slow_path_leaves() const override { return true; }
 
  private:
   const std::uint64_t* m_limit;
