@@ -4,7 +4,9 @@
 # runners alternating within every round, and prints per program the median
 # wall time of each runner, guest MIPS, the speed-ups jit/interp
 # (interp time / jit time) and jit/qemu (qemu time / jit time; > 1: the JIT
-# is faster), then their geometric means.
+# is faster), then their geometric means. With --native, the same C sources
+# built for the host run too, as the ceiling: jit/native and qemu/native
+# (native time / their time) say which fraction of native speed each reaches.
 #
 # Usage: scripts/compare_engines.sh [OPTIONS]
 #   --runs N          rounds (default 5); a round runs every program once per
@@ -16,6 +18,9 @@
 #                     arguments, stdin /dev/null, expected to exit 0)
 #   --vm PATH         the vm (default build/release/vm)
 #   --qemu PATH       qemu-riscv64 (default: the one on PATH)
+#   --native          also run each program built for the host ($CC or cc,
+#                     -O2 -static, as the guests); needs its C source: a
+#                     tests/guest/linux program (by name or path) or cpu_mix
 #   --json FILE       also write the figures (every time, medians) as JSON
 #   -h, --help        this text
 # Default programs: cpu_mix bytecode_interp crc_hash sieve_primes malloc_churn recursion.
@@ -23,7 +28,7 @@
 # one extra, untimed `vm run --engine interp --stats-file` run per program
 # (--stats slows the interpreter, so the timed runs go without it); MIPS is
 # that count over each runner's median time. In the first round every
-# runner's stdout is compared with qemu-riscv64's.
+# runner's stdout is compared with qemu-riscv64's (the native build's too).
 # Exit status: 0 ok; 1 a run failed or outputs differ; 2 usage error.
 set -euo pipefail
 
@@ -36,6 +41,7 @@ quick=no
 vm=$root/build/release/vm
 qemu="qemu-riscv64"
 json=""
+native=no
 programs="cpu_mix bytecode_interp crc_hash sieve_primes malloc_churn recursion"
 cpu_mix_rounds=800
 while [[ $# -gt 0 ]]; do
@@ -46,6 +52,7 @@ while [[ $# -gt 0 ]]; do
     --vm) need_value "$1" $#; vm=$2; shift 2 ;;
     --qemu) need_value "$1" $#; qemu=$2; shift 2 ;;
     --json) need_value "$1" $#; json=$2; shift 2 ;;
+    --native) native=yes; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" 2 ;;
   esac
@@ -58,6 +65,11 @@ qemu_path=$(command -v -- "$qemu" || true)
 [[ -n $qemu_path && -x $qemu_path ]] || die "$qemu: qemu-riscv64 not found (scripts/setup.sh installs it, or --qemu PATH)" 2
 python=$(command -v python3 || true)
 [[ -n $python ]] || die "python3 not found (scripts/setup.sh installs it)" 2
+native_cc=""
+if [[ $native == yes ]]; then
+  native_cc=$(command -v -- "${CC:-cc}" || true)
+  [[ -n $native_cc ]] || die "--native: ${CC:-cc} not found (scripts/setup.sh installs the host compiler)" 2
+fi
 if [[ -n $json ]]; then
   json_dir=$(dirname -- "$json")
   [[ -d $json_dir && -w $json_dir ]] || die "--json $json: $json_dir is not a writable directory" 2
@@ -70,7 +82,7 @@ guest_dir=$(dirname -- "$vm")/tests/guest/linux
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-names=() paths=() args=()
+names=() paths=() args=() natives=()
 read -r -a requested <<<"$programs"
 [[ ${#requested[@]} -gt 0 ]] || die "--programs: no programs given" 2
 for program in "${requested[@]}"; do
@@ -93,7 +105,20 @@ for program in "${requested[@]}"; do
     die "$program: no such program (not in $guest_dir, not a file; cpu_mix is built here)" 2
   fi
   [[ -f $path && -r $path ]] || die "$program: $path is not a readable file" 2
-  names+=("$(basename -- "$path")") paths+=("$path") args+=("$arg")
+  name=$(basename -- "$path")
+  if [[ $native == yes ]]; then
+    if [[ $program == cpu_mix ]]; then
+      source=$root/benches/guest/cpu_mix.c
+    else
+      source=$root/tests/guest/linux/$name.c
+    fi
+    [[ -f $source ]] || die "--native: no C source for $program (tests/guest/linux/$name.c)" 2
+    native_path=$work/native.${#names[@]}
+    "$native_cc" -O2 -static -o "$native_path" "$source" -lm -latomic ||
+      die "--native: compiling $source for the host failed"
+    natives+=("$native_path")
+  fi
+  names+=("$name") paths+=("$path") args+=("$arg")
 done
 
 # Microseconds since the epoch, in REPLY; bash 5 has it without a fork.
@@ -104,10 +129,12 @@ else
 fi
 
 runners=(jit interp qemu)
+if [[ $native == yes ]]; then runners+=(native); fi
 describe() {
   case $1 in
     jit|interp) printf 'vm --engine %s' "$1" ;;
     qemu) printf 'qemu-riscv64' ;;
+    native) printf 'the native build' ;;
   esac
 }
 
@@ -127,11 +154,12 @@ run_timed() {
   local runner=$1 i=$2 out=$3 status=0 t0
   local -a cmd
   case $runner in
-    jit|interp) cmd=("$vm" run --engine "$runner") ;;
-    qemu) cmd=("$qemu_path") ;;
+    jit|interp) cmd=("$vm" run --engine "$runner" "${paths[i]}") ;;
+    qemu) cmd=("$qemu_path" "${paths[i]}") ;;
+    native) cmd=("${natives[i]}") ;;
   esac
   stamp; t0=$REPLY
-  "${cmd[@]}" "${paths[i]}" ${args[i]:+"${args[i]}"} </dev/null >"$out" 2>"$work/stderr" || status=$?
+  "${cmd[@]}" ${args[i]:+"${args[i]}"} </dev/null >"$out" 2>"$work/stderr" || status=$?
   stamp
   [[ $status -eq 0 ]] || run_failed "$i" "$(describe "$runner")" "$status"
   printf '%s\t%s\t%s\n' "$i" "$runner" "$((REPLY - t0))" >>"$work/times.tsv"
@@ -153,13 +181,14 @@ done
 for ((round = 0; round < runs; ++round)); do
   echo "compare_engines: round $((round + 1))/$runs" >&2
   for i in "${!paths[@]}"; do
-    for k in 0 1 2; do
-      runner=${runners[(round + k) % 3]}
+    for ((k = 0; k < ${#runners[@]}; ++k)); do
+      runner=${runners[(round + k) % ${#runners[@]}]}
       if [[ $round -eq 0 ]]; then out=$work/out.$i.$runner; else out=$work/out; fi
       run_timed "$runner" "$i" "$out"
     done
     if [[ $round -eq 0 ]]; then
-      for runner in jit interp; do
+      for runner in "${runners[@]}"; do
+        [[ $runner != qemu ]] || continue
         if ! cmp -s "$work/out.$i.$runner" "$work/out.$i.qemu"; then
           echo "compare_engines: ${names[i]}: stdout of $(describe "$runner") differs from qemu-riscv64's:" >&2
           diff "$work/out.$i.qemu" "$work/out.$i.$runner" | head -n 10 >&2 || true
@@ -179,12 +208,13 @@ for i in "${!paths[@]}"; do
 done >"$work/programs.tsv"
 qemu_version=$("$qemu_path" --version 2>/dev/null | sed -n '1p') || true
 
-"$python" - "$work" "$runs" "$vm" "$qemu_path" "${qemu_version:-unknown}" "$load_start" "$(loadavg)" "$json" <<'PY'
+"$python" - "$work" "$runs" "$vm" "$qemu_path" "${qemu_version:-unknown}" "$load_start" "$(loadavg)" "$json" \
+  "$native_cc" <<'PY'
 import json, math, os, statistics, sys
 
-work, runs, vm, qemu, qemu_version, load_start, load_end, json_path = sys.argv[1:]
+work, runs, vm, qemu, qemu_version, load_start, load_end, json_path, cc = sys.argv[1:]
 runs = int(runs)
-runners = ["jit", "interp", "qemu"]
+runners = ["jit", "interp", "qemu"] + (["native"] if cc else [])
 
 programs = []
 with open(os.path.join(work, "programs.tsv")) as f:
@@ -212,32 +242,42 @@ for i, p in enumerate(programs):
     p["mips"] = {r: (p["instructions"] / med[r] / 1e6 if p["instructions"] else None) for r in runners}
     p["jit_vs_interp"] = med["interp"] / med["jit"]
     p["jit_vs_qemu"] = med["qemu"] / med["jit"]
+    if cc:
+        p["jit_vs_native"] = med["native"] / med["jit"]
+        p["qemu_vs_native"] = med["native"] / med["qemu"]
 
 def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
-geo = {k: geomean([p[k] for p in programs]) for k in ("jit_vs_interp", "jit_vs_qemu")}
+ratios = ["jit_vs_interp", "jit_vs_qemu"] + (["jit_vs_native", "qemu_vs_native"] if cc else [])
+geo = {k: geomean([p[k] for p in programs]) for k in ratios}
 
 print(f"compare_engines: {len(programs)} programs, {runs} round{'s' if runs != 1 else ''}; each round runs "
-      "vm --engine jit, vm --engine interp and qemu-riscv64 in turn (order rotated per round)")
+      "vm --engine jit, vm --engine interp" + (", qemu-riscv64 and the native build" if cc else
+                                               " and qemu-riscv64") + " in turn (order rotated per round)")
 print(f"vm     {os.path.abspath(vm)}")
 print(f"qemu   {qemu} ({qemu_version})")
+if cc:
+    print(f"native {cc} -O2 -static (the same C sources, built for the host)")
 print(f"load   {load_start} at start, {load_end} at end (1/5/15 min averages)")
 print("times: medians of whole-process wall time, s; MIPS: interp-counted guest instructions / median;")
 print("jit/interp = interp time / jit time, jit/qemu = qemu time / jit time (> 1: the JIT is faster)")
+if cc:
+    print("jit/native, qemu/native = native time / their time: the fraction of native speed reached")
 print()
 
-header = ["program", "guest insns", "jit s", "interp s", "qemu s",
-          "jit MIPS", "interp MIPS", "qemu MIPS", "jit/interp", "jit/qemu"]
+emulated = [r for r in runners if r != "native"]
+header = ["program", "guest insns", *(f"{r} s" for r in runners), *(f"{r} MIPS" for r in emulated),
+          *(k.replace("_vs_", "/") for k in ratios)]
 rows = []
 for p in programs:
     med, mips = p["median_s"], p["mips"]
     rows.append([p["name"] + (" " + " ".join(p["args"]) if p["args"] else ""),
                  f"{p['instructions']:,}" if p["instructions"] else "-",
                  *(f"{med[r]:.3f}" for r in runners),
-                 *(f"{mips[r]:,.0f}" if mips[r] else "-" for r in runners),
-                 f"{p['jit_vs_interp']:.2f}x", f"{p['jit_vs_qemu']:.2f}x"])
-footer = ["geomean", "", "", "", "", "", "", "", f"{geo['jit_vs_interp']:.2f}x", f"{geo['jit_vs_qemu']:.2f}x"]
+                 *(f"{mips[r]:,.0f}" if mips[r] else "-" for r in emulated),
+                 *(f"{p[k]:.2f}x" for k in ratios)])
+footer = ["geomean", *([""] * (1 + len(runners) + len(emulated))), *(f"{geo[k]:.2f}x" for k in ratios)]
 widths = [max(len(row[c]) for row in [header, *rows, footer]) for c in range(len(header))]
 
 def line(cells):
@@ -251,7 +291,8 @@ print(line(footer))
 
 if json_path:
     document = {"runs": runs, "runners": {"jit": "vm run --engine jit", "interp": "vm run --engine interp",
-                                          "qemu": "qemu-riscv64"},
+                                          "qemu": "qemu-riscv64",
+                                          **({"native": f"{cc} -O2 -static"} if cc else {})},
                 "vm": os.path.abspath(vm), "qemu": qemu, "qemu_version": qemu_version,
                 "loadavg": {"start": load_start, "end": load_end},
                 "programs": programs, "geomean": geo}

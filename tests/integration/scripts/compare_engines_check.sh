@@ -2,9 +2,10 @@
 # ctest scripts.compare_engines_quick and scripts.compare_engines_usage.
 #
 # Usage: compare_engines_check.sh quick VM QEMU PYTHON PROGRAM...
-#          scripts/compare_engines.sh --quick on PROGRAMs (paths): exit 0, the
-#          table has the ratio columns, a row per program and the geomean line;
-#          the --json file parses and has the same programs.
+#          scripts/compare_engines.sh --quick --native on PROGRAMs (paths of
+#          tests/guest/linux programs): exit 0, the table has the ratio
+#          columns, a row per program and the geomean line; the --json file
+#          parses and has the same programs, native runs included.
 #        compare_engines_check.sh usage VM
 #          bad options and a missing vm: exit 2 with one "compare_engines: " line.
 set -euo pipefail
@@ -25,20 +26,21 @@ case $mode in
     python=$4
     shift 4
     status=0
-    CI=true "$script" --quick --vm "$vm" --qemu "$qemu" --programs "$*" --json "$out/result.json" \
+    CI=true "$script" --quick --native --vm "$vm" --qemu "$qemu" --programs "$*" --json "$out/result.json" \
       </dev/null >"$out/stdout" 2>"$out/stderr" || status=$?
     cat "$out/stdout"
     [[ $status -eq 0 ]] || { cat "$out/stderr" >&2; fail "exit status $status, expected 0"; }
     header=$(grep -E '^program +guest insns' "$out/stdout") || fail "no table header"
-    for column in "jit s" "interp s" "qemu s" "jit MIPS" "jit/interp" "jit/qemu"; do
+    for column in "jit s" "interp s" "qemu s" "native s" "jit MIPS" "jit/interp" "jit/qemu" "jit/native" \
+      "qemu/native"; do
       [[ $header == *"$column"* ]] || fail "table header without '$column': $header"
     done
     for program in "$@"; do
       name=$(basename -- "$program")
-      grep -qE "^$name +[0-9,]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9,]+ +[0-9,]+ +[0-9,]+ +[0-9.]+x +[0-9.]+x$" \
-        "$out/stdout" || fail "no complete row for $name"
+      grep -qE "^$name +[0-9,]+( +[0-9.]+){4}( +[0-9,]+){3}( +[0-9.]+x){4}$" "$out/stdout" ||
+        fail "no complete row for $name"
     done
-    grep -qE '^geomean +[0-9.]+x +[0-9.]+x$' "$out/stdout" || fail "no geomean line"
+    grep -qE '^geomean( +[0-9.]+x){4}$' "$out/stdout" || fail "no geomean line"
     "$python" - "$out/result.json" "$@" <<'PY'
 import json, os, sys
 data = json.load(open(sys.argv[1]))
@@ -47,10 +49,11 @@ got = [p["name"] for p in data["programs"]]
 if got != want:
     sys.exit(f"compare_engines_check: JSON programs {got}, expected {want}")
 for p in data["programs"]:
-    for runner in ("jit", "interp", "qemu"):
+    for runner in ("jit", "interp", "qemu", "native"):
         if len(p["times_s"][runner]) != 1 or not p["median_s"][runner] > 0:
             sys.exit(f"compare_engines_check: {p['name']}: bad {runner} times {p['times_s'][runner]}")
-    if not (p["instructions"] and p["jit_vs_interp"] > 0 and p["jit_vs_qemu"] > 0):
+    if not (p["instructions"] and p["jit_vs_interp"] > 0 and p["jit_vs_qemu"] > 0 and p["jit_vs_native"] > 0
+            and p["qemu_vs_native"] > 0):
         sys.exit(f"compare_engines_check: {p['name']}: incomplete figures {p}")
 if not (data["runs"] == 1 and data["geomean"]["jit_vs_interp"] > 0 and data["geomean"]["jit_vs_qemu"] > 0):
     sys.exit(f"compare_engines_check: bad runs/geomean in {sys.argv[1]}")
@@ -72,6 +75,7 @@ PY
     expect_usage_error --vm "$vm" --runs 0
     expect_usage_error --vm "$vm" --programs no_such_program
     expect_usage_error --vm "$out/no-vm-here"
+    expect_usage_error --vm "$vm" --native --programs "$vm"  # no C source to build natively
     echo "compare_engines_check: usage errors ok"
     ;;
   *) echo "usage: $0 quick VM QEMU PYTHON PROGRAM... | usage VM" >&2; exit 2 ;;
