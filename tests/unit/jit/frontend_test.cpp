@@ -1,0 +1,70 @@
+// The front end's region discovery on real encodings: where a trace goes on
+// past a direct jump and where it stops.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "support/guest_asm.hpp"
+#include "vmm/isa/decoded_insn.hpp"
+#include "vmm/jit/frontend.hpp"
+
+namespace vmm::jit {
+namespace {
+
+namespace rv = vmm::test::rv;
+using namespace vmm::test::reg;  // NOLINT: register names read like assembly
+constexpr GuestAddr kBase = 0x80000000;
+
+IrRegion region_of(const std::vector<std::uint32_t>& code) {
+  Fetch fetch = [&](GuestAddr pc) -> std::optional<isa::DecodedInsn> {
+    if (pc < kBase || pc >= kBase + 4 * code.size()) return std::nullopt;
+    return isa::decode(code[(pc - kBase) / 4]);
+  };
+  std::optional<IrRegion> region = build_region(fetch, kBase, FrontendOptions{});
+  EXPECT_TRUE(region.has_value());
+  return region.value_or(IrRegion{});
+}
+
+TEST(JitFrontend, AJumpIsFollowedIntoItsTarget) {
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a0, a0, 1),  // kBase
+      rv::jal(zero, 8),     // over the next instruction
+      rv::addi(a1, a1, 1),  // skipped
+      rv::addi(a2, a2, 1),  // kBase + 12
+      rv::ecall(),
+  };
+  IrRegion r = region_of(code);
+  EXPECT_EQ(r.guest_insns, 4u);  // addi, jal, addi a2, ecall
+  ASSERT_FALSE(r.insns.empty());
+  EXPECT_EQ(r.insns.back().kind, IrKind::kEcall);
+  EXPECT_EQ(r.insns.back().pc, kBase + 16);
+}
+
+TEST(JitFrontend, ACallEndsTheRegionAtItsCallee) {
+  // Both link registers the spec names for calls: the callee gets a region
+  // of its own instead of a copy in every caller's.
+  for (unsigned link : {ra, t0}) {
+    const std::vector<std::uint32_t> code = {
+        rv::addi(a0, a0, 1),  // kBase
+        rv::jal(link, 8),     // call kBase + 12
+        rv::addi(a1, a1, 1),  // the return address
+        rv::addi(a2, a2, 1),  // the callee
+        rv::ecall(),
+    };
+    IrRegion r = region_of(code);
+    EXPECT_EQ(r.guest_insns, 2u) << link;
+    ASSERT_GE(r.insns.size(), 3u);
+    const IrInsn& push = r.insns[r.insns.size() - 2];
+    EXPECT_EQ(push.kind, IrKind::kCall);
+    EXPECT_EQ(push.imm2, kBase + 8);
+    const IrInsn& jump = r.insns.back();
+    EXPECT_EQ(jump.kind, IrKind::kJump);
+    EXPECT_EQ(jump.target, kBase + 12);
+    EXPECT_FALSE(r.ends_with_fallthrough);
+  }
+}
+
+}  // namespace
+}  // namespace vmm::jit
