@@ -69,9 +69,11 @@ bool Interpreter::decode_slot(DecodeCache::Page& page, GuestAddr pc, DecodedInsn
 std::optional<DecodedInsn> Interpreter::peek(GuestAddr pc) {
   DecodeCache::Page* page = enter_page(pc);
   if (page == nullptr) return std::nullopt;
-  DecodedInsn insn;
-  if (!decode_slot(*page, pc, insn)) return std::nullopt;
-  return insn;
+  // Through the cache: the JIT peeks at each block to measure it and again
+  // to translate it, and the interpreter runs it in between.
+  DecodedInsn& slot = page->insns[(pc & kPageOffsetMask) >> 1];
+  if (slot.op == isa::Op::kNeedsDecode && !decode_slot(*page, pc, slot)) return std::nullopt;
+  return slot;
 }
 
 namespace {

@@ -33,7 +33,8 @@ class Interpreter final : public ExecutionEngine {
   /// mprotect, mremap); call between runs.
   void flush_code_range(GuestAddr start, GuestAddr end) override;
 
-  /// Decodes the instruction at `pc` as the guest would fetch it, or nullopt.
+  /// The instruction at `pc` as the guest would fetch it (decoded into the
+  /// cache if it was not yet), or nullopt.
   std::optional<isa::DecodedInsn> peek(GuestAddr pc) override;
 
   [[nodiscard]] EngineStats stats() const override;
