@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include <asmjit/core.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "backend/x86_64/emitter.hpp"
+#include "backend/x86_64/host_cpu.hpp"
 #include "vmm/jit/optimizer.hpp"
 
 namespace vmm::jit {
@@ -94,7 +94,7 @@ Result<void> JitEngine::start_backend() {
   config.chaining = !m_options.single_region;
   config.force_absolute_tlb = m_options.force_absolute_tlb;
   config.base_registers = m_options.force_base_registers;
-  config.bmi2 = m_options.bmi2 && asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kBMI2);
+  config.bmi2 = m_options.bmi2 && x86_64::host_has_bmi2();
   config.hart_in_reach = m_arena.reaches(&m_hart, sizeof(cpu::HartState));
   config.return_stack = uses_return_stack();
   if (m_view.base != nullptr) m_view = m_memory.space().direct_view();  // null once given up
