@@ -2,9 +2,11 @@
 #include "vmm/elf/elf_file.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -43,6 +45,8 @@ std::string_view machine_name(std::uint16_t machine) {
 
 }  // namespace
 
+void FileUnmap::operator()(std::uint8_t* p) const { ::munmap(p, size); }
+
 Result<FileBytes> read_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return make_error(ErrorKind::kIo, "cannot open '{}': {}", path, std::strerror(errno));
@@ -55,7 +59,13 @@ Result<FileBytes> read_file(const std::string& path) {
     return make_error(ErrorKind::kIo, "cannot read '{}': {}", path, std::strerror(errno));
   if (!S_ISREG(st.st_mode)) return make_error(ErrorKind::kIo, "cannot read '{}': not a regular file", path);
   FileBytes file;
-  file.data = std::make_unique_for_overwrite<std::uint8_t[]>(static_cast<std::size_t>(st.st_size));
+  const std::size_t capacity = std::max<std::size_t>(static_cast<std::size_t>(st.st_size), 1);
+  void* buffer =
+      ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (buffer == MAP_FAILED)
+    return make_error(ErrorKind::kNoMemory, "cannot read '{}': {}", path, std::strerror(errno));
+  file.data =
+      std::unique_ptr<std::uint8_t[], FileUnmap>(static_cast<std::uint8_t*>(buffer), FileUnmap{capacity});
   // A file that shrinks meanwhile gives fewer bytes (the parser then finds it truncated).
   while (file.size < static_cast<std::size_t>(st.st_size)) {
     const ssize_t got =

