@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "support/code_fetch.hpp"
 #include "support/guest_asm.hpp"
 #include "vmm/isa/decoded_insn.hpp"
 #include "vmm/jit/frontend.hpp"
@@ -18,11 +19,7 @@ using namespace vmm::test::reg;  // NOLINT: register names read like assembly
 constexpr GuestAddr kBase = 0x80000000;
 
 IrRegion region_of(const std::vector<std::uint32_t>& code) {
-  Fetch fetch = [&](GuestAddr pc) -> std::optional<isa::DecodedInsn> {
-    if (pc < kBase || pc >= kBase + 4 * code.size()) return std::nullopt;
-    return isa::decode(code[(pc - kBase) / 4]);
-  };
-  std::optional<IrRegion> region = build_region(fetch, kBase, FrontendOptions{});
+  std::optional<IrRegion> region = build_region(test::fetch_code(code, kBase), kBase, FrontendOptions{});
   EXPECT_TRUE(region.has_value());
   return region.value_or(IrRegion{});
 }

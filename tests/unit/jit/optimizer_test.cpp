@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "support/code_fetch.hpp"
 #include "support/guest_asm.hpp"
 #include "vmm/isa/decoded_insn.hpp"
 #include "vmm/jit/frontend.hpp"
@@ -22,10 +23,7 @@ constexpr GuestAddr kBase = 0x80000000;
 
 /// The region at kBase of `code` (which should end the region itself), optimized.
 IrRegion optimized(const std::vector<std::uint32_t>& code) {
-  Fetch fetch = [&](GuestAddr pc) -> std::optional<isa::DecodedInsn> {
-    if (pc < kBase || pc >= kBase + 4 * code.size()) return std::nullopt;
-    return isa::decode(code[(pc - kBase) / 4]);
-  };
+  Fetch fetch = test::fetch_code(code, kBase);
   std::optional<IrRegion> region = build_region(fetch, kBase, FrontendOptions{});
   EXPECT_TRUE(region.has_value());
   optimize(*region);
@@ -216,10 +214,7 @@ TEST(IrOptimizer, BranchesLandOnTheFirstCopyOfAPcThatATraceRepeats) {
       rv::beq(a0, a2, -4),  // kBase + 8: to kBase + 4
       rv::jal(zero, -12),   // to kBase
   };
-  Fetch fetch = [&](GuestAddr pc) -> std::optional<isa::DecodedInsn> {
-    if (pc < kBase || pc >= kBase + 4 * code.size()) return std::nullopt;
-    return isa::decode(code[(pc - kBase) / 4]);
-  };
+  Fetch fetch = test::fetch_code(code, kBase);
   FrontendOptions options;
   options.max_insns = 10;
   std::optional<IrRegion> region = build_region(fetch, kBase + 4, options);
