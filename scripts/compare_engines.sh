@@ -239,7 +239,9 @@ for i, p in enumerate(programs):
     p["instructions"] = instructions(i)
     p["median_s"] = {r: statistics.median(p["times_s"][r]) for r in runners}
     med = p["median_s"]
-    p["mips"] = {r: (p["instructions"] / med[r] / 1e6 if p["instructions"] else None) for r in runners}
+    # Guest instructions per second: the native build runs none.
+    p["mips"] = {r: (p["instructions"] / med[r] / 1e6 if p["instructions"] else None)
+                 for r in runners if r != "native"}
     p["jit_vs_interp"] = med["interp"] / med["jit"]
     p["jit_vs_qemu"] = med["qemu"] / med["jit"]
     if cc:

@@ -69,6 +69,13 @@ bool Interpreter::decode_slot(DecodeCache::Page& page, GuestAddr pc, DecodedInsn
 std::optional<DecodedInsn> Interpreter::peek(GuestAddr pc) {
   DecodeCache::Page* page = enter_page(pc);
   if (page == nullptr) return std::nullopt;
+  if ((pc & 1) != 0) {
+    // Not a cached slot: slots hold the instructions at even addresses, the
+    // only ones the interpreter runs.
+    DecodedInsn insn;
+    if (!decode_slot(*page, pc, insn)) return std::nullopt;
+    return insn;
+  }
   // Through the cache: the JIT peeks at each block to measure it and again
   // to translate it, and the interpreter runs it in between.
   DecodedInsn& slot = page->insns[(pc & kPageOffsetMask) >> 1];

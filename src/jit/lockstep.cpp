@@ -38,7 +38,7 @@ std::string Lockstep::region_listing(GuestAddr pc, std::uint64_t count) {
     std::optional<isa::DecodedInsn> insn = m_reference.peek(pc);
     if (!insn) break;
     out += fmt::format("  {:#010x}: {}\n", pc, isa::disassemble(*insn, pc));
-    // Follow direct jumps as the region's trace does.
+    // Follow direct jumps as the region's trace does (a call is a region's last instruction).
     pc = insn->op == isa::Op::kJal ? pc + static_cast<std::uint64_t>(std::int64_t{insn->imm})
                                    : pc + insn->length;
   }
