@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs CPU-bound guest programs of ours under `vm run --engine jit`,
-# `vm run --engine interp` and qemu-riscv64 in the same invocation, the three
+# `vm run --engine interp` and qemu-riscv64 in the same invocation, the
 # runners alternating within every round, and prints per program the median
 # wall time of each runner, guest MIPS, the speed-ups jit/interp
 # (interp time / jit time) and jit/qemu (qemu time / jit time; > 1: the JIT
