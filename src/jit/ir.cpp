@@ -5,6 +5,22 @@
 
 namespace vmm::jit {
 
+GuestReg written_register(const IrInsn& insn) {
+  switch (insn.kind) {
+    case IrKind::kMovImm:
+    case IrKind::kMov:
+    case IrKind::kExtend:
+    case IrKind::kAlu:
+    case IrKind::kAluImm:
+    case IrKind::kJumpIndirect:
+      return insn.dst;
+    case IrKind::kLoad:
+      return insn.fp_data ? GuestReg{0} : insn.dst;
+    default:
+      return 0;
+  }
+}
+
 std::vector<std::optional<std::size_t>> in_region_targets(const IrRegion& region) {
   const std::vector<IrInsn>& insns = region.insns;
   // (pc, position) where each guest instruction's IR starts. A trace is a

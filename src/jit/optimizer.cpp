@@ -53,14 +53,6 @@ std::uint32_t reads(const IrInsn& insn) {
   }
 }
 
-/// The integer register `insn` writes, when it names one (0 otherwise);
-/// helpers, which may write any, are handled by the caller.
-GuestReg written(const IrInsn& insn) {
-  if (computes_only(insn) || insn.kind == IrKind::kJumpIndirect) return insn.dst;
-  if (insn.kind == IrKind::kLoad && !insn.fp_data) return insn.dst;
-  return 0;
-}
-
 bool shift_by_imm(const IrInsn& insn, AluOp op) { return insn.kind == IrKind::kAluImm && insn.alu == op; }
 
 /// Whether `insn` combines two values whose set bits cannot overlap the
@@ -175,7 +167,7 @@ void fuse_shifts(IrRegion& region, Joins& joins) {
       continue;
     }
     const std::uint32_t source_version = values.version(insn.a);
-    const GuestReg dst = written(insn);
+    const GuestReg dst = written_register(insn);
     std::optional<IrInsn> shift;
     if (std::optional<IrInsn> rotate = rotate_of(insn, insns, values)) {
       insn = *rotate;

@@ -97,6 +97,10 @@ struct IrRegion {
   std::vector<GuestAddr> pages;  ///< guest pages whose bytes the region was made from
 };
 
+/// The integer register `insn` writes, when it names one (0 otherwise).
+/// Helpers (kFloat, kInterpret) may write any: callers handle them.
+GuestReg written_register(const IrInsn& insn);
+
 /// Per IR position of a branch or jump whose target the region translated
 /// itself: the IR position it lands on (the first IR instruction of the
 /// guest instruction there); nullopt elsewhere.

@@ -569,7 +569,7 @@ class Backend::RegionEmitter {
         known = 1;  // a helper may write any register
         continue;
       }
-      const GuestReg dst = insn.kind == IrKind::kLoad && insn.fp_data ? GuestReg{0} : insn.dst;
+      const GuestReg dst = written_register(insn);
       if (dst == 0) continue;
       known &= ~(1u << dst);
       if (canonical_result(insn, m_canonical[i])) known |= 1u << dst;
