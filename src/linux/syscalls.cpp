@@ -168,6 +168,7 @@ GuestStat to_guest(const struct stat& s) {
 
 constexpr std::int64_t kMapFailedErrno = -ENOMEM;
 constexpr std::uint64_t kMapShared = 0x01, kMapPrivate = 0x02, kMapFixed = 0x10, kMapAnonymous = 0x20,
+                        kMapGrowsdown = 0x100, kMapNoreserve = 0x4000, kMapStack = 0x20000,
                         kMapFixedNoreplace = 0x100000;
 constexpr std::uint64_t kMremapMaymove = 1, kMremapFixed = 2;
 
@@ -604,6 +605,7 @@ std::int64_t Syscalls::sys_brk(const Args& a) {
     if (!space.map(m_brk_mapped_end, new_end - m_brk_mapped_end, memory::kPermRW)) {
       return static_cast<std::int64_t>(m_brk);
     }
+    advise_huge_pages(m_brk_mapped_end, new_end - m_brk_mapped_end, memory::kPermRW);
   } else if (new_end < m_brk_mapped_end) {
     space.unmap(new_end, m_brk_mapped_end - new_end);
     mappings_changed(new_end, m_brk_mapped_end - new_end);
@@ -662,11 +664,18 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
     }
   }
   if (perm != memory::kPermRW) (void)space.protect(addr, len, perm);
+  // Sparse memory stays in small pages: reservations, stacks.
+  if ((flags & (kMapNoreserve | kMapStack | kMapGrowsdown)) == 0) advise_huge_pages(addr, len, perm);
   if ((flags & kMapShared) && !(flags & kMapAnonymous) && (perm & memory::kPermWrite)) {
     int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 1024);
     if (copy >= 0) m_shared.push_back(SharedMapping{addr, len, copy, offset});
   }
   return static_cast<std::int64_t>(addr);
+}
+
+void Syscalls::advise_huge_pages(GuestAddr addr, std::uint64_t len, std::uint8_t perm) {
+  if (len >= memory::kHugePageSize && (perm & memory::kPermWrite) != 0)
+    (void)m_memory.space().advise_huge_pages(addr, len);
 }
 
 std::int64_t Syscalls::sys_munmap(const Args& a) {
@@ -741,6 +750,7 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
   if (old_addr + new_len <= m_layout.window_size &&
       space.page_map().is_free(old_addr + old_len, old_addr + new_len)) {
     if (!space.map(old_addr + old_len, new_len - old_len, perm)) return -ENOMEM;
+    advise_huge_pages(old_addr + old_len, new_len - old_len, perm);
     return static_cast<std::int64_t>(old_addr);
   }
   if (!(flags & kMremapMaymove)) return -ENOMEM;
@@ -748,6 +758,7 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
       space.page_map().find_free(new_len, m_layout.mmap_base, m_layout.stack_top - m_layout.stack_size);
   if (!found) return -ENOMEM;
   if (!space.map(*found, new_len, memory::kPermRW)) return -ENOMEM;
+  advise_huge_pages(*found, new_len, perm);
   auto to = space.host_range(*found, old_len, memory::kPermWrite);  // mapped just now: no code there
   if (to.empty() || !space.read_unchecked(old_addr, to.data(), old_len)) {
     space.unmap(*found, new_len);

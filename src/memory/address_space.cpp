@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "vmm/core/log.hpp"
 
@@ -32,6 +33,25 @@ bool strict_overcommit() {
   return strict;
 }
 
+/// Reserves `bytes` of private anonymous memory at an address congruent to
+/// `residue` modulo kHugePageSize: placed so that guest addresses aligned to
+/// a huge page are aligned on the host too, where transparent huge pages can
+/// back them.
+std::optional<std::uint8_t*> reserve_aligned(std::uint64_t bytes, std::uint64_t residue, std::uintptr_t hint,
+                                             int prot) {
+  const std::uint64_t padded = bytes + kHugePageSize;
+  void* at =
+      ::mmap(reinterpret_cast<void*>(hint), padded, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (at == MAP_FAILED) return std::nullopt;
+  const auto start = reinterpret_cast<std::uintptr_t>(at);
+  const std::uintptr_t placed = start + ((residue - start) & (kHugePageSize - 1));
+  // Give back the padding on either side.
+  if (placed > start) ::munmap(at, placed - start);
+  if (const std::uintptr_t tail = start + padded - (placed + bytes); tail != 0)
+    ::munmap(reinterpret_cast<void*>(placed + bytes), tail);
+  return reinterpret_cast<std::uint8_t*>(placed);
+}
+
 /// The direct view: inaccessible private memory (opened page by page) between
 /// two guards that are never opened. Returns the view's base.
 Result<std::uint8_t*> reserve_view(std::uint64_t size) {
@@ -45,13 +65,13 @@ Result<std::uint8_t*> reserve_view(std::uint64_t size) {
   // then reaches guest address a as [a + view] with a 32-bit displacement
   // and needs no register for the view.
   constexpr std::uintptr_t kLowHint = 0x10000000;
-  void* reserved = ::mmap(reinterpret_cast<void*>(kLowHint), size + 2 * kViewGuardBytes, PROT_NONE,
-                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (reserved == MAP_FAILED) {
+  auto reserved = reserve_aligned(size + 2 * kViewGuardBytes, kHugePageSize - kViewGuardBytes,
+                                  kLowHint - kViewGuardBytes, PROT_NONE);
+  if (!reserved) {
     return make_error(ErrorKind::kNoMemory, "cannot reserve {} MiB of host memory for guest RAM", size >> 20);
   }
   // SAFETY: the reservation holds the view and a guard on either side.
-  return static_cast<std::uint8_t*>(reserved) + kViewGuardBytes;
+  return *reserved + kViewGuardBytes;
 }
 
 /// Host protection of a page in the direct view: reads where the guest may
@@ -97,12 +117,11 @@ Result<void> AddressSpace::add_ram(GuestAddr base, std::uint64_t size, std::uint
   }
   // NORESERVE: a user-mode guest window is large and sparse; pages are
   // committed only when the guest touches them.
-  void* host =
-      ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (host == MAP_FAILED) {
+  auto host = reserve_aligned(size, base, 0, PROT_READ | PROT_WRITE);
+  if (!host) {
     return make_error(ErrorKind::kNoMemory, "cannot reserve {} MiB of host memory for guest RAM", size >> 20);
   }
-  m_regions.emplace(base, Region{base, size, static_cast<std::uint8_t*>(host), size, nullptr});
+  m_regions.emplace(base, Region{base, size, *host, size, nullptr});
   if (perm != kPermNone) m_page_map.set(base, base + size, perm);
   flush_tlbs();
   return {};
@@ -171,6 +190,15 @@ void AddressSpace::unmap(GuestAddr addr, std::uint64_t len) {
   }
   sync_view(addr, addr + len);
   flush_tlbs();
+}
+
+bool AddressSpace::advise_huge_pages(GuestAddr addr, std::uint64_t len) {
+  if (len == 0 || addr + len < addr) return false;
+  const Region* region = find_region(addr);
+  if (region == nullptr || region->host == nullptr || addr + len - region->base > region->size) return false;
+  // SAFETY: [addr, addr+len) lies inside the region, so the host range is inside its mapping.
+  std::uint8_t* host = region->host + (page_floor(addr) - region->base);
+  return ::madvise(host, page_ceil(addr + len) - page_floor(addr), MADV_HUGEPAGE) == 0;
 }
 
 AddressSpace::Translation AddressSpace::translate(GuestAddr addr, Access access) const {

@@ -90,6 +90,11 @@ class Syscalls {
   void forget_shared(GuestAddr addr, std::uint64_t len);
   void flush_shared_mappings();
 
+  /// Writable memory the guest maps or grows by a huge page or more gets
+  /// transparent huge pages, as QEMU gives guest RAM: a program filling
+  /// megabytes takes one host fault per 2 MiB instead of 512.
+  void advise_huge_pages(GuestAddr addr, std::uint64_t len, std::uint8_t perm);
+
   /// The mapping of [addr, addr+len) changed: decoded code there is stale.
   void mappings_changed(GuestAddr addr, std::uint64_t len) { m_engine.flush_code_range(addr, addr + len); }
 

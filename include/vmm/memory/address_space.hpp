@@ -52,6 +52,9 @@ struct DirectView {
   std::uint64_t size = 0;
 };
 inline constexpr std::uint64_t kViewGuardBytes = 2 * kPageSize;
+/// The host's transparent huge page: RAM regions are placed so that guest
+/// addresses aligned to it are aligned on the host too.
+inline constexpr std::uint64_t kHugePageSize = std::uint64_t{2} << 20;
 
 /// Why pages are watched; a page may be watched for several reasons.
 enum WatchKind : std::uint8_t { kWatchCode = 1, kWatchDevice = 2 };
@@ -92,6 +95,11 @@ class AddressSpace {
   Result<void> protect(GuestAddr addr, std::uint64_t len, std::uint8_t perm);
   /// Unmaps [addr, addr+len): contents are discarded (read back as zero when remapped).
   void unmap(GuestAddr addr, std::uint64_t len);
+  /// Asks the host to back [addr, addr+len) of RAM with transparent huge
+  /// pages (madvise MADV_HUGEPAGE): one fault then fills 2 MiB, where 4 KiB
+  /// pages would take 512. Advice only, contents kept: false when the range
+  /// is not inside one RAM region or the host declines (no THP support).
+  bool advise_huge_pages(GuestAddr addr, std::uint64_t len);
 
   [[nodiscard]] const PageMap& page_map() const { return m_page_map; }
   [[nodiscard]] PageMap& page_map() { return m_page_map; }

@@ -138,6 +138,15 @@ TEST_F(DirectViewTest, UnmappedPagesReadAsZeroWhenMappedAgain) {
   EXPECT_EQ(*load<std::uint64_t>(0x1008), 0u);
 }
 
+TEST_F(DirectViewTest, TheViewIsAlignedToAHugePage) {
+  // Guest addresses aligned to a huge page are then aligned on the host too;
+  // also for a second view, which finds the low address it prefers taken.
+  AddressSpace second;
+  ASSERT_TRUE(second.add_ram(0, kSize, kPermNone, RamBacking::kDirectView).ok());
+  for (const AddressSpace* s : {&space, &second})
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(s->direct_view().base) % kHugePageSize, 0u);
+}
+
 TEST_F(DirectViewTest, PermissionsX86CannotExpressGiveTheViewUp) {
   std::uint64_t limit = kSize;
   space.add_view_limit_word(&limit);

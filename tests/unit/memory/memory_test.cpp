@@ -9,6 +9,7 @@
 #include <set>
 #include <vector>
 
+#include "support/host_mappings.hpp"
 #include "vmm/memory/address_space.hpp"
 #include "vmm/memory/guest_memory.hpp"
 #include "vmm/memory/page_map.hpp"
@@ -400,6 +401,38 @@ TEST(AddressSpace, UnmappedPagesReadBackZeroAfterRemap) {
   EXPECT_EQ(value, 0u);
   ASSERT_TRUE(memory.load(kRam + 0x2000, value));
   EXPECT_EQ(value, pattern);  // the neighbour keeps its contents
+}
+
+TEST(AddressSpace, HugePageAlignedGuestAddressesAreAlignedOnTheHost) {
+  // Whatever the region's own alignment: transparent huge pages back only
+  // host ranges aligned to them.
+  for (GuestAddr base : {GuestAddr{0x80000000}, GuestAddr{0x80201000}, GuestAddr{0x803ff000}}) {
+    AddressSpace space;
+    ASSERT_TRUE(space.add_ram(base, 4 * kHugePageSize, kPermRW).ok());
+    const GuestAddr aligned = (base + kHugePageSize - 1) & ~(kHugePageSize - 1);
+    auto host = space.host_range(aligned, 1, kPermRead);
+    ASSERT_FALSE(host.empty());
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(host.data()) % kHugePageSize, 0u) << std::hex << base;
+    auto first = space.host_range(base, 1, kPermRead);
+    EXPECT_EQ(host.data() - first.data(), static_cast<std::ptrdiff_t>(aligned - base));
+  }
+}
+
+TEST(AddressSpace, HugePageAdviceReachesTheHostMappingOfTheRangeOnly) {
+  if (!test::host_has_transparent_huge_pages())
+    GTEST_SKIP() << "the host kernel has no transparent huge pages";
+  AddressSpace space;
+  ASSERT_TRUE(space.add_ram(0, 8 * kHugePageSize, kPermRW).ok());
+  ASSERT_TRUE(space.advise_huge_pages(2 * kHugePageSize, 4 * kHugePageSize));
+  auto at = [&](GuestAddr addr) { return space.host_range(addr, 1, kPermRead).data(); };
+  EXPECT_TRUE(test::host_advised_huge(at(2 * kHugePageSize)));
+  EXPECT_TRUE(test::host_advised_huge(at(6 * kHugePageSize - 1)));
+  EXPECT_FALSE(test::host_advised_huge(at(2 * kHugePageSize - 1)));
+  EXPECT_FALSE(test::host_advised_huge(at(6 * kHugePageSize)));
+  // Outside RAM, or across its end: refused.
+  EXPECT_FALSE(space.advise_huge_pages(8 * kHugePageSize, kHugePageSize));
+  EXPECT_FALSE(space.advise_huge_pages(7 * kHugePageSize, 2 * kHugePageSize));
+  EXPECT_FALSE(space.advise_huge_pages(0, 0));
 }
 
 TEST(AddressSpace, MmioDispatchesWithOffsetAndSize) {
