@@ -368,6 +368,15 @@ constexpr std::uint32_t fnmsub_s(unsigned rd, unsigned rs1, unsigned rs2, unsign
 constexpr std::uint32_t fnmadd_s(unsigned rd, unsigned rs1, unsigned rs2, unsigned rs3, unsigned rm = kDyn) {
   return r4_type(0x4f, 0, rd, rs1, rs2, rs3, rm);
 }
+constexpr std::uint32_t fmsub_d(unsigned rd, unsigned rs1, unsigned rs2, unsigned rs3, unsigned rm = kDyn) {
+  return r4_type(0x47, 1, rd, rs1, rs2, rs3, rm);
+}
+constexpr std::uint32_t fnmsub_d(unsigned rd, unsigned rs1, unsigned rs2, unsigned rs3, unsigned rm = kDyn) {
+  return r4_type(0x4b, 1, rd, rs1, rs2, rs3, rm);
+}
+constexpr std::uint32_t fnmadd_d(unsigned rd, unsigned rs1, unsigned rs2, unsigned rs3, unsigned rm = kDyn) {
+  return r4_type(0x4f, 1, rd, rs1, rs2, rs3, rm);
+}
 
 #define VMM_TEST_FP3(name, f5)                                                                    \
   constexpr std::uint32_t name##_s(unsigned rd, unsigned rs1, unsigned rs2, unsigned rm = kDyn) { \
@@ -398,6 +407,12 @@ constexpr std::uint32_t fsgnjx_s(unsigned rd, unsigned rs1, unsigned rs2) {
 }
 constexpr std::uint32_t fsgnj_d(unsigned rd, unsigned rs1, unsigned rs2) {
   return op_fp(0x04, 1, rd, rs1, rs2, 0);
+}
+constexpr std::uint32_t fsgnjn_d(unsigned rd, unsigned rs1, unsigned rs2) {
+  return op_fp(0x04, 1, rd, rs1, rs2, 1);
+}
+constexpr std::uint32_t fsgnjx_d(unsigned rd, unsigned rs1, unsigned rs2) {
+  return op_fp(0x04, 1, rd, rs1, rs2, 2);
 }
 constexpr std::uint32_t fmin_s(unsigned rd, unsigned rs1, unsigned rs2) {
   return op_fp(0x05, 0, rd, rs1, rs2, 0);

@@ -50,6 +50,10 @@ struct JitOptions {
   /// Run the IR optimizer (rotates fused, dead writes removed) on every
   /// region; false translates the front end's IR as it is (tests, A/B runs).
   bool optimize = true;
+  /// Common D instructions run on the host's SSE2 and FMA3 where that is
+  /// provably exact, the shared soft-float helper otherwise; false calls the
+  /// helper always (tests, A/B runs).
+  bool host_fp = true;
 };
 
 class JitEngine final : public cpu::ExecutionEngine {

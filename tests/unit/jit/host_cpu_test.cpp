@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -10,17 +12,30 @@
 namespace vmm::jit::x86_64 {
 namespace {
 
-TEST(HostCpu, Bmi2AgreesWithProcCpuinfo) {
+/// The flags the kernel lists for the first CPU, or nullopt without /proc/cpuinfo.
+std::optional<std::set<std::string>> cpuinfo_flags() {
   std::ifstream cpuinfo("/proc/cpuinfo");
-  if (!cpuinfo) GTEST_SKIP() << "no /proc/cpuinfo";
   std::string line;
   while (std::getline(cpuinfo, line) && line.rfind("flags", 0) != 0) {
   }
-  if (line.rfind("flags", 0) != 0) GTEST_SKIP() << "no flags line in /proc/cpuinfo";
-  std::istringstream flags(line.substr(line.find(':') + 1));
-  bool listed = false;
-  for (std::string flag; flags >> flag;) listed = listed || flag == "bmi2";
-  EXPECT_EQ(host_has_bmi2(), listed);
+  if (line.rfind("flags", 0) != 0) return std::nullopt;
+  std::istringstream words(line.substr(line.find(':') + 1));
+  std::set<std::string> flags;
+  for (std::string flag; words >> flag;) flags.insert(flag);
+  return flags;
+}
+
+TEST(HostCpu, Bmi2AgreesWithProcCpuinfo) {
+  auto flags = cpuinfo_flags();
+  if (!flags) GTEST_SKIP() << "no flags line in /proc/cpuinfo";
+  EXPECT_EQ(host_has_bmi2(), flags->count("bmi2") == 1);
+}
+
+TEST(HostCpu, FmaAgreesWithProcCpuinfo) {
+  // The kernel lists fma and avx only when it saves the AVX state.
+  auto flags = cpuinfo_flags();
+  if (!flags) GTEST_SKIP() << "no flags line in /proc/cpuinfo";
+  EXPECT_EQ(host_has_fma(), flags->count("fma") == 1 && flags->count("avx") == 1);
 }
 
 }  // namespace

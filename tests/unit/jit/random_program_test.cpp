@@ -48,7 +48,13 @@ class Generator {
   }
 
   std::uint64_t value() {
-    switch (pick(8)) {
+    switch (pick(10)) {
+      case 8:  // a double of everyday magnitude: results of the host FP fast paths
+        return double_bits(0x3ff - 24 + pick(49));
+      case 9: {  // a double at the edges: zero, subnormal, the lowest binades, near overflow, inf, NaN
+        static constexpr std::uint32_t kEdges[] = {0, 1, 2, 3, 0x7fd, 0x7fe, 0x7ff};
+        return double_bits(kEdges[pick(std::size(kEdges))]);
+      }
       case 0:
         return 0;
       case 1:
@@ -66,6 +72,13 @@ class Generator {
     }
   }
   std::uint32_t pick(std::uint32_t n) { return static_cast<std::uint32_t>(m_rng() % n); }
+  /// A double with biased exponent `exp`, random sign and fraction (a
+  /// quarter of them with a short fraction, exact in more operations).
+  std::uint64_t double_bits(std::uint64_t exp) {
+    std::uint64_t fraction = m_rng() & ((std::uint64_t{1} << 52) - 1);
+    if (pick(4) == 0) fraction &= ~((std::uint64_t{1} << 44) - 1);
+    return (m_rng() & (std::uint64_t{1} << 63)) | exp << 52 | fraction;
+  }
 
  private:
   unsigned rd() {
@@ -407,15 +420,14 @@ class Generator {
       case 15: {  // FP arithmetic with explicit or dynamic rounding
         static constexpr std::uint32_t (*kOps[])(unsigned, unsigned, unsigned, unsigned) = {
             fadd_s, fsub_s, fmul_s, fdiv_s, fadd_d, fsub_d, fmul_d, fdiv_d};
-        if (pick(3) == 0) {
-          return word(pick(2) ? fmadd_s(fr(), fr(), fr(), fr(), rm())
-                              : fmadd_d(fr(), fr(), fr(), fr(), rm()));
-        }
+        static constexpr std::uint32_t (*kFused[])(unsigned, unsigned, unsigned, unsigned, unsigned) = {
+            fmadd_s, fmadd_d, fmsub_d, fnmsub_d, fnmadd_d};
+        if (pick(3) == 0) return word(kFused[pick(std::size(kFused))](fr(), fr(), fr(), fr(), rm()));
         return word(kOps[pick(std::size(kOps))](fr(), fr(), fr(), rm()));
       }
       case 16: {  // FP without rounding, comparisons, moves, classification
         static constexpr std::uint32_t (*kFF[])(unsigned, unsigned, unsigned) = {
-            fsgnj_s, fsgnjn_s, fsgnjx_s, fsgnj_d, fmin_s, fmax_s, fmin_d, fmax_d};
+            fsgnj_s, fsgnjn_s, fsgnjx_s, fsgnj_d, fsgnjn_d, fsgnjx_d, fmin_s, fmax_s, fmin_d, fmax_d};
         static constexpr std::uint32_t (*kXF[])(unsigned, unsigned, unsigned) = {feq_s, flt_s, fle_s,
                                                                                  feq_d, flt_d, fle_d};
         static constexpr std::uint32_t (*kX1[])(unsigned, unsigned) = {fmv_x_w, fmv_x_d, fclass_s, fclass_d};
@@ -513,6 +525,8 @@ std::string check_seed(std::uint64_t seed, bool single_region) {
   options.bmi2 = (seed / 4) % 2 == 0;
   // A quarter translate the front end's IR as it is, without the optimizer.
   options.optimize = (seed / 8) % 4 != 0;
+  // An eighth call the soft-float helper for every F/D instruction (no host fast paths).
+  options.host_fp = (seed / 32) % 8 != 0;
   // Half the seeds reach memory through the direct view, half through the TLB.
   JitMachine jm(options, seed % 2 == 1 ? vmm::test::JitRam::kDirectView : vmm::test::JitRam::kPrivate);
   if (jm.engine->uses_direct_memory() != (seed % 2 == 1)) return "the memory path is not the one asked for";

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../../helpers.hpp"
+#include "fp_fast_path.hpp"
 
 namespace vmm::jit::x86_64 {
 
@@ -181,6 +182,9 @@ Mem HartOperands::at(std::size_t offset) const {
 Mem HartOperands::x(unsigned reg) const { return at(offsetof(cpu::HartState, x) + 8 * reg); }
 Mem HartOperands::f(unsigned reg) const { return at(offsetof(cpu::HartState, f) + 8 * reg); }
 Mem HartOperands::pc() const { return at(offsetof(cpu::HartState, pc)); }
+Mem HartOperands::fflags() const { return at(offsetof(cpu::HartState, fflags)); }
+Mem HartOperands::frm() const { return at(offsetof(cpu::HartState, frm)); }
+Mem HartOperands::mstatus() const { return at(offsetof(cpu::HartState, mstatus)); }
 
 // ---- one region --------------------------------------------------------------
 
@@ -711,7 +715,8 @@ class Backend::RegionEmitter {
       kStoreSlow,
       kWayOut,
       kRetryWayOut,
-      kReturnStackFull
+      kReturnStackFull,
+      kFpSlow
     };
     Kind kind;
     const IrInsn* insn;  ///< in m_region, which outlives emission
@@ -757,6 +762,10 @@ class Backend::RegionEmitter {
       case Cold::kReturnStackFull:
         // Entries are only predictions: forget them all and start again.
         m_a.mov(rsp, m_b.ctx_mem(offsetof(JitContext, ras_top)));
+        m_a.jmp(c.resume);
+        return;
+      case Cold::kFpSlow:
+        call_fp_helper(*c.insn);
         m_a.jmp(c.resume);
         return;
     }
@@ -1522,6 +1531,27 @@ class Backend::RegionEmitter {
   }
 
   void emit_fp(const IrInsn& insn) {
+    Label slow = m_a.newLabel();
+    if (m_b.m_config.host_fp &&
+        emit_fp_fast_path(m_a, m_b.m_hart, insn.insn, fp_int_operands(insn.insn), m_b.m_config.fma, slow)) {
+      Label resume = m_a.newLabel();
+      m_a.bind(resume);
+      m_cold.push_back(Cold{Cold::kFpSlow, &insn, slow, resume, nullptr, false});
+      return;
+    }
+    call_fp_helper(insn);
+  }
+  /// Where the integer registers of the F/D instruction `d` live.
+  FpIntOperands fp_int_operands(const isa::DecodedInsn& d) const {
+    FpIntOperands x;
+    if (fp_writes_x(d.op) && d.rd != isa::kZeroSink)
+      x.xd = pinned(d.rd) ? Operand(host(d.rd)) : Operand(x_mem(d.rd));
+    if (fp_reads_x(d.op) && d.rs1 != 0) x.xs1 = pinned(d.rs1) ? Operand(host(d.rs1)) : Operand(x_mem(d.rs1));
+    return x;
+  }
+  /// The shared helper runs the instruction (execute_fp): the slow path of
+  /// a fast one, the whole of the others.
+  void call_fp_helper(const IrInsn& insn) {
     Label data = embed(insn);
     const bool reads = fp_reads_x(insn.insn.op) && pinned(insn.insn.rs1);
     const bool writes = fp_writes_x(insn.insn.op) && insn.insn.rd != isa::kZeroSink && pinned(insn.insn.rd);

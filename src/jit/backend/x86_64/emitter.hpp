@@ -50,6 +50,11 @@ struct BackendConfig {
   bool return_stack = false;
   /// The host has BMI2: shifts by a register are shlx/shrx/sarx.
   bool bmi2 = false;
+  /// Common D instructions run on the host's SSE2 where that is provably
+  /// exact (fp_fast_path.hpp); needs the host's default MXCSR.
+  bool host_fp = false;
+  /// The host has FMA3: fused multiply-adds join the fast paths.
+  bool fma = false;
 };
 
 /// How translated code addresses the HartState: rip-relative when the code
@@ -62,6 +67,9 @@ class HartOperands {
   [[nodiscard]] asmjit::x86::Mem x(unsigned reg) const;
   [[nodiscard]] asmjit::x86::Mem f(unsigned reg) const;
   [[nodiscard]] asmjit::x86::Mem pc() const;
+  [[nodiscard]] asmjit::x86::Mem fflags() const;
+  [[nodiscard]] asmjit::x86::Mem frm() const;
+  [[nodiscard]] asmjit::x86::Mem mstatus() const;
 
  private:
   [[nodiscard]] asmjit::x86::Mem at(std::size_t offset) const;

@@ -1,6 +1,7 @@
 #include "host_cpu.hpp"
 
 #include <cpuid.h>
+#include <xmmintrin.h>
 
 namespace vmm::jit::x86_64 {
 
@@ -11,6 +12,25 @@ bool host_has_bmi2() {
     return __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) != 0 && (ebx & bit_BMI2) != 0;
   }();
   return has;
+}
+
+bool host_has_fma() {
+  static const bool has = [] {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
+    constexpr unsigned kNeeded = bit_FMA | bit_AVX | bit_OSXSAVE;
+    if ((ecx & kNeeded) != kNeeded) return false;
+    unsigned xcr0_low = 0, xcr0_high = 0;
+    __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    return (xcr0_low & 6u) == 6u;  // the OS saves SSE and AVX registers
+  }();
+  return has;
+}
+
+bool host_fp_mode_is_default() {
+  constexpr unsigned kFlags = 0x3f;      // sticky exception flags: any
+  constexpr unsigned kDefault = 0x1f80;  // all masked, round to nearest, no DAZ or FTZ
+  return (_mm_getcsr() & ~kFlags) == kDefault;
 }
 
 }  // namespace vmm::jit::x86_64

@@ -1,0 +1,37 @@
+#pragma once
+// The common D instructions on the host's SSE2 (and FMA3), where the host's
+// result is provably the one the shared soft-float (cpu/fp_ops) computes and
+// the flags it would raise are already raised:
+// - mstatus.FS is Dirty (F/D enabled, nothing to mark);
+// - the rounding mode is round-to-nearest-even (static, or dynamic with
+//   frm = 0), the one the host runs in;
+// - for an inexact operation, fflags.NX is already set: after the first
+//   inexact result a program's NX stays set, so the only flag a correctly
+//   rounded host result can still add is already there;
+// - the result is a normal number above the smallest binade: then no NaN,
+//   infinity or zero came in or out (no NV, DZ, OF) and no underflow (UF)
+//   can have happened, whichever way tininess is detected.
+// Anything else jumps to the caller's slow path (the helper, which computes
+// from the unchanged registers), as does a compare with a NaN operand or a
+// conversion out of range.
+#include <asmjit/x86.h>
+
+#include "emitter.hpp"
+#include "vmm/isa/decoded_insn.hpp"
+
+namespace vmm::jit::x86_64 {
+
+/// Where the integer registers of an F/D instruction live: a host register,
+/// the HartState, or nothing (x0: reads as zero, writes vanish).
+struct FpIntOperands {
+  asmjit::Operand xd;
+  asmjit::Operand xs1;
+};
+
+/// Emits the fast path of `insn` if it has one: falls through having done
+/// the instruction, or jumps to `slow` having changed nothing. False, having
+/// emitted nothing, when `insn` has none. Clobbers rax, rcx, xmm0 and xmm1.
+bool emit_fp_fast_path(asmjit::x86::Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
+                       const FpIntOperands& x, bool fma, const asmjit::Label& slow);
+
+}  // namespace vmm::jit::x86_64

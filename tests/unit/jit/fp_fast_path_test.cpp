@@ -1,0 +1,171 @@
+// The host FP fast paths (backend/x86_64/fp_fast_path.hpp) against the
+// shared soft-float the interpreter runs: one instruction at a time, at the
+// edges of every condition a fast path relies on (the FP state, the rounding
+// mode, fflags.NX, results in the lowest binade or beyond the largest, NaN,
+// infinities, zeros, conversions out of range), the result register, the
+// integer destination, fflags and mstatus must agree.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "support/jit_machine.hpp"
+#include "vmm/cpu/fp_ops.hpp"
+
+namespace vmm::jit {
+namespace {
+
+using namespace vmm::test;
+
+constexpr std::uint64_t kZero = 0, kNegZero = std::uint64_t{1} << 63;
+constexpr std::uint64_t kOne = 0x3ff0000000000000, kTwo = 0x4000000000000000, kThree = 0x4008000000000000;
+constexpr std::uint64_t kNegTwo = kTwo | kNegZero;
+constexpr std::uint64_t kBelowOne = 0x3fefffffffffffff;  // 1 - 2^-53
+constexpr std::uint64_t kMinNormal = 0x0010000000000000, kMaxFinite = 0x7fefffffffffffff;
+constexpr std::uint64_t kSubnormal = 1, kInf = 0x7ff0000000000000;
+constexpr std::uint64_t kQuietNan = 0x7ff8000000000123, kSignalingNan = 0x7ff0000000000123;
+constexpr std::uint64_t kTwoPointFive = 0x4004000000000000, kTwoPointSevenFive = 0x4006000000000000,
+                        kThreeBillion = 0x41e65a0bc0000000;
+constexpr std::uint64_t kMinusTwoTo31 = 0xc1e0000000000000, kTenTo19 = 0x43e158e460913d00;
+
+constexpr std::uint64_t kFsOff = 0, kFsInitial = TestMachine::kMstatusFsInitial, kFsDirty = 3u << 13;
+
+struct Case {
+  std::string name;
+  std::uint32_t insn;
+  std::uint64_t f1 = 0, f2 = 0, f3 = 0;
+  std::uint64_t x5 = 0;
+  std::uint32_t fflags = cpu::fp::kNX;  // the fast paths' usual state
+  std::uint32_t frm = rv::kRne;
+  std::uint64_t fs = kFsDirty;
+};
+
+template <typename Machine>
+void set_up(Machine& m, const Case& c) {
+  m.load_code({c.insn, rv::ebreak()});
+  m.hart.f[1] = c.f1;
+  m.hart.f[2] = c.f2;
+  m.hart.f[3] = c.f3;
+  m.hart.f[10] = 0x1234;
+  m.hart.x[5] = c.x5;
+  m.hart.x[10] = 0x5678;
+  m.hart.fflags = c.fflags;
+  m.hart.frm = c.frm;
+  m.hart.mstatus = c.fs;
+}
+
+/// Runs `c` on the interpreter and on the JIT (fast paths on) and compares.
+void expect_same(const Case& c) {
+  SCOPED_TRACE(c.name);
+  TestMachine interp;
+  set_up(interp, c);
+  cpu::Stop want = interp.run(10);
+  JitMachine jit;
+  set_up(jit, c);
+  cpu::Stop got = jit.run(10);
+  EXPECT_EQ(got.reason, want.reason);
+  EXPECT_EQ(jit.hart.pc, interp.hart.pc);
+  EXPECT_EQ(jit.hart.f[10], interp.hart.f[10]) << std::hex << jit.hart.f[10] << " " << interp.hart.f[10];
+  EXPECT_EQ(jit.hart.x[10], interp.hart.x[10]) << std::hex << jit.hart.x[10] << " " << interp.hart.x[10];
+  EXPECT_EQ(jit.hart.fflags, interp.hart.fflags);
+  EXPECT_EQ(jit.hart.mstatus, interp.hart.mstatus);
+}
+
+void expect_all_same(const std::vector<Case>& cases) {
+  for (const Case& c : cases) expect_same(c);
+}
+
+TEST(JitFpFastPath, ArithmeticAgreesWithTheSoftFloatAtTheEdges) {
+  using namespace rv;
+  expect_all_same({
+      {"exact add", fadd_d(10, 1, 2), kOne, kTwo},
+      {"inexact divide", fdiv_d(10, 1, 2), kOne, kThree},
+      {"exact cancellation to +0", fsub_d(10, 1, 2), kThree, kThree},
+      {"subnormal operand, normal result", fadd_d(10, 1, 2), kSubnormal, kTwo},
+      // Tiny before rounding, rounded up to the smallest normal: underflow.
+      {"rounded up into the lowest binade", fmul_d(10, 1, 2), kBelowOne, kMinNormal},
+      {"lowest binade", fmul_d(10, 1, 2), kMinNormal, kThree},
+      {"subnormal result", fmul_d(10, 1, 2), kMinNormal, 0x3fe0000000000000},
+      {"overflow", fmul_d(10, 1, 2), kMaxFinite, kTwo},
+      {"largest finite", fmul_d(10, 1, 2), 0x7fdfffffffffffff, kTwo},
+      {"divide by zero", fdiv_d(10, 1, 2), kOne, kZero},
+      {"zero by zero", fdiv_d(10, 1, 2), kZero, kNegZero},
+      {"by infinity", fdiv_d(10, 1, 2), kOne, kInf},
+      {"infinity minus infinity", fsub_d(10, 1, 2), kInf, kInf},
+      {"quiet NaN operand", fadd_d(10, 1, 2), kQuietNan, kOne},
+      {"signaling NaN operand", fmul_d(10, 1, 2), kOne, kSignalingNan},
+      {"square root", fsqrt_d(10, 1), kTwo},
+      {"square root of -0", fsqrt_d(10, 1), kNegZero},
+      {"square root of a negative", fsqrt_d(10, 1), kNegTwo},
+      {"fused multiply-add", fmadd_d(10, 1, 2, 3), kThree, kBelowOne, kOne},
+      {"fused multiply-subtract", fmsub_d(10, 1, 2, 3), kThree, kBelowOne, kOne},
+      {"negated multiply-subtract", fnmsub_d(10, 1, 2, 3), kThree, kBelowOne, kOne},
+      {"negated multiply-add", fnmadd_d(10, 1, 2, 3), kThree, kBelowOne, kOne},
+      {"fused, cancelling exactly", fmsub_d(10, 1, 2, 3), kOne, kTwo, kTwo},
+      {"fused, infinity times zero plus a quiet NaN", fmadd_d(10, 1, 2, 3), kInf, kZero, kQuietNan},
+      {"static round to nearest", fadd_d(10, 1, 2, kRne), kOne, kThree},
+      {"static round toward zero", fdiv_d(10, 1, 2, kRtz), kOne, kThree},
+      {"static round up", fdiv_d(10, 1, 2, kRup), kOne, kThree},
+  });
+}
+
+TEST(JitFpFastPath, TheEnvironmentDecidesBetweenHostAndHelper) {
+  using namespace rv;
+  const std::uint32_t divide = fdiv_d(10, 1, 2);
+  expect_all_same({
+      {"inexact not yet raised", divide, kOne, kThree, 0, 0, 0},
+      {"other flags kept", divide, kOne, kThree, 0, 0, cpu::fp::kNX | cpu::fp::kDZ},
+      {"dynamic round toward zero", divide, kOne, kThree, 0, 0, cpu::fp::kNX, kRtz},
+      {"dynamic round down", fdiv_d(10, 1, 2), kNegTwo, kThree, 0, 0, cpu::fp::kNX, kRdn},
+      {"dynamic mode invalid", divide, kOne, kThree, 0, 0, cpu::fp::kNX, 5},
+      {"FP state initial: marked dirty", divide, kOne, kThree, 0, 0, cpu::fp::kNX, kRne, kFsInitial},
+      {"FP state off: illegal", divide, kOne, kThree, 0, 0, cpu::fp::kNX, kRne, kFsOff},
+      {"sign injection with FP off", fsgnj_d(10, 1, 2), kOne, kNegTwo, 0, 0, 0, kRne, kFsOff},
+      {"compare with FP initial", flt_d(10, 1, 2), kOne, kTwo, 0, 0, 0, kRne, kFsInitial},
+  });
+}
+
+TEST(JitFpFastPath, SignsComparesMovesAndConversions) {
+  using namespace rv;
+  expect_all_same({
+      {"fmv.d", fsgnj_d(10, 1, 1), kNegTwo},
+      {"fsgnj.d", fsgnj_d(10, 1, 2), kTwo, kNegZero},
+      {"fneg.d", fsgnjn_d(10, 1, 1), kQuietNan},
+      {"fsgnjn.d", fsgnjn_d(10, 1, 2), kNegTwo, kNegTwo},
+      {"fabs.d", fsgnjx_d(10, 1, 1), kNegTwo},
+      {"fsgnjx.d", fsgnjx_d(10, 1, 2), kNegTwo, kNegZero},
+      {"feq.d equal", feq_d(10, 1, 2), kTwo, kTwo},
+      {"feq.d of zeros", feq_d(10, 1, 2), kZero, kNegZero},
+      {"flt.d", flt_d(10, 1, 2), kOne, kTwo},
+      {"flt.d not", flt_d(10, 1, 2), kTwo, kTwo},
+      {"fle.d equal", fle_d(10, 1, 2), kTwo, kTwo},
+      {"fle.d not", fle_d(10, 1, 2), kThree, kTwo},
+      {"feq.d with a quiet NaN", feq_d(10, 1, 2), kQuietNan, kOne},
+      {"feq.d with a signaling NaN", feq_d(10, 1, 2), kSignalingNan, kOne},
+      {"flt.d with a quiet NaN", flt_d(10, 1, 2), kOne, kQuietNan},
+      {"compare into x0", fle_d(0, 1, 2), kOne, kTwo},
+      {"fmv.x.d", fmv_x_d(10, 1), kNegTwo},
+      {"fmv.d.x", fmv_d_x(10, 5), 0, 0, 0, 0xfff0000000000001},
+      {"fmv.d.x of x0", fmv_d_x(10, 0), 0, 0, 0, 0},
+      {"fcvt.d.w", fcvt_d_w(10, 5), 0, 0, 0, 0xffffffff80000000},
+      {"fcvt.d.w ignores the upper half", fcvt_d_w(10, 5), 0, 0, 0, 0x12345678fffffff9},
+      {"fcvt.d.l exact", fcvt_d_l(10, 5), 0, 0, 0, std::uint64_t{1} << 53},
+      {"fcvt.d.l inexact", fcvt_d_l(10, 5), 0, 0, 0, (std::uint64_t{1} << 53) + 1},
+      {"fcvt.d.l rounding toward zero", fcvt_d_l(10, 5, kRtz), 0, 0, 0, (std::uint64_t{1} << 53) + 3},
+      {"fcvt.w.d truncating", fcvt_w_d(10, 1, kRtz), kTwoPointFive},
+      {"fcvt.w.d negative", fcvt_w_d(10, 1, kRtz), kTwoPointFive | kNegZero},
+      {"fcvt.w.d exact, inexact not raised", fcvt_w_d(10, 1, kRtz), kTwo, 0, 0, 0, 0},
+      {"fcvt.w.d the lowest int", fcvt_w_d(10, 1, kRtz), kMinusTwoTo31},
+      {"fcvt.w.d out of range", fcvt_w_d(10, 1, kRtz), kThreeBillion},
+      {"fcvt.w.d of a NaN", fcvt_w_d(10, 1, kRtz), kQuietNan},
+      {"fcvt.w.d rounding to nearest", fcvt_w_d(10, 1, kRne), kTwoPointSevenFive},
+      {"fcvt.w.d rounding dynamically", fcvt_w_d(10, 1), kTwoPointSevenFive},
+      {"fcvt.l.d", fcvt_l_d(10, 1, kRtz), kThreeBillion | kNegZero},
+      {"fcvt.l.d out of range", fcvt_l_d(10, 1, kRtz), kTenTo19},
+      {"fcvt.l.d of -infinity", fcvt_l_d(10, 1, kRtz), kInf | kNegZero},
+  });
+}
+
+}  // namespace
+}  // namespace vmm::jit
