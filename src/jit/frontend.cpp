@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "vmm/cpu/csr.hpp"
+
 namespace vmm::jit {
 namespace {
 
@@ -144,6 +146,14 @@ bool ends_region(Op op) {
 }
 
 bool is_fp_compute(Op op) { return op >= Op::kFmaddS && op <= Op::kFmvDX; }
+
+/// A Zicsr instruction on fflags, frm or fcsr.
+bool accesses_fp_csr(const isa::DecodedInsn& d) {
+  const bool zicsr = d.op == Op::kCsrrw || d.op == Op::kCsrrs || d.op == Op::kCsrrc || d.op == Op::kCsrrwi ||
+                     d.op == Op::kCsrrsi || d.op == Op::kCsrrci;
+  const auto number = static_cast<std::uint32_t>(d.imm);
+  return zicsr && (number == cpu::csr::kFflags || number == cpu::csr::kFrm || number == cpu::csr::kFcsr);
+}
 
 /// Lowers one instruction; returns false when it ends the region.
 bool lower(Lowering& l, Op op, const FrontendOptions& options) {
@@ -365,7 +375,10 @@ bool lower(Lowering& l, Op op, const FrontendOptions& options) {
       break;
   }
   l.helper(IrKind::kInterpret);
-  return !ends_region(op);
+  // The FP CSRs hold nothing translated code was made for (its F/D paths
+  // read fflags and frm as they run): frflags/fsflags around a quiet compare
+  // (every sqrt with errno) keep the region, and the loop around it, going.
+  return !ends_region(op) || accesses_fp_csr(d);
 }
 
 /// Two instructions that compilers emit for one operation: extensions

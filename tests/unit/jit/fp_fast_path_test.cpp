@@ -69,6 +69,7 @@ void expect_same(const Case& c) {
   EXPECT_EQ(jit.hart.f[10], interp.hart.f[10]) << std::hex << jit.hart.f[10] << " " << interp.hart.f[10];
   EXPECT_EQ(jit.hart.x[10], interp.hart.x[10]) << std::hex << jit.hart.x[10] << " " << interp.hart.x[10];
   EXPECT_EQ(jit.hart.fflags, interp.hart.fflags);
+  EXPECT_EQ(jit.hart.frm, interp.hart.frm);
   EXPECT_EQ(jit.hart.mstatus, interp.hart.mstatus);
 }
 
@@ -104,6 +105,21 @@ TEST(JitFpFastPath, ArithmeticAgreesWithTheSoftFloatAtTheEdges) {
       {"negated multiply-add", fnmadd_d(10, 1, 2, 3), kThree, kBelowOne, kOne},
       {"fused, cancelling exactly", fmsub_d(10, 1, 2, 3), kOne, kTwo, kTwo},
       {"fused, infinity times zero plus a quiet NaN", fmadd_d(10, 1, 2, 3), kInf, kZero, kQuietNan},
+      {"-0 + -0", fadd_d(10, 1, 2), kNegZero, kNegZero},
+      {"-0 - +0", fsub_d(10, 1, 2), kNegZero, kZero},
+      {"a zero factor", fmul_d(10, 1, 2), kZero, kNegTwo},
+      {"a zero factor, second", fmul_d(10, 1, 2), kNegTwo, kNegZero},
+      {"a product underflowing to zero", fmul_d(10, 1, 2), kMinNormal, kMinNormal},
+      {"a zero dividend", fdiv_d(10, 1, 2), kNegZero, kTwo},
+      {"a quotient underflowing to zero", fdiv_d(10, 1, 2), kMinNormal, kMaxFinite},
+      {"square root of +0", fsqrt_d(10, 1), kZero},
+      {"fused, zero factor and addend", fnmsub_d(10, 1, 2, 3), kZero, kTwo, kZero},
+      {"fused, zero second factor and addend", fmadd_d(10, 1, 2, 3), kNegTwo, kNegZero, kNegZero},
+      {"fused, zero factor, nonzero addend", fmadd_d(10, 1, 2, 3), kZero, kTwo, kOne},
+      {"fused, zero factor and a zero addend of the other sign", fmsub_d(10, 1, 2, 3), kNegZero, kTwo,
+       kNegZero},
+      {"fused, underflowing to zero", fmadd_d(10, 1, 2, 3), kMinNormal, kMinNormal, kZero},
+      {"fused, underflowing next to a zero addend", fnmadd_d(10, 1, 2, 3), kMinNormal, kMinNormal, kNegZero},
       {"static round to nearest", fadd_d(10, 1, 2, kRne), kOne, kThree},
       {"static round toward zero", fdiv_d(10, 1, 2, kRtz), kOne, kThree},
       {"static round up", fdiv_d(10, 1, 2, kRup), kOne, kThree},
@@ -164,6 +180,30 @@ TEST(JitFpFastPath, SignsComparesMovesAndConversions) {
       {"fcvt.l.d", fcvt_l_d(10, 1, kRtz), kThreeBillion | kNegZero},
       {"fcvt.l.d out of range", fcvt_l_d(10, 1, kRtz), kTenTo19},
       {"fcvt.l.d of -infinity", fcvt_l_d(10, 1, kRtz), kInf | kNegZero},
+  });
+}
+
+TEST(JitFpFastPath, FpCsrsReadAndWrittenInline) {
+  using namespace rv;
+  constexpr std::uint32_t kAll = 0x1f;
+  expect_all_same({
+      {"frflags", csrrs(10, 0x001, 0), 0, 0, 0, 0, cpu::fp::kNX | cpu::fp::kOF},
+      {"frrm", csrrs(10, 0x002, 0), 0, 0, 0, 0, 0, kRup},
+      {"frcsr", csrrs(10, 0x003, 0), 0, 0, 0, 0, kAll, kRmm},
+      {"fsflags, reading the old flags", csrrw(10, 0x001, 5), 0, 0, 0, 0xffffffffffffffe3, cpu::fp::kDZ},
+      {"fsrm", csrrw(10, 0x002, 5), 0, 0, 0, 0x12, 0, kRtz},
+      {"fscsr", csrrw(10, 0x003, 5), 0, 0, 0, 0xff55, cpu::fp::kNV, kRdn},
+      {"fsflags into x0", csrrw(0, 0x001, 5), 0, 0, 0, 0x3, kAll},
+      {"fsflags from x0", csrrw(10, 0x001, 0), 0, 0, 0, 0, kAll},
+      {"fsflagsi", csrrwi(10, 0x001, 0x15), 0, 0, 0, 0, cpu::fp::kNX},
+      {"fsrmi", csrrwi(10, 0x002, 4), 0, 0, 0, 0, 0, kRne},
+      {"fscsri", csrrwi(10, 0x003, 0x1f), 0, 0, 0, 0, 0, kRup},
+      {"frflags with FP off: illegal", csrrs(10, 0x001, 0), 0, 0, 0, 0, kAll, kRne, kFsOff},
+      {"fsflags with FP off: illegal", csrrw(10, 0x001, 5), 0, 0, 0, 1, kAll, kRne, kFsOff},
+      {"frflags with FP initial: stays initial", csrrs(10, 0x001, 0), 0, 0, 0, 0, kAll, kRne, kFsInitial},
+      {"fsflags with FP initial: dirty", csrrw(10, 0x001, 5), 0, 0, 0, 1, kAll, kRne, kFsInitial},
+      {"csrrs setting flags: the helper's", csrrs(10, 0x001, 5), 0, 0, 0, 2, cpu::fp::kNX},
+      {"csrrc: the helper's", csrrc(10, 0x001, 5), 0, 0, 0, 2, kAll},
   });
 }
 

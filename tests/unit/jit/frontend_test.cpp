@@ -63,5 +63,22 @@ TEST(JitFrontend, ACallEndsTheRegionAtItsCallee) {
   }
 }
 
+TEST(JitFrontend, FpCsrsKeepTheRegionGoingOtherCsrsEndIt) {
+  const std::vector<std::uint32_t> code = {
+      rv::csrrs(a4, 0x001, zero),  // frflags
+      rv::csrrw(zero, 0x001, a4),  // fsflags
+      rv::csrrwi(zero, 0x002, 1),  // fsrmi
+      rv::csrrs(a5, 0x003, zero),  // frcsr
+      rv::csrrs(a5, 0xb02, zero),  // minstret: ends the region
+      rv::addi(a2, a2, 1),
+  };
+  IrRegion r = region_of(code);
+  EXPECT_EQ(r.guest_insns, 5u);
+  ASSERT_FALSE(r.insns.empty());
+  EXPECT_EQ(r.insns.back().kind, IrKind::kInterpret);
+  EXPECT_EQ(r.insns.back().pc, kBase + 16);
+  EXPECT_EQ(r.next_pc, kBase + 20);  // on from the next instruction, outside the region
+}
+
 }  // namespace
 }  // namespace vmm::jit

@@ -453,13 +453,21 @@ class Generator {
         return word(kToF[op](fr(), op >= 4 ? fr() : rs(), rm()));
       }
       case 18:  // the dynamic rounding mode and the flags
-        switch (pick(4)) {
+        switch (pick(8)) {
           case 0:
             return word(csrrwi(rd(), 0x002, pick(5)));  // frm
           case 1:
             return word(csrrs(rd(), 0x001, 0));  // read fflags
           case 2:
             return word(csrrwi(rd(), 0x001, pick(32)));  // write fflags
+          case 3:
+            return word(csrrw(rd(), 0x001, rs()));  // fsflags from a register
+          case 4:
+            return word(csrrs(rd(), 0x002 + pick(2), 0));  // read frm or fcsr
+          case 5:
+            return word(csrrw(rd(), 0x003, 0));  // clear fcsr
+          case 6:
+            return word(csrrw(rd(), 0x001 + pick(3), 0));  // write x0 into one, reading it
           default:
             return word(csrrs(rd(), 0xb02, 0));  // minstret: exact counts
         }

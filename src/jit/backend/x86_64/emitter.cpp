@@ -716,7 +716,8 @@ class Backend::RegionEmitter {
       kWayOut,
       kRetryWayOut,
       kReturnStackFull,
-      kFpSlow
+      kFpSlow,
+      kInterpretSlow
     };
     Kind kind;
     const IrInsn* insn;  ///< in m_region, which outlives emission
@@ -766,6 +767,10 @@ class Backend::RegionEmitter {
         return;
       case Cold::kFpSlow:
         call_fp_helper(*c.insn);
+        m_a.jmp(c.resume);
+        return;
+      case Cold::kInterpretSlow:
+        call_interpreter(*c.insn);
         m_a.jmp(c.resume);
         return;
     }
@@ -1563,6 +1568,26 @@ class Backend::RegionEmitter {
   }
 
   void emit_interpret(const IrInsn& insn) {
+    Label slow = m_a.newLabel();
+    if (m_b.m_config.host_fp &&
+        emit_fp_csr_fast_path(m_a, m_b.m_hart, insn.insn, csr_int_operands(insn.insn), slow)) {
+      Label resume = m_a.newLabel();
+      m_a.bind(resume);
+      m_cold.push_back(Cold{Cold::kInterpretSlow, &insn, slow, resume, nullptr, false});
+      return;
+    }
+    call_interpreter(insn);
+  }
+  /// Where the integer registers of the CSR instruction `d` live (csrrw's source).
+  FpIntOperands csr_int_operands(const isa::DecodedInsn& d) const {
+    FpIntOperands x;
+    if (d.rd != isa::kZeroSink) x.xd = pinned(d.rd) ? Operand(host(d.rd)) : Operand(x_mem(d.rd));
+    if (d.op == isa::Op::kCsrrw && d.rs1 != 0)
+      x.xs1 = pinned(d.rs1) ? Operand(host(d.rs1)) : Operand(x_mem(d.rs1));
+    return x;
+  }
+  /// The interpreter runs the instruction: the slow path of a fast one, the whole of the others.
+  void call_interpreter(const IrInsn& insn) {
     Label data = embed(insn);
     store_pinned(m_a, m_b.m_hart, m_map);
     m_a.lea(rdx, ptr(data));

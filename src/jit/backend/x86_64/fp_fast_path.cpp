@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "vmm/cpu/csr.hpp"
 #include "vmm/cpu/fp_ops.hpp"
 #include "vmm/cpu/hart_state.hpp"
 
@@ -69,18 +70,51 @@ bool check_environment(Assembler& a, const HartOperands& hart, const isa::Decode
   return true;
 }
 
-/// Stores the double in xmm0 to `dst` when it is a normal number with a
-/// biased exponent of 2 or more, else jumps to `slow`. (A result of the
-/// lowest binade may have underflowed before rounding up into it.)
-void store_normal(Assembler& a, const Mem& dst, const Label& slow) {
+/// When a zero result is exact (no underflow to zero): add, sub and sqrt
+/// round nothing to zero (a sum of doubles is a multiple of the smallest
+/// subnormal; a square root of a nonzero number is not tiny); a product, or
+/// a fused multiply-add, when a factor is zero (the sum is then the addend,
+/// exactly); a quotient when the dividend is.
+enum class ZeroResult : std::uint8_t { kExact, kIfFactorZero, kIfDividendZero };
+
+/// Jumps to `slow` unless the double at `m` is ±0 (clobbers rcx).
+void require_zero(Assembler& a, const Mem& m, const Label& slow) {
+  a.mov(rcx, m);
+  a.shl(rcx, 1);
+  a.jnz(slow);
+}
+
+/// Stores the double in xmm0 to rd when it is a normal number with a biased
+/// exponent of 2 or more (a result of the lowest binade may have underflowed
+/// before rounding up into it), or a zero that is exact; else jumps to `slow`.
+void store_result(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, ZeroResult zero,
+                  const Label& slow) {
+  Label store = a.newLabel();
   a.movq(rax, xmm0);
   a.mov(rcx, rax);
   a.shr(rcx, 52);
   a.and_(ecx, 0x7ff);
   a.sub(ecx, 2);
   a.cmp(ecx, 0x7fe - 2);
-  a.ja(slow);
-  a.mov(dst, rax);
+  a.jbe(store);
+  a.mov(rcx, rax);
+  a.shl(rcx, 1);
+  a.jnz(slow);  // subnormal, lowest binade, infinite or NaN
+  switch (zero) {
+    case ZeroResult::kExact:
+      break;
+    case ZeroResult::kIfDividendZero:
+      require_zero(a, hart.f(insn.rs1), slow);
+      break;
+    case ZeroResult::kIfFactorZero:
+      a.mov(rcx, hart.f(insn.rs1));
+      a.shl(rcx, 1);
+      a.jz(store);
+      require_zero(a, hart.f(insn.rs2), slow);
+      break;
+  }
+  a.bind(store);
+  a.mov(hart.f(insn.rd & 31), rax);
 }
 
 void write_x(Assembler& a, const Operand& xd, const Gp& value) {
@@ -123,7 +157,10 @@ bool emit_arithmetic(Assembler& a, const HartOperands& hart, const isa::DecodedI
       a.sqrtsd(xmm0, xmm0);
       break;
   }
-  store_normal(a, hart.f(insn.rd & 31), slow);
+  const ZeroResult zero = insn.op == Op::kFmulD   ? ZeroResult::kIfFactorZero
+                          : insn.op == Op::kFdivD ? ZeroResult::kIfDividendZero
+                                                  : ZeroResult::kExact;
+  store_result(a, hart, insn, zero, slow);
   return true;
 }
 
@@ -147,7 +184,7 @@ bool emit_fused(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& 
       a.vfnmsub213sd(xmm0, xmm1, hart.f(insn.rs3));
       break;
   }
-  store_normal(a, hart.f(insn.rd & 31), slow);
+  store_result(a, hart, insn, ZeroResult::kIfFactorZero, slow);
   return true;
 }
 
@@ -272,6 +309,57 @@ bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::Decode
     default:
       return emit_conversion(a, hart, insn, x, slow);
   }
+}
+
+bool emit_fp_csr_fast_path(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
+                           const FpIntOperands& x, const Label& slow) {
+  const auto number = static_cast<std::uint32_t>(insn.imm);
+  if (number != cpu::csr::kFflags && number != cpu::csr::kFrm && number != cpu::csr::kFcsr) return false;
+  const bool write = insn.op == Op::kCsrrw || insn.op == Op::kCsrrwi;
+  if (!write && !(insn.op == Op::kCsrrs && insn.rs1 == 0)) return false;
+  check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+  Mem fflags = hart.fflags();
+  fflags.setSize(4);
+  Mem frm = hart.frm();
+  frm.setSize(4);
+  // The old value in eax (fcsr: frm above the five flag bits).
+  if (number == cpu::csr::kFrm) {
+    a.mov(eax, frm);
+  } else {
+    a.mov(eax, fflags);
+    if (number == cpu::csr::kFcsr) {
+      a.mov(ecx, frm);
+      a.shl(ecx, 5);
+      a.or_(eax, ecx);
+    }
+  }
+  if (write) {
+    // The new value in ecx, as many times as its fields need it.
+    auto value = [&] {
+      if (insn.op == Op::kCsrrwi) {
+        a.mov(ecx, static_cast<std::uint32_t>(insn.rs1));
+      } else {
+        Gp source = read_x(a, x.xs1, rcx);
+        if (source.id() != rcx.id()) a.mov(ecx, source.r32());
+      }
+    };
+    value();
+    if (number == cpu::csr::kFrm) {
+      a.and_(ecx, 7);
+      a.mov(frm, ecx);
+    } else {
+      if (number == cpu::csr::kFcsr) {
+        a.shr(ecx, 5);
+        a.and_(ecx, 7);
+        a.mov(frm, ecx);
+        value();
+      }
+      a.and_(ecx, 0x1f);
+      a.mov(fflags, ecx);
+    }
+  }
+  write_x(a, x.xd, rax);
+  return true;
 }
 
 }  // namespace vmm::jit::x86_64

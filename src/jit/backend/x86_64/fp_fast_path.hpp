@@ -8,9 +8,9 @@
 // - for an inexact operation, fflags.NX is already set: after the first
 //   inexact result a program's NX stays set, so the only flag a correctly
 //   rounded host result can still add is already there;
-// - the result is a normal number above the smallest binade: then no NaN,
-//   infinity or zero came in or out (no NV, DZ, OF) and no underflow (UF)
-//   can have happened, whichever way tininess is detected.
+// - the result is a normal number above the smallest binade (then no NaN,
+//   infinity or zero came in or out: no NV, DZ, OF, and no underflow, UF,
+//   whichever way tininess is detected), or a zero that is exact.
 // Anything else jumps to the caller's slow path (the helper, which computes
 // from the unchanged registers), as does a compare with a NaN operand or a
 // conversion out of range.
@@ -33,5 +33,12 @@ struct FpIntOperands {
 /// emitted nothing, when `insn` has none. Clobbers rax, rcx, xmm0 and xmm1.
 bool emit_fp_fast_path(asmjit::x86::Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
                        const FpIntOperands& x, bool fma, const asmjit::Label& slow);
+
+/// The same for the FP CSRs (fflags, frm, fcsr) read by csrrs rd, csr, x0
+/// or written by csrrw and csrrwi, as frflags/fsflags around a quiet
+/// compare do: with mstatus.FS Dirty, the helper's case otherwise.
+/// `x.xs1` is the source register of csrrw. Clobbers rax and rcx.
+bool emit_fp_csr_fast_path(asmjit::x86::Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
+                           const FpIntOperands& x, const asmjit::Label& slow);
 
 }  // namespace vmm::jit::x86_64
