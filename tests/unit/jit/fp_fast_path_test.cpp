@@ -183,6 +183,78 @@ TEST(JitFpFastPath, SignsComparesMovesAndConversions) {
   });
 }
 
+/// A NaN-boxed single.
+constexpr std::uint64_t boxed(std::uint32_t bits) { return 0xffffffff00000000ull | bits; }
+constexpr std::uint64_t kOneS = boxed(0x3f800000), kTwoS = boxed(0x40000000), kThreeS = boxed(0x40400000);
+constexpr std::uint64_t kNegTwoS = boxed(0xc0000000), kZeroS = boxed(0), kNegZeroS = boxed(0x80000000);
+constexpr std::uint64_t kBelowOneS = boxed(0x3f7fffff);  // 1 - 2^-24
+constexpr std::uint64_t kMinNormalS = boxed(0x00800000), kMaxFiniteS = boxed(0x7f7fffff);
+constexpr std::uint64_t kSubnormalS = boxed(1), kInfS = boxed(0x7f800000), kQuietNanS = boxed(0x7fc00123);
+constexpr std::uint64_t kTwoPointSevenFiveS = boxed(0x40300000);
+constexpr std::uint64_t kUnboxedTwo = 0x0000000040000000;  // reads as the canonical NaN
+
+TEST(JitFpFastPath, SinglePrecisionAgreesWithTheSoftFloat) {
+  using namespace rv;
+  expect_all_same({
+      {"exact add", fadd_s(10, 1, 2), kOneS, kTwoS},
+      {"inexact divide", fdiv_s(10, 1, 2), kOneS, kThreeS},
+      {"cancellation", fsub_s(10, 1, 2), kThreeS, kThreeS},
+      {"rounded up into the lowest binade", fmul_s(10, 1, 2), kBelowOneS, kMinNormalS},
+      {"subnormal result", fmul_s(10, 1, 2), kMinNormalS, boxed(0x3f000000)},
+      {"subnormal operand", fadd_s(10, 1, 2), kSubnormalS, kOneS},
+      {"overflow", fmul_s(10, 1, 2), kMaxFiniteS, kTwoS},
+      {"a zero factor", fmul_s(10, 1, 2), kNegZeroS, kTwoS},
+      {"underflow to zero", fmul_s(10, 1, 2), kMinNormalS, kMinNormalS},
+      {"a zero dividend", fdiv_s(10, 1, 2), kZeroS, kNegTwoS},
+      {"divide by zero", fdiv_s(10, 1, 2), kOneS, kZeroS},
+      {"square root", fsqrt_s(10, 1), kTwoS},
+      {"square root of a negative", fsqrt_s(10, 1), kNegTwoS},
+      {"quiet NaN", fadd_s(10, 1, 2), kQuietNanS, kOneS},
+      {"infinity", fadd_s(10, 1, 2), kInfS, kOneS},
+      {"an unboxed operand", fadd_s(10, 1, 2), kUnboxedTwo, kOneS},
+      {"an unboxed second operand", fmul_s(10, 1, 2), kOneS, kUnboxedTwo},
+      {"fused", fmadd_s(10, 1, 2, 3), kThreeS, kBelowOneS, kOneS},
+      {"fused, negated", fnmsub_s(10, 1, 2, 3), kThreeS, kBelowOneS, kOneS},
+      {"fused, subtracting", fmsub_s(10, 1, 2, 3), kThreeS, kTwoS, kOneS},
+      {"fused, negated and subtracting", fnmadd_s(10, 1, 2, 3), kThreeS, kTwoS, kOneS},
+      {"fused, an unboxed addend", fmadd_s(10, 1, 2, 3), kOneS, kOneS, kUnboxedTwo},
+      {"fused, zero factor", fmadd_s(10, 1, 2, 3), kZeroS, kTwoS, kNegZeroS},
+      {"fsgnj.s", fsgnj_s(10, 1, 2), kTwoS, kNegZeroS},
+      {"fneg.s", fsgnjn_s(10, 1, 1), kTwoS},
+      {"fabs.s", fsgnjx_s(10, 1, 1), kNegTwoS},
+      {"fsgnjx.s", fsgnjx_s(10, 1, 2), kNegTwoS, kNegZeroS},
+      {"fmv.s of an unboxed value", fsgnj_s(10, 1, 1), kUnboxedTwo},
+      {"fsgnj.s with an unboxed sign", fsgnj_s(10, 1, 2), kTwoS, kUnboxedTwo},
+      {"feq.s", feq_s(10, 1, 2), kTwoS, kTwoS},
+      {"flt.s", flt_s(10, 1, 2), kOneS, kTwoS},
+      {"fle.s", fle_s(10, 1, 2), kThreeS, kTwoS},
+      {"flt.s with a NaN", flt_s(10, 1, 2), kQuietNanS, kTwoS},
+      {"feq.s unboxed", feq_s(10, 1, 2), kUnboxedTwo, kUnboxedTwo},
+      {"fmv.x.w", fmv_x_w(10, 1), kNegTwoS},
+      {"fmv.x.w unboxed", fmv_x_w(10, 1), 0x12345678c0000000},
+      {"fmv.w.x", fmv_w_x(10, 5), 0, 0, 0, 0x123456789abcdef0},
+      {"fcvt.s.w", fcvt_s_w(10, 5), 0, 0, 0, 0xfffffffffffffff9},
+      {"fcvt.s.w inexact", fcvt_s_w(10, 5), 0, 0, 0, (1u << 24) + 1},
+      {"fcvt.s.l", fcvt_s_l(10, 5), 0, 0, 0, 0x8000000000000001},
+      {"fcvt.w.s", fcvt_w_s(10, 1, kRtz), kTwoPointSevenFiveS},
+      {"fcvt.w.s unboxed", fcvt_w_s(10, 1, kRtz), kUnboxedTwo},
+      {"fcvt.l.s out of range", fcvt_l_s(10, 1, kRtz), kMaxFiniteS},
+      {"fcvt.w.s rounding to nearest", fcvt_w_s(10, 1, kRne), kTwoPointSevenFiveS},
+      {"fcvt.d.s", fcvt_d_s(10, 1), kThreeS},
+      {"fcvt.d.s of a subnormal", fcvt_d_s(10, 1), kSubnormalS},
+      {"fcvt.d.s of a quiet NaN", fcvt_d_s(10, 1), kQuietNanS},
+      {"fcvt.d.s of infinity", fcvt_d_s(10, 1), kInfS},
+      {"fcvt.d.s unboxed", fcvt_d_s(10, 1), kUnboxedTwo},
+      {"fcvt.s.d", fcvt_s_d(10, 1), kThree},
+      {"fcvt.s.d inexact", fcvt_s_d(10, 1), kBelowOne},
+      {"fcvt.s.d overflowing", fcvt_s_d(10, 1), kMaxFinite},
+      {"fcvt.s.d underflowing", fcvt_s_d(10, 1), kMinNormal},
+      {"fcvt.s.d of -0", fcvt_s_d(10, 1), kNegZero},
+      {"fcvt.s.d of a NaN", fcvt_s_d(10, 1), kQuietNan},
+      {"fcvt.s.d rounding toward zero", fcvt_s_d(10, 1, kRtz), kBelowOne},
+  });
+}
+
 TEST(JitFpFastPath, FpCsrsReadAndWrittenInline) {
   using namespace rv;
   constexpr std::uint32_t kAll = 0x1f;

@@ -48,7 +48,13 @@ class Generator {
   }
 
   std::uint64_t value() {
-    switch (pick(10)) {
+    switch (pick(12)) {
+      case 10:  // a NaN-boxed single of everyday magnitude
+        return 0xffffffff00000000ull | single_bits(127 - 12 + pick(25));
+      case 11: {  // a NaN-boxed single at the edges
+        static constexpr std::uint32_t kEdges[] = {0, 1, 2, 3, 0xfd, 0xfe, 0xff};
+        return 0xffffffff00000000ull | single_bits(kEdges[pick(std::size(kEdges))]);
+      }
       case 8:  // a double of everyday magnitude: results of the host FP fast paths
         return double_bits(0x3ff - 24 + pick(49));
       case 9: {  // a double at the edges: zero, subnormal, the lowest binades, near overflow, inf, NaN
@@ -72,6 +78,13 @@ class Generator {
     }
   }
   std::uint32_t pick(std::uint32_t n) { return static_cast<std::uint32_t>(m_rng() % n); }
+  /// A single with biased exponent `exp`, random sign and fraction (a
+  /// quarter of them with a short fraction).
+  std::uint32_t single_bits(std::uint32_t exp) {
+    auto fraction = static_cast<std::uint32_t>(m_rng() & ((1u << 23) - 1));
+    if (pick(4) == 0) fraction &= ~((1u << 15) - 1);
+    return (static_cast<std::uint32_t>(m_rng()) & 0x80000000u) | exp << 23 | fraction;
+  }
   /// A double with biased exponent `exp`, random sign and fraction (a
   /// quarter of them with a short fraction, exact in more operations).
   std::uint64_t double_bits(std::uint64_t exp) {
@@ -421,7 +434,7 @@ class Generator {
         static constexpr std::uint32_t (*kOps[])(unsigned, unsigned, unsigned, unsigned) = {
             fadd_s, fsub_s, fmul_s, fdiv_s, fadd_d, fsub_d, fmul_d, fdiv_d};
         static constexpr std::uint32_t (*kFused[])(unsigned, unsigned, unsigned, unsigned, unsigned) = {
-            fmadd_s, fmadd_d, fmsub_d, fnmsub_d, fnmadd_d};
+            fmadd_s, fmsub_s, fnmsub_s, fnmadd_s, fmadd_d, fmsub_d, fnmsub_d, fnmadd_d};
         if (pick(3) == 0) return word(kFused[pick(std::size(kFused))](fr(), fr(), fr(), fr(), rm()));
         return word(kOps[pick(std::size(kOps))](fr(), fr(), fr(), rm()));
       }

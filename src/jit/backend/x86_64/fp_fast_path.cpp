@@ -1,6 +1,7 @@
 #include "fp_fast_path.hpp"
 
 #include <cstdint>
+#include <initializer_list>
 
 #include "vmm/cpu/csr.hpp"
 #include "vmm/cpu/fp_ops.hpp"
@@ -71,50 +72,106 @@ bool check_environment(Assembler& a, const HartOperands& hart, const isa::Decode
 }
 
 /// When a zero result is exact (no underflow to zero): add, sub and sqrt
-/// round nothing to zero (a sum of doubles is a multiple of the smallest
-/// subnormal; a square root of a nonzero number is not tiny); a product, or
-/// a fused multiply-add, when a factor is zero (the sum is then the addend,
-/// exactly); a quotient when the dividend is.
-enum class ZeroResult : std::uint8_t { kExact, kIfFactorZero, kIfDividendZero };
+/// round nothing to zero (a sum is a multiple of the smallest subnormal; a
+/// square root of a nonzero number is not tiny); a product, or a fused
+/// multiply-add, when a factor is zero (the sum is then the addend,
+/// exactly); a quotient, or a narrowing conversion, when rs1 is zero.
+enum class ZeroResult : std::uint8_t { kExact, kIfFactorZero, kIfFirstZero };
 
-/// Jumps to `slow` unless the double at `m` is ±0 (clobbers rcx).
-void require_zero(Assembler& a, const Mem& m, const Label& slow) {
-  a.mov(rcx, m);
-  a.shl(rcx, 1);
+/// Single-precision operands and results: the low half of the register,
+/// valid only when the upper half is all ones (NaN-boxed).
+Mem f_value(const HartOperands& hart, unsigned reg, bool single) {
+  Mem m = hart.f(reg);
+  if (single) m.setSize(4);
+  return m;
+}
+Mem f_box(const HartOperands& hart, unsigned reg) {
+  Mem m = hart.f(reg);
+  m.setSize(4);
+  m.addOffset(4);
+  return m;
+}
+
+/// Jumps to `slow` unless every single-precision operand is NaN-boxed (the
+/// soft-float reads any other as the canonical NaN).
+void require_boxed(Assembler& a, const HartOperands& hart, std::initializer_list<unsigned> regs,
+                   const Label& slow) {
+  unsigned done = 0;  // bit r: register r checked
+  for (unsigned r : regs) {
+    if ((done >> r) & 1u) continue;
+    done |= 1u << r;
+    a.cmp(f_box(hart, r), -1);
+    a.jne(slow);
+  }
+}
+
+void load(Assembler& a, const Xmm& x, const HartOperands& hart, unsigned reg, bool single) {
+  if (single) {
+    a.movss(x, f_value(hart, reg, true));
+  } else {
+    a.movsd(x, f_value(hart, reg, false));
+  }
+}
+
+/// Writes the result in eax (single, NaN-boxed) or rax (double) to rd.
+void store_bits(Assembler& a, const HartOperands& hart, unsigned rd, bool single) {
+  if (single) {
+    a.mov(f_value(hart, rd, true), eax);
+    a.mov(f_box(hart, rd), -1);
+  } else {
+    a.mov(f_value(hart, rd, false), rax);
+  }
+}
+
+/// Jumps to `slow` unless the value at `m` is ±0 (clobbers rcx).
+void require_zero(Assembler& a, const Mem& m, bool single, const Label& slow) {
+  const Gp scratch = single ? Gp(ecx) : Gp(rcx);
+  a.mov(scratch, m);
+  a.shl(scratch, 1);
   a.jnz(slow);
 }
 
-/// Stores the double in xmm0 to rd when it is a normal number with a biased
+/// Stores the result in xmm0 to rd when it is a normal number with a biased
 /// exponent of 2 or more (a result of the lowest binade may have underflowed
 /// before rounding up into it), or a zero that is exact; else jumps to `slow`.
-void store_result(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, ZeroResult zero,
-                  const Label& slow) {
+/// `source_single`: the width of the operands the zero rule looks at.
+void store_result(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, bool single,
+                  bool source_single, ZeroResult zero, const Label& slow) {
+  const Gp bits = single ? Gp(eax) : Gp(rax);
+  const Gp scratch = single ? Gp(ecx) : Gp(rcx);
+  const std::uint32_t exp_max = single ? 0xfe : 0x7fe;  // of finite numbers
   Label store = a.newLabel();
-  a.movq(rax, xmm0);
-  a.mov(rcx, rax);
-  a.shr(rcx, 52);
-  a.and_(ecx, 0x7ff);
+  if (single) {
+    a.movd(eax, xmm0);
+  } else {
+    a.movq(rax, xmm0);
+  }
+  a.mov(scratch, bits);  // the exponent: bits 23..30 of a single, 52..62 of a double
+  a.shr(scratch, single ? 23 : 52);
+  a.and_(ecx, exp_max + 1);
   a.sub(ecx, 2);
-  a.cmp(ecx, 0x7fe - 2);
+  a.cmp(ecx, exp_max - 2);
   a.jbe(store);
-  a.mov(rcx, rax);
-  a.shl(rcx, 1);
+  a.mov(scratch, bits);
+  a.shl(scratch, 1);
   a.jnz(slow);  // subnormal, lowest binade, infinite or NaN
   switch (zero) {
     case ZeroResult::kExact:
       break;
-    case ZeroResult::kIfDividendZero:
-      require_zero(a, hart.f(insn.rs1), slow);
+    case ZeroResult::kIfFirstZero:
+      require_zero(a, f_value(hart, insn.rs1, source_single), source_single, slow);
       break;
-    case ZeroResult::kIfFactorZero:
-      a.mov(rcx, hart.f(insn.rs1));
-      a.shl(rcx, 1);
+    case ZeroResult::kIfFactorZero: {
+      const Gp factor = source_single ? Gp(ecx) : Gp(rcx);
+      a.mov(factor, f_value(hart, insn.rs1, source_single));
+      a.shl(factor, 1);
       a.jz(store);
-      require_zero(a, hart.f(insn.rs2), slow);
+      require_zero(a, f_value(hart, insn.rs2, source_single), source_single, slow);
       break;
+    }
   }
   a.bind(store);
-  a.mov(hart.f(insn.rd & 31), rax);
+  store_bits(a, hart, insn.rd & 31, single);
 }
 
 void write_x(Assembler& a, const Operand& xd, const Gp& value) {
@@ -136,90 +193,170 @@ Gp read_x(Assembler& a, const Operand& xs, const Gp& scratch) {
   return scratch;
 }
 
+bool is_single(Op op) {
+  switch (op) {
+    case Op::kFaddS:
+    case Op::kFsubS:
+    case Op::kFmulS:
+    case Op::kFdivS:
+    case Op::kFsqrtS:
+    case Op::kFmaddS:
+    case Op::kFmsubS:
+    case Op::kFnmsubS:
+    case Op::kFnmaddS:
+    case Op::kFsgnjS:
+    case Op::kFsgnjnS:
+    case Op::kFsgnjxS:
+    case Op::kFeqS:
+    case Op::kFltS:
+    case Op::kFleS:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool emit_arithmetic(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
                      const Label& slow) {
+  const bool single = is_single(insn.op);
+  const bool sqrt = insn.op == Op::kFsqrtS || insn.op == Op::kFsqrtD;
   if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow)) return false;
-  a.movsd(xmm0, hart.f(insn.rs1));
+  if (single) {
+    if (sqrt) {
+      require_boxed(a, hart, {insn.rs1}, slow);
+    } else {
+      require_boxed(a, hart, {insn.rs1, insn.rs2}, slow);
+    }
+  }
+  load(a, xmm0, hart, insn.rs1, single);
+  const Mem rs2 = f_value(hart, insn.rs2, single);
   switch (insn.op) {
+    case Op::kFaddS:
+      a.addss(xmm0, rs2);
+      break;
     case Op::kFaddD:
-      a.addsd(xmm0, hart.f(insn.rs2));
+      a.addsd(xmm0, rs2);
+      break;
+    case Op::kFsubS:
+      a.subss(xmm0, rs2);
       break;
     case Op::kFsubD:
-      a.subsd(xmm0, hart.f(insn.rs2));
+      a.subsd(xmm0, rs2);
+      break;
+    case Op::kFmulS:
+      a.mulss(xmm0, rs2);
       break;
     case Op::kFmulD:
-      a.mulsd(xmm0, hart.f(insn.rs2));
+      a.mulsd(xmm0, rs2);
+      break;
+    case Op::kFdivS:
+      a.divss(xmm0, rs2);
       break;
     case Op::kFdivD:
-      a.divsd(xmm0, hart.f(insn.rs2));
+      a.divsd(xmm0, rs2);
+      break;
+    case Op::kFsqrtS:
+      a.sqrtss(xmm0, xmm0);
       break;
     default:  // kFsqrtD
       a.sqrtsd(xmm0, xmm0);
       break;
   }
-  const ZeroResult zero = insn.op == Op::kFmulD   ? ZeroResult::kIfFactorZero
-                          : insn.op == Op::kFdivD ? ZeroResult::kIfDividendZero
-                                                  : ZeroResult::kExact;
-  store_result(a, hart, insn, zero, slow);
+  const bool mul = insn.op == Op::kFmulS || insn.op == Op::kFmulD;
+  const bool div = insn.op == Op::kFdivS || insn.op == Op::kFdivD;
+  const ZeroResult zero = mul   ? ZeroResult::kIfFactorZero
+                          : div ? ZeroResult::kIfFirstZero
+                                : ZeroResult::kExact;
+  store_result(a, hart, insn, single, single, zero, slow);
   return true;
 }
 
 bool emit_fused(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Label& slow) {
+  const bool single = is_single(insn.op);
   if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow)) return false;
-  a.movsd(xmm0, hart.f(insn.rs1));
-  a.movsd(xmm1, hart.f(insn.rs2));
+  if (single) require_boxed(a, hart, {insn.rs1, insn.rs2, insn.rs3}, slow);
+  load(a, xmm0, hart, insn.rs1, single);
+  load(a, xmm1, hart, insn.rs2, single);
+  const Mem rs3 = f_value(hart, insn.rs3, single);
   // xmm0 = ±(rs2 * rs1) ± rs3, rounded once. RISC-V's fnmsub is -(a*b)+c,
   // x86's vfnmadd; its fnmadd is -(a*b)-c, x86's vfnmsub.
   switch (insn.op) {
+    case Op::kFmaddS:
+      a.vfmadd213ss(xmm0, xmm1, rs3);
+      break;
     case Op::kFmaddD:
-      a.vfmadd213sd(xmm0, xmm1, hart.f(insn.rs3));
+      a.vfmadd213sd(xmm0, xmm1, rs3);
+      break;
+    case Op::kFmsubS:
+      a.vfmsub213ss(xmm0, xmm1, rs3);
       break;
     case Op::kFmsubD:
-      a.vfmsub213sd(xmm0, xmm1, hart.f(insn.rs3));
+      a.vfmsub213sd(xmm0, xmm1, rs3);
+      break;
+    case Op::kFnmsubS:
+      a.vfnmadd213ss(xmm0, xmm1, rs3);
       break;
     case Op::kFnmsubD:
-      a.vfnmadd213sd(xmm0, xmm1, hart.f(insn.rs3));
+      a.vfnmadd213sd(xmm0, xmm1, rs3);
+      break;
+    case Op::kFnmaddS:
+      a.vfnmsub213ss(xmm0, xmm1, rs3);
       break;
     default:  // kFnmaddD
-      a.vfnmsub213sd(xmm0, xmm1, hart.f(insn.rs3));
+      a.vfnmsub213sd(xmm0, xmm1, rs3);
       break;
   }
-  store_result(a, hart, insn, ZeroResult::kIfFactorZero, slow);
+  store_result(a, hart, insn, single, single, ZeroResult::kIfFactorZero, slow);
   return true;
 }
 
-/// fsgnj.d (fmv.d), fsgnjn.d (fneg.d), fsgnjx.d (fabs.d): bits only, no flags.
+/// fsgnj (fmv), fsgnjn (fneg), fsgnjx (fabs): bits only, no flags.
 void emit_sign_injection(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
                          const Label& slow) {
+  const bool single = is_single(insn.op);
   check_environment(a, hart, insn, Rounding::kNoField, false, slow);
-  a.mov(rax, hart.f(insn.rs1));
-  if (insn.op != Op::kFsgnjD || insn.rs1 != insn.rs2) {
-    // The sign bit of rcx becomes the one to flip in rax.
-    a.mov(rcx, hart.f(insn.rs2));
-    if (insn.op == Op::kFsgnjnD) a.not_(rcx);
-    if (insn.op != Op::kFsgnjxD) a.xor_(rcx, rax);
-    a.shr(rcx, 63);
-    a.shl(rcx, 63);
-    a.xor_(rax, rcx);
+  if (single) require_boxed(a, hart, {insn.rs1, insn.rs2}, slow);
+  const Gp value = single ? Gp(eax) : Gp(rax);
+  const Gp sign = single ? Gp(ecx) : Gp(rcx);
+  const unsigned top = single ? 31 : 63;
+  a.mov(value, f_value(hart, insn.rs1, single));
+  const bool copy = (insn.op == Op::kFsgnjS || insn.op == Op::kFsgnjD) && insn.rs1 == insn.rs2;
+  if (!copy) {
+    // The sign bit of `sign` becomes the one to flip in `value`.
+    a.mov(sign, f_value(hart, insn.rs2, single));
+    if (insn.op == Op::kFsgnjnS || insn.op == Op::kFsgnjnD) a.not_(sign);
+    if (insn.op != Op::kFsgnjxS && insn.op != Op::kFsgnjxD) a.xor_(sign, value);
+    a.shr(sign, top);
+    a.shl(sign, top);
+    a.xor_(value, sign);
   }
-  a.mov(hart.f(insn.rd & 31), rax);
+  store_bits(a, hart, insn.rd & 31, single);
 }
 
-/// feq.d, flt.d, fle.d of two numbers: no flags (a NaN goes to `slow`).
+/// feq, flt, fle of two numbers: no flags (a NaN goes to `slow`).
 void emit_compare(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Operand& xd,
                   const Label& slow) {
+  const bool single = is_single(insn.op);
   check_environment(a, hart, insn, Rounding::kNoField, false, slow);
-  a.movsd(xmm0, hart.f(insn.rs1));
-  a.ucomisd(xmm0, hart.f(insn.rs2));
+  if (single) {
+    require_boxed(a, hart, {insn.rs1, insn.rs2}, slow);
+    a.movss(xmm0, f_value(hart, insn.rs1, true));
+    a.ucomiss(xmm0, f_value(hart, insn.rs2, true));
+  } else {
+    a.movsd(xmm0, f_value(hart, insn.rs1, false));
+    a.ucomisd(xmm0, f_value(hart, insn.rs2, false));
+  }
   a.jp(slow);  // unordered
   switch (insn.op) {
+    case Op::kFeqS:
     case Op::kFeqD:
       a.sete(al);
       break;
+    case Op::kFltS:
     case Op::kFltD:
       a.setb(al);
       break;
-    default:  // kFleD
+    default:  // fle
       a.setbe(al);
       break;
   }
@@ -227,48 +364,112 @@ void emit_compare(Assembler& a, const HartOperands& hart, const isa::DecodedInsn
   write_x(a, xd, rax);
 }
 
-bool emit_conversion(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                     const FpIntOperands& x, const Label& slow) {
+/// Moves between integer and FP registers: raw bits, no flags.
+bool emit_move(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const FpIntOperands& x,
+               const Label& slow) {
   switch (insn.op) {
-    case Op::kFcvtDW:  // exact
-    case Op::kFcvtDL: {
-      const bool wide = insn.op == Op::kFcvtDL;
-      if (!check_environment(a, hart, insn, wide ? Rounding::kNearest : Rounding::kExact, wide, slow))
-        return false;
-      Gp value = read_x(a, x.xs1, rax);
-      a.xorps(xmm0, xmm0);  // cvtsi2sd keeps the upper half: no dependency on its old value
-      if (wide) {
-        a.cvtsi2sd(xmm0, value);
-      } else {
-        a.cvtsi2sd(xmm0, value.r32());
-      }
-      a.movsd(hart.f(insn.rd & 31), xmm0);
-      return true;
-    }
-    case Op::kFcvtWD:
-    case Op::kFcvtLD: {
-      if (!check_environment(a, hart, insn, Rounding::kTowardZero, true, slow)) return false;
-      // Out of range and NaN give the "integer indefinite" (the lowest
-      // integer), where RISC-V saturates and raises NV: the helper's case,
-      // as is the lowest integer itself.
-      if (insn.op == Op::kFcvtWD) {
-        a.cvttsd2si(eax, hart.f(insn.rs1));
-        a.cmp(eax, INT32_MIN);
-        a.je(slow);
-        a.movsxd(rax, eax);
-      } else {
-        a.cvttsd2si(rax, hart.f(insn.rs1));
-        a.mov(rcx, rax);
-        a.rol(rcx, 1);
-        a.cmp(rcx, 1);
-        a.je(slow);
-      }
+    case Op::kFmvXD:
+      check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+      a.mov(rax, f_value(hart, insn.rs1, false));
       write_x(a, x.xd, rax);
       return true;
-    }
+    case Op::kFmvXW:  // the low half sign-extended, boxed or not
+      check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+      a.movsxd(rax, f_value(hart, insn.rs1, true));
+      write_x(a, x.xd, rax);
+      return true;
+    case Op::kFmvDX:
+      check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+      a.mov(f_value(hart, insn.rd & 31, false), read_x(a, x.xs1, rax));
+      return true;
+    case Op::kFmvWX:
+      check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+      a.mov(f_value(hart, insn.rd & 31, true), read_x(a, x.xs1, rax).r32());
+      a.mov(f_box(hart, insn.rd & 31), -1);
+      return true;
     default:
       return false;
   }
+}
+
+/// Integer to FP: exact for fcvt.d.w, rounded to nearest for the others.
+bool emit_from_integer(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
+                       const FpIntOperands& x, const Label& slow) {
+  const bool wide = insn.op == Op::kFcvtDL || insn.op == Op::kFcvtSL;
+  const bool single = insn.op == Op::kFcvtSW || insn.op == Op::kFcvtSL;
+  const bool exact = insn.op == Op::kFcvtDW;
+  if (!check_environment(a, hart, insn, exact ? Rounding::kExact : Rounding::kNearest, !exact, slow))
+    return false;
+  Gp value = read_x(a, x.xs1, rax);
+  if (!wide) value = value.r32();
+  a.xorps(xmm0, xmm0);  // cvtsi2s* keep the rest of xmm0: no dependency on its old value
+  if (single) {
+    a.cvtsi2ss(xmm0, value);
+    a.movss(f_value(hart, insn.rd & 31, true), xmm0);
+    a.mov(f_box(hart, insn.rd & 31), -1);
+  } else {
+    a.cvtsi2sd(xmm0, value);
+    a.movsd(f_value(hart, insn.rd & 31, false), xmm0);
+  }
+  return true;
+}
+
+/// FP to integer, truncating (rtz in the instruction: C's casts). Out of
+/// range and NaN give the "integer indefinite" (the lowest integer), where
+/// RISC-V saturates and raises NV: the helper's case, as is the lowest
+/// integer itself.
+bool emit_to_integer(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
+                     const FpIntOperands& x, const Label& slow) {
+  const bool single = insn.op == Op::kFcvtWS || insn.op == Op::kFcvtLS;
+  const bool wide = insn.op == Op::kFcvtLD || insn.op == Op::kFcvtLS;
+  if (!check_environment(a, hart, insn, Rounding::kTowardZero, true, slow)) return false;
+  if (single) require_boxed(a, hart, {insn.rs1}, slow);
+  const Mem source = f_value(hart, insn.rs1, single);
+  if (wide) {
+    if (single) {
+      a.cvttss2si(rax, source);
+    } else {
+      a.cvttsd2si(rax, source);
+    }
+    a.mov(rcx, rax);
+    a.rol(rcx, 1);
+    a.cmp(rcx, 1);
+    a.je(slow);
+  } else {
+    if (single) {
+      a.cvttss2si(eax, source);
+    } else {
+      a.cvttsd2si(eax, source);
+    }
+    a.cmp(eax, INT32_MIN);
+    a.je(slow);
+    a.movsxd(rax, eax);
+  }
+  write_x(a, x.xd, rax);
+  return true;
+}
+
+/// Between the two widths: widening is exact (a NaN or an infinity goes to
+/// the helper, which makes NaNs canonical); narrowing rounds to nearest.
+bool emit_between_widths(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
+                         const Label& slow) {
+  if (insn.op == Op::kFcvtDS) {
+    if (!check_environment(a, hart, insn, Rounding::kExact, false, slow)) return false;
+    require_boxed(a, hart, {insn.rs1}, slow);
+    a.mov(ecx, f_value(hart, insn.rs1, true));
+    a.shr(ecx, 23);
+    a.and_(ecx, 0xff);
+    a.cmp(ecx, 0xff);
+    a.je(slow);
+    a.cvtss2sd(xmm0, f_value(hart, insn.rs1, true));
+    a.movsd(f_value(hart, insn.rd & 31, false), xmm0);
+    return true;
+  }
+  // kFcvtSD
+  if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow)) return false;
+  a.cvtsd2ss(xmm0, f_value(hart, insn.rs1, false));
+  store_result(a, hart, insn, true, false, ZeroResult::kIfFirstZero, slow);
+  return true;
 }
 
 }  // namespace
@@ -276,38 +477,57 @@ bool emit_conversion(Assembler& a, const HartOperands& hart, const isa::DecodedI
 bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
                        const FpIntOperands& x, bool fma, const Label& slow) {
   switch (insn.op) {
+    case Op::kFaddS:
+    case Op::kFsubS:
+    case Op::kFmulS:
+    case Op::kFdivS:
+    case Op::kFsqrtS:
     case Op::kFaddD:
     case Op::kFsubD:
     case Op::kFmulD:
     case Op::kFdivD:
     case Op::kFsqrtD:
       return emit_arithmetic(a, hart, insn, slow);
+    case Op::kFmaddS:
+    case Op::kFmsubS:
+    case Op::kFnmsubS:
+    case Op::kFnmaddS:
     case Op::kFmaddD:
     case Op::kFmsubD:
     case Op::kFnmsubD:
     case Op::kFnmaddD:
       return fma && emit_fused(a, hart, insn, slow);
+    case Op::kFsgnjS:
+    case Op::kFsgnjnS:
+    case Op::kFsgnjxS:
     case Op::kFsgnjD:
     case Op::kFsgnjnD:
     case Op::kFsgnjxD:
       emit_sign_injection(a, hart, insn, slow);
       return true;
+    case Op::kFeqS:
+    case Op::kFltS:
+    case Op::kFleS:
     case Op::kFeqD:
     case Op::kFltD:
     case Op::kFleD:
       emit_compare(a, hart, insn, x.xd, slow);
       return true;
-    case Op::kFmvXD:
-      check_environment(a, hart, insn, Rounding::kNoField, false, slow);
-      a.mov(rax, hart.f(insn.rs1));
-      write_x(a, x.xd, rax);
-      return true;
-    case Op::kFmvDX:
-      check_environment(a, hart, insn, Rounding::kNoField, false, slow);
-      a.mov(hart.f(insn.rd & 31), read_x(a, x.xs1, rax));
-      return true;
+    case Op::kFcvtSW:
+    case Op::kFcvtSL:
+    case Op::kFcvtDW:
+    case Op::kFcvtDL:
+      return emit_from_integer(a, hart, insn, x, slow);
+    case Op::kFcvtWS:
+    case Op::kFcvtLS:
+    case Op::kFcvtWD:
+    case Op::kFcvtLD:
+      return emit_to_integer(a, hart, insn, x, slow);
+    case Op::kFcvtDS:
+    case Op::kFcvtSD:
+      return emit_between_widths(a, hart, insn, slow);
     default:
-      return emit_conversion(a, hart, insn, x, slow);
+      return emit_move(a, hart, insn, x, slow);
   }
 }
 
