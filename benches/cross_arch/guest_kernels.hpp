@@ -66,7 +66,48 @@ constexpr std::uint32_t beq(std::uint32_t rs1, std::uint32_t rs2, std::int32_t o
   return b_type(off, rs2, rs1, 0);
 }
 
+/// OP-FP on doubles (fmt 1) with dynamic rounding; funct5 names the operation.
+constexpr std::uint32_t fp_d(std::uint32_t funct5, std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) {
+  return r_type(funct5 << 2 | 1, rs2, rs1, 7, rd, 0x53);
+}
+constexpr std::uint32_t fadd_d(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) {
+  return fp_d(0x00, rd, rs1, rs2);
+}
+constexpr std::uint32_t fsub_d(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) {
+  return fp_d(0x01, rd, rs1, rs2);
+}
+constexpr std::uint32_t fmul_d(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) {
+  return fp_d(0x02, rd, rs1, rs2);
+}
+constexpr std::uint32_t fdiv_d(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) {
+  return fp_d(0x03, rd, rs1, rs2);
+}
+constexpr std::uint32_t fsqrt_d(std::uint32_t rd, std::uint32_t rs1) { return fp_d(0x0b, rd, rs1, 0); }
+/// fmv.d: fsgnj.d rd, rs, rs (funct3 0 is the operation, not a rounding mode).
+constexpr std::uint32_t fmv_d(std::uint32_t rd, std::uint32_t rs) {
+  return r_type(0x04 << 2 | 1, rs, rs, 0, rd, 0x53);
+}
+/// fmadd.d rd = rs1 * rs2 + rs3, dynamic rounding.
+constexpr std::uint32_t fmadd_d(std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2, std::uint32_t rs3) {
+  return rs3 << 27 | 1u << 25 | rs2 << 20 | rs1 << 15 | 7u << 12 | rd << 7 | 0x43;
+}
+
 enum Reg : std::uint32_t { kZero = 0, kA0 = 10, kA1, kA2, kA3, kA4, kA5, kT0 = 5, kT1, kT2 };
+enum FReg : std::uint32_t {
+  kFt0 = 0,
+  kFt1,
+  kFt2,
+  kFt3,
+  kFt4,
+  kFt5,
+  kFt6,
+  kFa0 = 10,
+  kFa1,
+  kFa2,
+  kFa3,
+  kFa4,
+  kFa5
+};
 
 /// Endless ALU loop: 14 dependent/independent integer ops and a back branch.
 inline std::vector<std::uint32_t> straight_line_kernel() {
@@ -118,6 +159,21 @@ inline std::vector<std::uint32_t> memory_heavy_kernel() {
       /* 48 */ sd(kA0, kT0, 0),
       /* 52 */ beq(kZero, kZero, -52),
   };
+}
+
+/// Endless double-precision loop: a point (fa0, fa1) turned by the rotation
+/// (fa2, fa3) = (cos, sin), with a quotient, a square root and a sum on the
+/// side, as numerical code runs. Values stay normal: every operation is one
+/// the JIT can run on the host (its fast paths).
+inline std::vector<std::uint32_t> fp_heavy_kernel() {
+  std::vector<std::uint32_t> code = {
+      fmul_d(kFt0, kFa0, kFa2), fmul_d(kFt1, kFa1, kFa3),        fsub_d(kFt2, kFt0, kFt1),
+      fmul_d(kFt3, kFa0, kFa3), fmadd_d(kFt4, kFa1, kFa2, kFt3), fmv_d(kFa0, kFt2),
+      fmv_d(kFa1, kFt4),        fdiv_d(kFt5, kFa0, kFa4),        fsqrt_d(kFt6, kFa4),
+      fadd_d(kFa5, kFa5, kFt5), fadd_d(kFa5, kFa5, kFt6),        fsub_d(kFa5, kFa5, kFt6),
+  };
+  code.push_back(beq(kZero, kZero, -static_cast<std::int32_t>(code.size()) * 4));
+  return code;
 }
 
 }  // namespace bench

@@ -62,6 +62,15 @@ struct Machine {
     hart.pc = kBase;
     hart.x[bench::kA2] = 3;
     hart.x[bench::kA5] = kBase + (512u << 10);
+    // F/D enabled (Initial, as Linux starts a process) for fp_heavy_kernel:
+    // a point of norm 1, a rotation by a thousandth of a radian, a divisor.
+    constexpr std::uint64_t kFsInitial = std::uint64_t{1} << 13;
+    hart.mstatus = kFsInitial;
+    hart.f[bench::kFa0] = std::bit_cast<std::uint64_t>(0.6);
+    hart.f[bench::kFa1] = std::bit_cast<std::uint64_t>(0.8);
+    hart.f[bench::kFa2] = std::bit_cast<std::uint64_t>(std::cos(0.001));
+    hart.f[bench::kFa3] = std::bit_cast<std::uint64_t>(std::sin(0.001));
+    hart.f[bench::kFa4] = std::bit_cast<std::uint64_t>(3.0);
   }
 };
 
@@ -85,6 +94,8 @@ void BM_InterpMemoryHeavy(benchmark::State& state) { run_kernel(state, bench::me
 VMM_BENCHMARK(BM_InterpStraightLine)->Arg(1 << 20);
 VMM_BENCHMARK(BM_InterpBranchHeavy)->Arg(1 << 20);
 VMM_BENCHMARK(BM_InterpMemoryHeavy)->Arg(1 << 20);
+void BM_InterpFpHeavy(benchmark::State& state) { run_kernel(state, bench::fp_heavy_kernel()); }
+VMM_BENCHMARK(BM_InterpFpHeavy)->Arg(1 << 18);
 
 // The same kernels translated: translation happens in the first iteration only.
 constexpr auto kJit = system::EngineKind::kJit;
@@ -94,6 +105,8 @@ void BM_JitMemoryHeavy(benchmark::State& state) { run_kernel(state, bench::memor
 VMM_BENCHMARK(BM_JitStraightLine)->Arg(1 << 22);
 VMM_BENCHMARK(BM_JitBranchHeavy)->Arg(1 << 22);
 VMM_BENCHMARK(BM_JitMemoryHeavy)->Arg(1 << 22);
+void BM_JitFpHeavy(benchmark::State& state) { run_kernel(state, bench::fp_heavy_kernel(), kJit); }
+VMM_BENCHMARK(BM_JitFpHeavy)->Arg(1 << 22);
 
 // Decode-cache hit path: re-entering a page that is already decoded, one
 // instruction per run() call.
