@@ -23,7 +23,8 @@
 #                     tests/guest/linux program (by name or path) or cpu_mix
 #   --json FILE       also write the figures (every time, medians) as JSON
 #   -h, --help        this text
-# Default programs: cpu_mix bytecode_interp crc_hash sieve_primes malloc_churn recursion.
+# Default programs: cpu_mix bytecode_interp crc_hash sieve_primes malloc_churn recursion
+# float_kernels.
 # Times are whole processes (start-up included). Guest instructions come from
 # one extra, untimed `vm run --engine interp --stats-file` run per program
 # (--stats slows the interpreter, so the timed runs go without it); MIPS is
@@ -42,7 +43,7 @@ vm=$root/build/release/vm
 qemu="qemu-riscv64"
 json=""
 native=no
-programs="cpu_mix bytecode_interp crc_hash sieve_primes malloc_churn recursion"
+programs="cpu_mix bytecode_interp crc_hash sieve_primes malloc_churn recursion float_kernels"
 cpu_mix_rounds=800
 while [[ $# -gt 0 ]]; do
   case "$1" in
