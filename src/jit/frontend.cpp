@@ -147,14 +147,6 @@ bool ends_region(Op op) {
 
 bool is_fp_compute(Op op) { return op >= Op::kFmaddS && op <= Op::kFmvDX; }
 
-/// A Zicsr instruction on fflags, frm or fcsr.
-bool accesses_fp_csr(const isa::DecodedInsn& d) {
-  const bool zicsr = d.op == Op::kCsrrw || d.op == Op::kCsrrs || d.op == Op::kCsrrc || d.op == Op::kCsrrwi ||
-                     d.op == Op::kCsrrsi || d.op == Op::kCsrrci;
-  const auto number = static_cast<std::uint32_t>(d.imm);
-  return zicsr && (number == cpu::csr::kFflags || number == cpu::csr::kFrm || number == cpu::csr::kFcsr);
-}
-
 /// Lowers one instruction; returns false when it ends the region.
 bool lower(Lowering& l, Op op, const FrontendOptions& options) {
   const isa::DecodedInsn& d = l.d;
@@ -414,6 +406,13 @@ bool fuse(Lowering& l, const isa::DecodedInsn& second) {
 }
 
 }  // namespace
+
+bool accesses_fp_csr(const isa::DecodedInsn& d) {
+  const bool zicsr = d.op == Op::kCsrrw || d.op == Op::kCsrrs || d.op == Op::kCsrrc || d.op == Op::kCsrrwi ||
+                     d.op == Op::kCsrrsi || d.op == Op::kCsrrci;
+  const auto number = static_cast<std::uint32_t>(d.imm);
+  return zicsr && (number == cpu::csr::kFflags || number == cpu::csr::kFrm || number == cpu::csr::kFcsr);
+}
 
 bool ends_basic_block(isa::Op op) {
   switch (op) {

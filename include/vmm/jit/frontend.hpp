@@ -27,6 +27,9 @@ using Fetch = std::function<std::optional<isa::DecodedInsn>(GuestAddr pc)>;
 /// and the system instructions that end a region (CSR access, fence.i...).
 bool ends_basic_block(isa::Op op);
 
+/// A Zicsr instruction on fflags, frm or fcsr: it does not end its region.
+bool accesses_fp_csr(const isa::DecodedInsn& d);
+
 /// Builds the region entered at `entry`; nullopt when not even the first
 /// instruction can be fetched (the caller reports the fetch fault).
 std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const FrontendOptions& options);

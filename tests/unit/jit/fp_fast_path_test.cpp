@@ -42,8 +42,8 @@ struct Case {
 };
 
 template <typename Machine>
-void set_up(Machine& m, const Case& c) {
-  m.load_code({c.insn, rv::ebreak()});
+void set_up(Machine& m, const Case& c, const std::vector<std::uint32_t>& code) {
+  m.load_code(code);
   m.hart.f[1] = c.f1;
   m.hart.f[2] = c.f2;
   m.hart.f[3] = c.f3;
@@ -55,14 +55,16 @@ void set_up(Machine& m, const Case& c) {
   m.hart.mstatus = c.fs;
 }
 
-/// Runs `c` on the interpreter and on the JIT (fast paths on) and compares.
-void expect_same(const Case& c) {
+/// Runs `code` (default: c.insn, ebreak) with the registers of `c` on the
+/// interpreter and on the JIT (fast paths on) and compares.
+void expect_same(const Case& c, std::vector<std::uint32_t> code = {}) {
   SCOPED_TRACE(c.name);
+  if (code.empty()) code = {c.insn, rv::ebreak()};
   TestMachine interp;
-  set_up(interp, c);
+  set_up(interp, c, code);
   cpu::Stop want = interp.run(10);
   JitMachine jit;
-  set_up(jit, c);
+  set_up(jit, c, code);
   cpu::Stop got = jit.run(10);
   EXPECT_EQ(got.reason, want.reason);
   EXPECT_EQ(jit.hart.pc, interp.hart.pc);
@@ -140,6 +142,16 @@ TEST(JitFpFastPath, TheEnvironmentDecidesBetweenHostAndHelper) {
       {"sign injection with FP off", fsgnj_d(10, 1, 2), kOne, kNegTwo, 0, 0, 0, kRne, kFsOff},
       {"compare with FP initial", flt_d(10, 1, 2), kOne, kTwo, 0, 0, 0, kRne, kFsInitial},
   });
+}
+
+TEST(JitFpFastPath, TheFpStateIsCheckedAgainWherePathsJoin) {
+  // The first fadd.d is jumped over: the second, after the join, finds FS
+  // Initial and must have the helper mark it Dirty, as the interpreter does.
+  using namespace rv;
+  const Case c{"jumped over", 0, kOne, kThree, 0, 0, cpu::fp::kNX, kRne, kFsInitial};
+  expect_same(c, {beq(0, 0, 8), fadd_d(10, 1, 2), fadd_d(11, 1, 2), ebreak()});
+  // Straight on, the second finds FS Dirty after the first.
+  expect_same(c, {fadd_d(10, 1, 2), fadd_d(11, 1, 2), ebreak()});
 }
 
 TEST(JitFpFastPath, SignsComparesMovesAndConversions) {

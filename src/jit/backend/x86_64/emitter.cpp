@@ -4,10 +4,12 @@
 #include <array>
 #include <cstring>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "../../helpers.hpp"
 #include "fp_fast_path.hpp"
+#include "vmm/jit/frontend.hpp"
 
 namespace vmm::jit::x86_64 {
 
@@ -213,6 +215,7 @@ class Backend::RegionEmitter {
         m_checked_bases.fill(false);  // other paths join here
         m_zero_flag_of = 0;
         m_rax_holds = 0;
+        m_fs_dirty = false;
       }
       m_zero_flag_in = m_zero_flag_of;
       // Moves leave the flags alone: a branch past them still tests the
@@ -1537,8 +1540,11 @@ class Backend::RegionEmitter {
 
   void emit_fp(const IrInsn& insn) {
     Label slow = m_a.newLabel();
-    if (m_b.m_config.host_fp &&
-        emit_fp_fast_path(m_a, m_b.m_hart, insn.insn, fp_int_operands(insn.insn), m_b.m_config.fma, slow)) {
+    // Past this instruction FS is Dirty on every path that goes on: the fast
+    // path needed it, the helper sets it (or leaves the region, illegal).
+    const bool fs_dirty = std::exchange(m_fs_dirty, true);
+    if (m_b.m_config.host_fp && emit_fp_fast_path(m_a, m_b.m_hart, insn.insn, fp_int_operands(insn.insn),
+                                                  m_b.m_config.fma, slow, fs_dirty)) {
       Label resume = m_a.newLabel();
       m_a.bind(resume);
       m_cold.push_back(Cold{Cold::kFpSlow, &insn, slow, resume, nullptr, false});
@@ -1569,8 +1575,12 @@ class Backend::RegionEmitter {
 
   void emit_interpret(const IrInsn& insn) {
     Label slow = m_a.newLabel();
+    // FP CSR accesses leave FS as it was or make it Dirty; anything else the
+    // interpreter runs might change it.
+    const bool fs_dirty = m_fs_dirty;
+    if (!accesses_fp_csr(insn.insn)) m_fs_dirty = false;
     if (m_b.m_config.host_fp &&
-        emit_fp_csr_fast_path(m_a, m_b.m_hart, insn.insn, csr_int_operands(insn.insn), slow)) {
+        emit_fp_csr_fast_path(m_a, m_b.m_hart, insn.insn, csr_int_operands(insn.insn), slow, fs_dirty)) {
       Label resume = m_a.newLabel();
       m_a.bind(resume);
       m_cold.push_back(Cold{Cold::kInterpretSlow, &insn, slow, resume, nullptr, false});
@@ -1660,6 +1670,9 @@ class Backend::RegionEmitter {
   /// just emitted (0: none); m_rax_in: on entry to this one (see take_rax).
   GuestReg m_rax_holds = 0;
   GuestReg m_rax_in = 0;
+  /// mstatus.FS is known Dirty here: an F/D instruction ran on every path
+  /// since the last place paths join, and nothing since could change FS.
+  bool m_fs_dirty = false;
   /// Per IR position of a branch or jump: guest registers (bit r) whose sign
   /// extension was deferred to its way out of the region.
   std::vector<std::uint32_t> m_extend_at_exit;

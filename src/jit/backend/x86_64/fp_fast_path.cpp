@@ -32,7 +32,7 @@ enum class Rounding : std::uint8_t {
 /// (nothing emitted) when the instruction's own rounding mode rules it out.
 /// `inexact`: the result may be inexact, so fflags.NX must already be set.
 bool check_environment(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                       Rounding rounding, bool inexact, const Label& slow) {
+                       Rounding rounding, bool inexact, const Label& slow, bool fs_dirty) {
   const bool dynamic = rounding != Rounding::kNoField && insn.rm == kRmDyn;
   switch (rounding) {
     case Rounding::kNoField:
@@ -47,14 +47,17 @@ bool check_environment(Assembler& a, const HartOperands& hart, const isa::Decode
       if (insn.rm != kRmRtz) return false;
       break;
   }
-  // mstatus.FS Dirty: F/D enabled, and the helper's marking it dirty is moot.
-  Mem mstatus = hart.mstatus();
-  mstatus.setSize(4);
-  static_assert(cpu::mstatus::kFs >> 32 == 0);
-  a.mov(eax, mstatus);
-  a.not_(eax);
-  a.test(eax, static_cast<std::uint32_t>(cpu::mstatus::kFs));
-  a.jnz(slow);
+  // mstatus.FS Dirty: F/D enabled, and the helper's marking it dirty is
+  // moot. Unless the caller knows it is (`fs_dirty`).
+  if (!fs_dirty) {
+    Mem mstatus = hart.mstatus();
+    mstatus.setSize(4);
+    static_assert(cpu::mstatus::kFs >> 32 == 0);
+    a.mov(eax, mstatus);
+    a.not_(eax);
+    a.test(eax, static_cast<std::uint32_t>(cpu::mstatus::kFs));
+    a.jnz(slow);
+  }
   if (dynamic) {
     // frm 0 is round to nearest even; also legal for an exact conversion.
     Mem frm = hart.frm();
@@ -216,11 +219,11 @@ bool is_single(Op op) {
   }
 }
 
-bool emit_arithmetic(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                     const Label& slow) {
+bool emit_arithmetic(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Label& slow,
+                     bool fs_dirty) {
   const bool single = is_single(insn.op);
   const bool sqrt = insn.op == Op::kFsqrtS || insn.op == Op::kFsqrtD;
-  if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow)) return false;
+  if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow, fs_dirty)) return false;
   if (single) {
     if (sqrt) {
       require_boxed(a, hart, {insn.rs1}, slow);
@@ -271,9 +274,10 @@ bool emit_arithmetic(Assembler& a, const HartOperands& hart, const isa::DecodedI
   return true;
 }
 
-bool emit_fused(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Label& slow) {
+bool emit_fused(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Label& slow,
+                bool fs_dirty) {
   const bool single = is_single(insn.op);
-  if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow)) return false;
+  if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow, fs_dirty)) return false;
   if (single) require_boxed(a, hart, {insn.rs1, insn.rs2, insn.rs3}, slow);
   load(a, xmm0, hart, insn.rs1, single);
   load(a, xmm1, hart, insn.rs2, single);
@@ -312,9 +316,9 @@ bool emit_fused(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& 
 
 /// fsgnj (fmv), fsgnjn (fneg), fsgnjx (fabs): bits only, no flags.
 void emit_sign_injection(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                         const Label& slow) {
+                         const Label& slow, bool fs_dirty) {
   const bool single = is_single(insn.op);
-  check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+  check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
   if (single) require_boxed(a, hart, {insn.rs1, insn.rs2}, slow);
   const Gp value = single ? Gp(eax) : Gp(rax);
   const Gp sign = single ? Gp(ecx) : Gp(rcx);
@@ -335,9 +339,9 @@ void emit_sign_injection(Assembler& a, const HartOperands& hart, const isa::Deco
 
 /// feq, flt, fle of two numbers: no flags (a NaN goes to `slow`).
 void emit_compare(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Operand& xd,
-                  const Label& slow) {
+                  const Label& slow, bool fs_dirty) {
   const bool single = is_single(insn.op);
-  check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+  check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
   if (single) {
     require_boxed(a, hart, {insn.rs1, insn.rs2}, slow);
     a.movss(xmm0, f_value(hart, insn.rs1, true));
@@ -366,24 +370,24 @@ void emit_compare(Assembler& a, const HartOperands& hart, const isa::DecodedInsn
 
 /// Moves between integer and FP registers: raw bits, no flags.
 bool emit_move(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const FpIntOperands& x,
-               const Label& slow) {
+               const Label& slow, bool fs_dirty) {
   switch (insn.op) {
     case Op::kFmvXD:
-      check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+      check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
       a.mov(rax, f_value(hart, insn.rs1, false));
       write_x(a, x.xd, rax);
       return true;
     case Op::kFmvXW:  // the low half sign-extended, boxed or not
-      check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+      check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
       a.movsxd(rax, f_value(hart, insn.rs1, true));
       write_x(a, x.xd, rax);
       return true;
     case Op::kFmvDX:
-      check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+      check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
       a.mov(f_value(hart, insn.rd & 31, false), read_x(a, x.xs1, rax));
       return true;
     case Op::kFmvWX:
-      check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+      check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
       a.mov(f_value(hart, insn.rd & 31, true), read_x(a, x.xs1, rax).r32());
       a.mov(f_box(hart, insn.rd & 31), -1);
       return true;
@@ -394,11 +398,12 @@ bool emit_move(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& i
 
 /// Integer to FP: exact for fcvt.d.w, rounded to nearest for the others.
 bool emit_from_integer(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                       const FpIntOperands& x, const Label& slow) {
+                       const FpIntOperands& x, const Label& slow, bool fs_dirty) {
   const bool wide = insn.op == Op::kFcvtDL || insn.op == Op::kFcvtSL;
   const bool single = insn.op == Op::kFcvtSW || insn.op == Op::kFcvtSL;
   const bool exact = insn.op == Op::kFcvtDW;
-  if (!check_environment(a, hart, insn, exact ? Rounding::kExact : Rounding::kNearest, !exact, slow))
+  if (!check_environment(a, hart, insn, exact ? Rounding::kExact : Rounding::kNearest, !exact, slow,
+                         fs_dirty))
     return false;
   Gp value = read_x(a, x.xs1, rax);
   if (!wide) value = value.r32();
@@ -419,10 +424,10 @@ bool emit_from_integer(Assembler& a, const HartOperands& hart, const isa::Decode
 /// RISC-V saturates and raises NV: the helper's case, as is the lowest
 /// integer itself.
 bool emit_to_integer(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                     const FpIntOperands& x, const Label& slow) {
+                     const FpIntOperands& x, const Label& slow, bool fs_dirty) {
   const bool single = insn.op == Op::kFcvtWS || insn.op == Op::kFcvtLS;
   const bool wide = insn.op == Op::kFcvtLD || insn.op == Op::kFcvtLS;
-  if (!check_environment(a, hart, insn, Rounding::kTowardZero, true, slow)) return false;
+  if (!check_environment(a, hart, insn, Rounding::kTowardZero, true, slow, fs_dirty)) return false;
   if (single) require_boxed(a, hart, {insn.rs1}, slow);
   const Mem source = f_value(hart, insn.rs1, single);
   if (wide) {
@@ -452,9 +457,9 @@ bool emit_to_integer(Assembler& a, const HartOperands& hart, const isa::DecodedI
 /// Between the two widths: widening is exact (a NaN or an infinity goes to
 /// the helper, which makes NaNs canonical); narrowing rounds to nearest.
 bool emit_between_widths(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                         const Label& slow) {
+                         const Label& slow, bool fs_dirty) {
   if (insn.op == Op::kFcvtDS) {
-    if (!check_environment(a, hart, insn, Rounding::kExact, false, slow)) return false;
+    if (!check_environment(a, hart, insn, Rounding::kExact, false, slow, fs_dirty)) return false;
     require_boxed(a, hart, {insn.rs1}, slow);
     a.mov(ecx, f_value(hart, insn.rs1, true));
     a.shr(ecx, 23);
@@ -466,7 +471,7 @@ bool emit_between_widths(Assembler& a, const HartOperands& hart, const isa::Deco
     return true;
   }
   // kFcvtSD
-  if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow)) return false;
+  if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow, fs_dirty)) return false;
   a.cvtsd2ss(xmm0, f_value(hart, insn.rs1, false));
   store_result(a, hart, insn, true, false, ZeroResult::kIfFirstZero, slow);
   return true;
@@ -475,7 +480,7 @@ bool emit_between_widths(Assembler& a, const HartOperands& hart, const isa::Deco
 }  // namespace
 
 bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                       const FpIntOperands& x, bool fma, const Label& slow) {
+                       const FpIntOperands& x, bool fma, const Label& slow, bool fs_dirty) {
   switch (insn.op) {
     case Op::kFaddS:
     case Op::kFsubS:
@@ -487,7 +492,7 @@ bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::Decode
     case Op::kFmulD:
     case Op::kFdivD:
     case Op::kFsqrtD:
-      return emit_arithmetic(a, hart, insn, slow);
+      return emit_arithmetic(a, hart, insn, slow, fs_dirty);
     case Op::kFmaddS:
     case Op::kFmsubS:
     case Op::kFnmsubS:
@@ -496,14 +501,14 @@ bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::Decode
     case Op::kFmsubD:
     case Op::kFnmsubD:
     case Op::kFnmaddD:
-      return fma && emit_fused(a, hart, insn, slow);
+      return fma && emit_fused(a, hart, insn, slow, fs_dirty);
     case Op::kFsgnjS:
     case Op::kFsgnjnS:
     case Op::kFsgnjxS:
     case Op::kFsgnjD:
     case Op::kFsgnjnD:
     case Op::kFsgnjxD:
-      emit_sign_injection(a, hart, insn, slow);
+      emit_sign_injection(a, hart, insn, slow, fs_dirty);
       return true;
     case Op::kFeqS:
     case Op::kFltS:
@@ -511,33 +516,33 @@ bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::Decode
     case Op::kFeqD:
     case Op::kFltD:
     case Op::kFleD:
-      emit_compare(a, hart, insn, x.xd, slow);
+      emit_compare(a, hart, insn, x.xd, slow, fs_dirty);
       return true;
     case Op::kFcvtSW:
     case Op::kFcvtSL:
     case Op::kFcvtDW:
     case Op::kFcvtDL:
-      return emit_from_integer(a, hart, insn, x, slow);
+      return emit_from_integer(a, hart, insn, x, slow, fs_dirty);
     case Op::kFcvtWS:
     case Op::kFcvtLS:
     case Op::kFcvtWD:
     case Op::kFcvtLD:
-      return emit_to_integer(a, hart, insn, x, slow);
+      return emit_to_integer(a, hart, insn, x, slow, fs_dirty);
     case Op::kFcvtDS:
     case Op::kFcvtSD:
-      return emit_between_widths(a, hart, insn, slow);
+      return emit_between_widths(a, hart, insn, slow, fs_dirty);
     default:
-      return emit_move(a, hart, insn, x, slow);
+      return emit_move(a, hart, insn, x, slow, fs_dirty);
   }
 }
 
 bool emit_fp_csr_fast_path(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                           const FpIntOperands& x, const Label& slow) {
+                           const FpIntOperands& x, const Label& slow, bool fs_dirty) {
   const auto number = static_cast<std::uint32_t>(insn.imm);
   if (number != cpu::csr::kFflags && number != cpu::csr::kFrm && number != cpu::csr::kFcsr) return false;
   const bool write = insn.op == Op::kCsrrw || insn.op == Op::kCsrrwi;
   if (!write && !(insn.op == Op::kCsrrs && insn.rs1 == 0)) return false;
-  check_environment(a, hart, insn, Rounding::kNoField, false, slow);
+  check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
   Mem fflags = hart.fflags();
   fflags.setSize(4);
   Mem frm = hart.frm();

@@ -31,14 +31,17 @@ struct FpIntOperands {
 /// Emits the fast path of `insn` if it has one: falls through having done
 /// the instruction, or jumps to `slow` having changed nothing. False, having
 /// emitted nothing, when `insn` has none. Clobbers rax, rcx, xmm0 and xmm1.
+/// `fs_dirty`: the caller knows mstatus.FS is Dirty here (an F/D instruction
+/// ran before on every path, with nothing between that could change it),
+/// so the fast path need not check it.
 bool emit_fp_fast_path(asmjit::x86::Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                       const FpIntOperands& x, bool fma, const asmjit::Label& slow);
+                       const FpIntOperands& x, bool fma, const asmjit::Label& slow, bool fs_dirty);
 
 /// The same for the FP CSRs (fflags, frm, fcsr) read by csrrs rd, csr, x0
 /// or written by csrrw and csrrwi, as frflags/fsflags around a quiet
 /// compare do: with mstatus.FS Dirty, the helper's case otherwise.
 /// `x.xs1` is the source register of csrrw. Clobbers rax and rcx.
 bool emit_fp_csr_fast_path(asmjit::x86::Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                           const FpIntOperands& x, const asmjit::Label& slow);
+                           const FpIntOperands& x, const asmjit::Label& slow, bool fs_dirty);
 
 }  // namespace vmm::jit::x86_64
