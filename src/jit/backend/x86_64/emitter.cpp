@@ -1544,20 +1544,24 @@ class Backend::RegionEmitter {
     // path needed it, the helper sets it (or leaves the region, illegal).
     const bool fs_dirty = std::exchange(m_fs_dirty, true);
     if (m_b.m_config.host_fp && emit_fp_fast_path(m_a, m_b.m_hart, insn.insn, fp_int_operands(insn.insn),
-                                                  m_b.m_config.fma, slow, fs_dirty)) {
-      Label resume = m_a.newLabel();
-      m_a.bind(resume);
-      m_cold.push_back(Cold{Cold::kFpSlow, &insn, slow, resume, nullptr, false});
-      return;
-    }
+                                                  m_b.m_config.fma, slow, fs_dirty))
+      return slow_path_out_of_line(Cold::kFpSlow, insn, slow);
     call_fp_helper(insn);
   }
+  /// After a fast path: its slow path (a helper call) goes to the cold code
+  /// and comes back here.
+  void slow_path_out_of_line(Cold::Kind kind, const IrInsn& insn, const Label& slow) {
+    Label resume = m_a.newLabel();
+    m_a.bind(resume);
+    m_cold.push_back(Cold{kind, &insn, slow, resume, nullptr, false});
+  }
+  /// Where guest register r (not x0) lives: its host register or the HartState.
+  Operand x_operand(GuestReg r) const { return pinned(r) ? Operand(host(r)) : Operand(x_mem(r)); }
   /// Where the integer registers of the F/D instruction `d` live.
   FpIntOperands fp_int_operands(const isa::DecodedInsn& d) const {
     FpIntOperands x;
-    if (fp_writes_x(d.op) && d.rd != isa::kZeroSink)
-      x.xd = pinned(d.rd) ? Operand(host(d.rd)) : Operand(x_mem(d.rd));
-    if (fp_reads_x(d.op) && d.rs1 != 0) x.xs1 = pinned(d.rs1) ? Operand(host(d.rs1)) : Operand(x_mem(d.rs1));
+    if (fp_writes_x(d.op) && d.rd != isa::kZeroSink) x.xd = x_operand(d.rd);
+    if (fp_reads_x(d.op) && d.rs1 != 0) x.xs1 = x_operand(d.rs1);
     return x;
   }
   /// The shared helper runs the instruction (execute_fp): the slow path of
@@ -1580,20 +1584,15 @@ class Backend::RegionEmitter {
     const bool fs_dirty = m_fs_dirty;
     if (!accesses_fp_csr(insn.insn)) m_fs_dirty = false;
     if (m_b.m_config.host_fp &&
-        emit_fp_csr_fast_path(m_a, m_b.m_hart, insn.insn, csr_int_operands(insn.insn), slow, fs_dirty)) {
-      Label resume = m_a.newLabel();
-      m_a.bind(resume);
-      m_cold.push_back(Cold{Cold::kInterpretSlow, &insn, slow, resume, nullptr, false});
-      return;
-    }
+        emit_fp_csr_fast_path(m_a, m_b.m_hart, insn.insn, csr_int_operands(insn.insn), slow, fs_dirty))
+      return slow_path_out_of_line(Cold::kInterpretSlow, insn, slow);
     call_interpreter(insn);
   }
   /// Where the integer registers of the CSR instruction `d` live (csrrw's source).
   FpIntOperands csr_int_operands(const isa::DecodedInsn& d) const {
     FpIntOperands x;
-    if (d.rd != isa::kZeroSink) x.xd = pinned(d.rd) ? Operand(host(d.rd)) : Operand(x_mem(d.rd));
-    if (d.op == isa::Op::kCsrrw && d.rs1 != 0)
-      x.xs1 = pinned(d.rs1) ? Operand(host(d.rs1)) : Operand(x_mem(d.rs1));
+    if (d.rd != isa::kZeroSink) x.xd = x_operand(d.rd);
+    if (d.op == isa::Op::kCsrrw && d.rs1 != 0) x.xs1 = x_operand(d.rs1);
     return x;
   }
   /// The interpreter runs the instruction: the slow path of a fast one, the whole of the others.
