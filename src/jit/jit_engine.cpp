@@ -95,7 +95,7 @@ Result<void> JitEngine::start_backend() {
   config.force_absolute_tlb = m_options.force_absolute_tlb;
   config.base_registers = m_options.force_base_registers;
   config.bmi2 = m_options.bmi2 && x86_64::host_has_bmi2();
-  config.host_fp = m_options.host_fp && x86_64::host_fp_mode_is_default();
+  config.host_fp = m_options.host_fp;
   config.fma = x86_64::host_has_fma();
   config.hart_in_reach = m_arena.reaches(&m_hart, sizeof(cpu::HartState));
   config.return_stack = uses_return_stack();
@@ -272,6 +272,7 @@ std::optional<cpu::Stop> JitEngine::interpret_block(std::uint32_t length) {
 }
 
 cpu::Stop JitEngine::run(std::uint64_t budget) {
+  const x86_64::DefaultFpMode fp_mode;  // what translated F/D code computes in
   m_budget = budget;
   m_ctx.remaining = budget;
   m_instret_base = m_hart.instret;

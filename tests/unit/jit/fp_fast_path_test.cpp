@@ -6,6 +6,8 @@
 // integer destination, fflags and mstatus must agree.
 #include <gtest/gtest.h>
 
+#include <xmmintrin.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -265,6 +267,25 @@ TEST(JitFpFastPath, SinglePrecisionAgreesWithTheSoftFloat) {
       {"fcvt.s.d of a NaN", fcvt_s_d(10, 1), kQuietNan},
       {"fcvt.s.d rounding toward zero", fcvt_s_d(10, 1, kRtz), kBelowOne},
   });
+}
+
+TEST(JitFpFastPath, TheEmbeddingProgramsSseModeDoesNotMatter) {
+  // Round toward zero, flush to zero, denormals as zero: a host program
+  // embedding vm may run in any mode; translated code runs in the default
+  // one, and the program gets its own back.
+  constexpr unsigned kTowardZeroFlushing = 0x1f80 | 0x6000 | 0x8000 | 0x40;
+  const unsigned before = _mm_getcsr();
+  _mm_setcsr(kTowardZeroFlushing);
+  using namespace rv;
+  expect_all_same({
+      {"inexact divide", fdiv_d(10, 1, 2), kOne, kThree},
+      {"subnormal operand", fadd_d(10, 1, 2), kSubnormal, kTwo},
+      {"fused", fmadd_d(10, 1, 2, 3), kThree, kBelowOne, kOne},
+      {"single", fdiv_s(10, 1, 2), boxed(0x3f800000), boxed(0x40400000)},
+  });
+  const unsigned after = _mm_getcsr() & ~0x3fu;  // the sticky flags aside
+  _mm_setcsr(before);
+  EXPECT_EQ(after, kTowardZeroFlushing);
 }
 
 TEST(JitFpFastPath, FpCsrsReadAndWrittenInline) {

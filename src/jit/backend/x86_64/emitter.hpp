@@ -50,8 +50,8 @@ struct BackendConfig {
   bool return_stack = false;
   /// The host has BMI2: shifts by a register are shlx/shrx/sarx.
   bool bmi2 = false;
-  /// Common D instructions run on the host's SSE2 where that is provably
-  /// exact (fp_fast_path.hpp); needs the host's default MXCSR.
+  /// Common F/D instructions run on the host's SSE2 where that is provably
+  /// exact (fp_fast_path.hpp), in the default MXCSR (DefaultFpMode).
   bool host_fp = false;
   /// The host has FMA3: fused multiply-adds join the fast paths.
   bool fma = false;

@@ -27,10 +27,18 @@ bool host_has_fma() {
   return has;
 }
 
-bool host_fp_mode_is_default() {
-  constexpr unsigned kFlags = 0x3f;      // sticky exception flags: any
-  constexpr unsigned kDefault = 0x1f80;  // all masked, round to nearest, no DAZ or FTZ
-  return (_mm_getcsr() & ~kFlags) == kDefault;
+namespace {
+constexpr unsigned kMxcsrFlags = 0x3f;      // sticky exception flags
+constexpr unsigned kMxcsrDefault = 0x1f80;  // all masked, round to nearest, no DAZ or FTZ
+}  // namespace
+
+DefaultFpMode::DefaultFpMode() : m_saved(_mm_getcsr()) {
+  m_changed = (m_saved & ~kMxcsrFlags) != kMxcsrDefault;
+  if (m_changed) _mm_setcsr(kMxcsrDefault | (m_saved & kMxcsrFlags));
+}
+
+DefaultFpMode::~DefaultFpMode() {
+  if (m_changed) _mm_setcsr(m_saved);
 }
 
 }  // namespace vmm::jit::x86_64

@@ -13,9 +13,21 @@ bool host_has_bmi2();
 /// (AVX), with the OS saving the AVX state (OSXSAVE, XCR0 bits 1 and 2).
 bool host_has_fma();
 
-/// The host's SSE control (MXCSR) is the default one: round to nearest even,
-/// every exception masked, subnormals neither flushed nor treated as zero.
-/// The F/D fast paths compute in it; vm never changes it.
-bool host_fp_mode_is_default();
+/// While it lives, the SSE control register (MXCSR) holds the default mode:
+/// round to nearest even, every exception masked, subnormals neither
+/// flushed nor treated as zero. The F/D fast paths compute in it, whatever
+/// mode a program embedding vm set; that mode comes back at the end. Free
+/// when the mode is the default already (vm itself never changes it).
+class DefaultFpMode {
+ public:
+  DefaultFpMode();
+  ~DefaultFpMode();
+  DefaultFpMode(const DefaultFpMode&) = delete;
+  DefaultFpMode& operator=(const DefaultFpMode&) = delete;
+
+ private:
+  unsigned m_saved = 0;
+  bool m_changed = false;
+};
 
 }  // namespace vmm::jit::x86_64
