@@ -54,6 +54,9 @@ struct JitOptions {
   /// provably exact, the shared soft-float helper otherwise; false calls the
   /// helper always (tests, A/B runs).
   bool host_fp = true;
+  /// Fused multiply-adds join those fast paths when the host has FMA3;
+  /// false keeps them on the helper (tests the other path).
+  bool fma = true;
 };
 
 class JitEngine final : public cpu::ExecutionEngine {
