@@ -97,6 +97,7 @@ Result<void> JitEngine::start_backend() {
   config.bmi2 = m_options.bmi2 && x86_64::host_has_bmi2();
   config.host_fp = m_options.host_fp;
   config.fma = m_options.fma && x86_64::host_has_fma();
+  config.clobber_xmm_in_calls = m_options.clobber_xmm_in_calls;
   config.hart_in_reach = m_arena.reaches(&m_hart, sizeof(cpu::HartState));
   config.return_stack = uses_return_stack();
   if (m_view.base != nullptr) m_view = m_memory.space().direct_view();  // null once given up

@@ -57,6 +57,9 @@ struct JitOptions {
   /// Fused multiply-adds join those fast paths when the host has FMA3;
   /// false keeps them on the helper (tests the other path).
   bool fma = true;
+  /// Translated code's calls to helpers leave a number in xmm2..xmm15, as
+  /// the ABI allows a helper to: catches code relying on them across a call (tests).
+  bool clobber_xmm_in_calls = false;
 };
 
 class JitEngine final : public cpu::ExecutionEngine {

@@ -41,6 +41,8 @@ struct Case {
   std::uint32_t fflags = cpu::fp::kNX;  // the fast paths' usual state
   std::uint32_t frm = rv::kRne;
   std::uint64_t fs = kFsDirty;
+  /// User mode translates fld/fsd inline (mstatus.FS cannot change there).
+  cpu::Privilege priv = cpu::Privilege::kMachine;
 };
 
 template <typename Machine>
@@ -55,19 +57,21 @@ void set_up(Machine& m, const Case& c, const std::vector<std::uint32_t>& code) {
   m.hart.fflags = c.fflags;
   m.hart.frm = c.frm;
   m.hart.mstatus = c.fs;
+  m.hart.priv = c.priv;
 }
 
 /// Runs `code` (default: c.insn, ebreak) with the registers of `c` on the
 /// interpreter and on the JIT (fast paths on) and compares.
-void expect_same(const Case& c, std::vector<std::uint32_t> code = {}) {
+void expect_same(const Case& c, std::vector<std::uint32_t> code = {}, JitRam ram = JitRam::kPrivate,
+                 const jit::JitOptions& options = eager_options()) {
   SCOPED_TRACE(c.name);
   if (code.empty()) code = {c.insn, rv::ebreak()};
   TestMachine interp;
   set_up(interp, c, code);
-  cpu::Stop want = interp.run(10);
-  JitMachine jit;
+  cpu::Stop want = interp.run(100);
+  JitMachine jit(options, ram);
   set_up(jit, c, code);
-  cpu::Stop got = jit.run(10);
+  cpu::Stop got = jit.run(100);
   EXPECT_EQ(got.reason, want.reason);
   EXPECT_EQ(jit.hart.pc, interp.hart.pc);
   EXPECT_EQ(jit.hart.f[10], interp.hart.f[10]) << std::hex << jit.hart.f[10] << " " << interp.hart.f[10];
@@ -154,6 +158,53 @@ TEST(JitFpFastPath, TheFpStateIsCheckedAgainWherePathsJoin) {
   expect_same(c, {beq(0, 0, 8), fadd_d(10, 1, 2), fadd_d(11, 1, 2), ebreak()});
   // Straight on, the second finds FS Dirty after the first.
   expect_same(c, {fadd_d(10, 1, 2), fadd_d(11, 1, 2), ebreak()});
+}
+
+TEST(JitFpFastPath, CachedCopiesOfFpRegistersFollowEveryWrite) {
+  // Results of the fast paths stay in xmm registers for the instructions
+  // after them; each of these writes f12 another way, after which f12 must
+  // be read from the HartState again (the sum lands in f10, compared).
+  using namespace rv;
+  constexpr GuestAddr kData = TestMachine::kDataBase;
+  constexpr std::uint32_t kFiveHigh = 0x40140000;  // 5.0's upper half
+  const Case c{"", 0, kOne, kTwo, 0, kData, cpu::fp::kNX};
+  auto run = [&](const std::string& name, std::vector<std::uint32_t> code) {
+    Case named = c;
+    named.name = name;
+    code.push_back(ebreak());
+    for (cpu::Privilege priv : {cpu::Privilege::kMachine, cpu::Privilege::kUser}) {
+      named.priv = priv;
+      for (JitRam ram : {JitRam::kPrivate, JitRam::kDirectView}) expect_same(named, code, ram);
+    }
+  };
+  const std::vector<std::uint32_t> store_five = {lui(6, kFiveHigh >> 12), slli(6, 6, 32), sd(6, 0, 5)};
+  auto with_five = [&](std::vector<std::uint32_t> code) {
+    code.insert(code.begin(), store_five.begin(), store_five.end());
+    return code;
+  };
+  run("fld", with_five({fadd_d(12, 1, 2), fld(12, 0, 5), fadd_d(10, 12, 12)}));
+  run("fmv.d.x",
+      {fadd_d(12, 1, 2), lui(6, kFiveHigh >> 12), slli(6, 6, 32), fmv_d_x(12, 6), fadd_d(10, 12, 12)});
+  run("a single result", {fadd_d(12, 1, 2), fadd_s(12, 1, 2), fadd_d(10, 12, 12)});
+  run("fcvt.s.d", {fadd_d(12, 1, 2), fcvt_s_d(12, 2), fadd_d(10, 12, 12)});
+  // Helper calls (an F/D instruction without a fast path; a TLB miss's slow
+  // path, kPrivate RAM) leave no xmm register as it was: with calls made to
+  // clobber them, as the ABI allows, f12 must come from the HartState after.
+  jit::JitOptions clobbering = eager_options();
+  clobbering.clobber_xmm_in_calls = true;
+  auto run_clobbered = [&](const std::string& name, std::vector<std::uint32_t> code) {
+    Case named = c;
+    named.name = name;
+    code.push_back(ebreak());
+    expect_same(named, code, JitRam::kPrivate, clobbering);
+  };
+  run_clobbered("a helper", {fadd_d(12, 1, 2), fmin_d(13, 1, 2), fadd_d(10, 12, 12)});
+  run_clobbered("a TLB miss loading", {fadd_d(12, 1, 2), ld(6, 0, 5), fadd_d(10, 12, 12)});
+  run_clobbered("a TLB miss storing", {fadd_d(12, 1, 2), sd(6, 8, 5), fadd_d(10, 12, 12)});
+  run_clobbered("a slow path", {fadd_d(12, 1, 2), fdiv_d(13, 1, 0), fadd_d(10, 12, 12)});
+  // A loop whose head sees f12 cached on the way in but loaded anew on the way back.
+  run("a loop head", with_five({addi(7, 0, 2), fadd_d(12, 1, 2), fadd_d(10, 12, 12),  // the head
+                                fld(12, 0, 5), addi(7, 7, -1), bne(7, 0, -12)}));
 }
 
 TEST(JitFpFastPath, SignsComparesMovesAndConversions) {

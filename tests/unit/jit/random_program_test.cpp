@@ -550,6 +550,8 @@ std::string check_seed(std::uint64_t seed, bool single_region) {
   options.host_fp = (seed / 32) % 8 != 0;
   // A quarter keep the fused multiply-adds on the helper, as on hosts without FMA3.
   options.fma = (seed / 3) % 4 != 0;
+  // Half have every helper call clobber xmm2..xmm15, where F/D values are cached.
+  options.clobber_xmm_in_calls = (seed / 5) % 2 == 0;
   // Half the seeds reach memory through the direct view, half through the TLB.
   JitMachine jm(options, seed % 2 == 1 ? vmm::test::JitRam::kDirectView : vmm::test::JitRam::kPrivate);
   if (jm.engine->uses_direct_memory() != (seed % 2 == 1)) return "the memory path is not the one asked for";

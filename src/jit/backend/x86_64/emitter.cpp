@@ -216,6 +216,7 @@ class Backend::RegionEmitter {
         m_zero_flag_of = 0;
         m_rax_holds = 0;
         m_fs_dirty = false;
+        fp_forget_all();
       }
       m_zero_flag_in = m_zero_flag_of;
       // Moves leave the flags alone: a branch past them still tests the
@@ -728,6 +729,9 @@ class Backend::RegionEmitter {
     Label resume;        ///< slow paths: back into the hot code
     Link* link;          ///< kLinkStub
     bool after_pc_in_rax;
+    /// kFpSlow: the FP registers cached in xmm registers after the
+    /// instruction, reloaded once the helper has run (it clobbers them all).
+    FpCached fp_cached = kNothingCached;
   };
 
   void emit_cold(const Cold& c) {
@@ -770,6 +774,9 @@ class Backend::RegionEmitter {
         return;
       case Cold::kFpSlow:
         call_fp_helper(*c.insn);
+        for (unsigned r = 0; r < 32; ++r) {
+          if (c.fp_cached[r] >= 0) m_a.movsd(xmm(static_cast<std::uint32_t>(c.fp_cached[r])), f_mem(r));
+        }
         m_a.jmp(c.resume);
         return;
       case Cold::kInterpretSlow:
@@ -1325,6 +1332,8 @@ class Backend::RegionEmitter {
     load_value(insn, source);
     if (resume.isValid()) m_a.bind(resume);
     m_cold.push_back(Cold{Cold::kLoadSlow, &insn, slow, resume, nullptr, false});
+    if (insn.fp_data) fp_forget(insn.dst);
+    if (resume.isValid()) fp_forget_all();  // a slow path that comes back has called a helper
   }
 
   /// Loads the value at host address `src` into the destination.
@@ -1397,6 +1406,7 @@ class Backend::RegionEmitter {
     m_a.mov(dst, sized);
     if (resume.isValid()) m_a.bind(resume);
     m_cold.push_back(Cold{Cold::kStoreSlow, &insn, slow, resume, nullptr, false});
+    if (resume.isValid()) fp_forget_all();  // a slow path that comes back has called a helper
   }
   /// The register holding the value to store (loaded into `scratch` when needed).
   Gp store_value(const IrInsn& insn, const Gp& scratch) {
@@ -1544,9 +1554,52 @@ class Backend::RegionEmitter {
     // path needed it, the helper sets it (or leaves the region, illegal).
     const bool fs_dirty = std::exchange(m_fs_dirty, true);
     if (m_b.m_config.host_fp && emit_fp_fast_path(m_a, m_b.m_hart, insn.insn, fp_int_operands(insn.insn),
-                                                  m_b.m_config.fma, slow, fs_dirty))
-      return slow_path_out_of_line(Cold::kFpSlow, insn, slow);
+                                                  m_b.m_config.fma, slow, fs_dirty, m_fp_cached)) {
+      if (!fp_writes_x(insn.insn.op)) {
+        const unsigned rd = insn.insn.rd & 31;
+        if (leaves_double_in_xmm0(insn.insn.op)) {
+          m_a.movaps(xmm(fp_cache(rd)), xmm0);
+        } else if (leaves_double_in_rax(insn.insn.op)) {
+          m_a.movq(xmm(fp_cache(rd)), rax);
+        } else {
+          fp_forget(rd);
+        }
+      }
+      slow_path_out_of_line(Cold::kFpSlow, insn, slow);
+      m_cold.back().fp_cached = m_fp_cached;
+      return;
+    }
     call_fp_helper(insn);
+    fp_forget_all();  // the call clobbers every xmm register
+  }
+  // ---- FP registers cached in xmm2..xmm15 ---------------------------------------------
+  // Copies only: every write goes to the HartState too, so nothing is ever
+  // written back; a copy is dropped where paths join, where a helper may
+  // have run (xmm registers do not survive calls) and where the HartState's
+  // value changes without it.
+  void fp_forget_all() {
+    m_fp_cached = kNothingCached;
+    m_xmm_holds.fill(-1);
+  }
+  void fp_forget(unsigned reg) {
+    if (m_fp_cached[reg] < 0) return;
+    m_xmm_holds[static_cast<std::size_t>(m_fp_cached[reg])] = -1;
+    m_fp_cached[reg] = -1;
+  }
+  /// The xmm register to hold a copy of `reg`: the one it has, else a free
+  /// one, else the next in turn.
+  std::uint32_t fp_cache(unsigned reg) {
+    if (m_fp_cached[reg] >= 0) return static_cast<std::uint32_t>(m_fp_cached[reg]);
+    std::size_t pick = kFirstCacheXmm;
+    while (pick < m_xmm_holds.size() && m_xmm_holds[pick] >= 0) ++pick;
+    if (pick == m_xmm_holds.size()) {
+      pick = kFirstCacheXmm + m_fp_victim;
+      m_fp_victim = (m_fp_victim + 1) % (m_xmm_holds.size() - kFirstCacheXmm);
+      m_fp_cached[static_cast<std::size_t>(m_xmm_holds[pick])] = -1;
+    }
+    m_xmm_holds[pick] = static_cast<std::int8_t>(reg);
+    m_fp_cached[reg] = static_cast<std::int8_t>(pick);
+    return static_cast<std::uint32_t>(pick);
   }
   /// After a fast path: its slow path (a helper call) goes to the cold code
   /// and comes back here.
@@ -1583,6 +1636,7 @@ class Backend::RegionEmitter {
     // interpreter runs might change it.
     const bool fs_dirty = m_fs_dirty;
     if (!accesses_fp_csr(insn.insn)) m_fs_dirty = false;
+    fp_forget_all();  // its slow path calls the interpreter
     if (m_b.m_config.host_fp &&
         emit_fp_csr_fast_path(m_a, m_b.m_hart, insn.insn, csr_int_operands(insn.insn), slow, fs_dirty))
       return slow_path_out_of_line(Cold::kInterpretSlow, insn, slow);
@@ -1672,6 +1726,11 @@ class Backend::RegionEmitter {
   /// mstatus.FS is known Dirty here: an F/D instruction ran on every path
   /// since the last place paths join, and nothing since could change FS.
   bool m_fs_dirty = false;
+  static constexpr std::size_t kFirstCacheXmm = 2;  ///< xmm0 and xmm1 are the fast paths' scratch
+  FpCached m_fp_cached = kNothingCached;
+  std::array<std::int8_t, 16> m_xmm_holds = {-1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                             -1, -1, -1, -1, -1, -1, -1};  ///< per xmm, the guest FP register
+  std::size_t m_fp_victim = 0;
   /// Per IR position of a branch or jump: guest registers (bit r) whose sign
   /// extension was deferred to its way out of the region.
   std::vector<std::uint32_t> m_extend_at_exit;
@@ -1792,6 +1851,16 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   a.mov(rsi, rdx);
   a.mov(rdx, rax);
   a.call(rcx);
+  if (m_config.clobber_xmm_in_calls) {
+    // As a helper may (the ABI saves no xmm register): tests catch
+    // translated code that keeps a value in one across a call. A normal
+    // number (0x3fff...f, just below 2), not a NaN, which the fast paths
+    // would send to their slow paths, hiding the stale read.
+    for (std::uint32_t id = 2; id < 16; ++id) {
+      a.pcmpeqd(xmm(id), xmm(id));
+      a.psrlq(xmm(id), 2);
+    }
+  }
   a.add(rsp, 8);
   for (auto it = kCallerSavedPinned.rbegin(); it != kCallerSavedPinned.rend(); ++it) a.pop(gpq(*it));
   a.ret();

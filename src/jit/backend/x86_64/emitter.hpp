@@ -55,6 +55,8 @@ struct BackendConfig {
   bool host_fp = false;
   /// The host has FMA3: fused multiply-adds join the fast paths.
   bool fma = false;
+  /// Every helper call leaves xmm2..xmm15 holding a number (tests).
+  bool clobber_xmm_in_calls = false;
 };
 
 /// How translated code addresses the HartState: rip-relative when the code

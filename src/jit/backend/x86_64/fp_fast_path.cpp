@@ -108,11 +108,21 @@ void require_boxed(Assembler& a, const HartOperands& hart, std::initializer_list
   }
 }
 
-void load(Assembler& a, const Xmm& x, const HartOperands& hart, unsigned reg, bool single) {
-  if (single) {
-    a.movss(x, f_value(hart, reg, true));
+/// An FP source operand: its cached copy, else the HartState (as wide as `single` says).
+Operand source(const HartOperands& hart, const FpCached& cached, unsigned reg, bool single) {
+  if (cached[reg] >= 0) return xmm(static_cast<std::uint32_t>(cached[reg]));
+  return f_value(hart, reg, single);
+}
+
+void load(Assembler& a, const Xmm& x, const HartOperands& hart, const FpCached& cached, unsigned reg,
+          bool single) {
+  const Operand from = source(hart, cached, reg, single);
+  if (from.isReg()) {
+    a.movaps(x, from.as<Xmm>());  // the whole register: no merge with x's old value
+  } else if (single) {
+    a.movss(x, from.as<Mem>());
   } else {
-    a.movsd(x, f_value(hart, reg, false));
+    a.movsd(x, from.as<Mem>());
   }
 }
 
@@ -220,7 +230,7 @@ bool is_single(Op op) {
 }
 
 bool emit_arithmetic(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Label& slow,
-                     bool fs_dirty) {
+                     bool fs_dirty, const FpCached& cached) {
   const bool single = is_single(insn.op);
   const bool sqrt = insn.op == Op::kFsqrtS || insn.op == Op::kFsqrtD;
   if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow, fs_dirty)) return false;
@@ -231,32 +241,32 @@ bool emit_arithmetic(Assembler& a, const HartOperands& hart, const isa::DecodedI
       require_boxed(a, hart, {insn.rs1, insn.rs2}, slow);
     }
   }
-  load(a, xmm0, hart, insn.rs1, single);
-  const Mem rs2 = f_value(hart, insn.rs2, single);
+  load(a, xmm0, hart, cached, insn.rs1, single);
+  const Operand rs2 = source(hart, cached, insn.rs2, single);
   switch (insn.op) {
     case Op::kFaddS:
-      a.addss(xmm0, rs2);
+      a.emit(Inst::kIdAddss, xmm0, rs2);
       break;
     case Op::kFaddD:
-      a.addsd(xmm0, rs2);
+      a.emit(Inst::kIdAddsd, xmm0, rs2);
       break;
     case Op::kFsubS:
-      a.subss(xmm0, rs2);
+      a.emit(Inst::kIdSubss, xmm0, rs2);
       break;
     case Op::kFsubD:
-      a.subsd(xmm0, rs2);
+      a.emit(Inst::kIdSubsd, xmm0, rs2);
       break;
     case Op::kFmulS:
-      a.mulss(xmm0, rs2);
+      a.emit(Inst::kIdMulss, xmm0, rs2);
       break;
     case Op::kFmulD:
-      a.mulsd(xmm0, rs2);
+      a.emit(Inst::kIdMulsd, xmm0, rs2);
       break;
     case Op::kFdivS:
-      a.divss(xmm0, rs2);
+      a.emit(Inst::kIdDivss, xmm0, rs2);
       break;
     case Op::kFdivD:
-      a.divsd(xmm0, rs2);
+      a.emit(Inst::kIdDivsd, xmm0, rs2);
       break;
     case Op::kFsqrtS:
       a.sqrtss(xmm0, xmm0);
@@ -275,39 +285,39 @@ bool emit_arithmetic(Assembler& a, const HartOperands& hart, const isa::DecodedI
 }
 
 bool emit_fused(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Label& slow,
-                bool fs_dirty) {
+                bool fs_dirty, const FpCached& cached) {
   const bool single = is_single(insn.op);
   if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow, fs_dirty)) return false;
   if (single) require_boxed(a, hart, {insn.rs1, insn.rs2, insn.rs3}, slow);
-  load(a, xmm0, hart, insn.rs1, single);
-  load(a, xmm1, hart, insn.rs2, single);
-  const Mem rs3 = f_value(hart, insn.rs3, single);
+  load(a, xmm0, hart, cached, insn.rs1, single);
+  load(a, xmm1, hart, cached, insn.rs2, single);
+  const Operand rs3 = source(hart, cached, insn.rs3, single);
   // xmm0 = ±(rs2 * rs1) ± rs3, rounded once. RISC-V's fnmsub is -(a*b)+c,
   // x86's vfnmadd; its fnmadd is -(a*b)-c, x86's vfnmsub.
   switch (insn.op) {
     case Op::kFmaddS:
-      a.vfmadd213ss(xmm0, xmm1, rs3);
+      a.emit(Inst::kIdVfmadd213ss, xmm0, xmm1, rs3);
       break;
     case Op::kFmaddD:
-      a.vfmadd213sd(xmm0, xmm1, rs3);
+      a.emit(Inst::kIdVfmadd213sd, xmm0, xmm1, rs3);
       break;
     case Op::kFmsubS:
-      a.vfmsub213ss(xmm0, xmm1, rs3);
+      a.emit(Inst::kIdVfmsub213ss, xmm0, xmm1, rs3);
       break;
     case Op::kFmsubD:
-      a.vfmsub213sd(xmm0, xmm1, rs3);
+      a.emit(Inst::kIdVfmsub213sd, xmm0, xmm1, rs3);
       break;
     case Op::kFnmsubS:
-      a.vfnmadd213ss(xmm0, xmm1, rs3);
+      a.emit(Inst::kIdVfnmadd213ss, xmm0, xmm1, rs3);
       break;
     case Op::kFnmsubD:
-      a.vfnmadd213sd(xmm0, xmm1, rs3);
+      a.emit(Inst::kIdVfnmadd213sd, xmm0, xmm1, rs3);
       break;
     case Op::kFnmaddS:
-      a.vfnmsub213ss(xmm0, xmm1, rs3);
+      a.emit(Inst::kIdVfnmsub213ss, xmm0, xmm1, rs3);
       break;
     default:  // kFnmaddD
-      a.vfnmsub213sd(xmm0, xmm1, rs3);
+      a.emit(Inst::kIdVfnmsub213sd, xmm0, xmm1, rs3);
       break;
   }
   store_result(a, hart, insn, single, single, ZeroResult::kIfFactorZero, slow);
@@ -339,17 +349,12 @@ void emit_sign_injection(Assembler& a, const HartOperands& hart, const isa::Deco
 
 /// feq, flt, fle of two numbers: no flags (a NaN goes to `slow`).
 void emit_compare(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Operand& xd,
-                  const Label& slow, bool fs_dirty) {
+                  const Label& slow, bool fs_dirty, const FpCached& cached) {
   const bool single = is_single(insn.op);
   check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
-  if (single) {
-    require_boxed(a, hart, {insn.rs1, insn.rs2}, slow);
-    a.movss(xmm0, f_value(hart, insn.rs1, true));
-    a.ucomiss(xmm0, f_value(hart, insn.rs2, true));
-  } else {
-    a.movsd(xmm0, f_value(hart, insn.rs1, false));
-    a.ucomisd(xmm0, f_value(hart, insn.rs2, false));
-  }
+  if (single) require_boxed(a, hart, {insn.rs1, insn.rs2}, slow);
+  load(a, xmm0, hart, cached, insn.rs1, single);
+  a.emit(single ? Inst::kIdUcomiss : Inst::kIdUcomisd, xmm0, source(hart, cached, insn.rs2, single));
   a.jp(slow);  // unordered
   switch (insn.op) {
     case Op::kFeqS:
@@ -424,17 +429,17 @@ bool emit_from_integer(Assembler& a, const HartOperands& hart, const isa::Decode
 /// RISC-V saturates and raises NV: the helper's case, as is the lowest
 /// integer itself.
 bool emit_to_integer(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                     const FpIntOperands& x, const Label& slow, bool fs_dirty) {
+                     const FpIntOperands& x, const Label& slow, bool fs_dirty, const FpCached& cached) {
   const bool single = insn.op == Op::kFcvtWS || insn.op == Op::kFcvtLS;
   const bool wide = insn.op == Op::kFcvtLD || insn.op == Op::kFcvtLS;
   if (!check_environment(a, hart, insn, Rounding::kTowardZero, true, slow, fs_dirty)) return false;
   if (single) require_boxed(a, hart, {insn.rs1}, slow);
-  const Mem source = f_value(hart, insn.rs1, single);
+  const Operand from = source(hart, cached, insn.rs1, single);
   if (wide) {
     if (single) {
-      a.cvttss2si(rax, source);
+      a.emit(Inst::kIdCvttss2si, rax, from);
     } else {
-      a.cvttsd2si(rax, source);
+      a.emit(Inst::kIdCvttsd2si, rax, from);
     }
     a.mov(rcx, rax);
     a.rol(rcx, 1);
@@ -442,9 +447,9 @@ bool emit_to_integer(Assembler& a, const HartOperands& hart, const isa::DecodedI
     a.je(slow);
   } else {
     if (single) {
-      a.cvttss2si(eax, source);
+      a.emit(Inst::kIdCvttss2si, eax, from);
     } else {
-      a.cvttsd2si(eax, source);
+      a.emit(Inst::kIdCvttsd2si, eax, from);
     }
     a.cmp(eax, INT32_MIN);
     a.je(slow);
@@ -457,7 +462,7 @@ bool emit_to_integer(Assembler& a, const HartOperands& hart, const isa::DecodedI
 /// Between the two widths: widening is exact (a NaN or an infinity goes to
 /// the helper, which makes NaNs canonical); narrowing rounds to nearest.
 bool emit_between_widths(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                         const Label& slow, bool fs_dirty) {
+                         const Label& slow, bool fs_dirty, const FpCached& cached) {
   if (insn.op == Op::kFcvtDS) {
     if (!check_environment(a, hart, insn, Rounding::kExact, false, slow, fs_dirty)) return false;
     require_boxed(a, hart, {insn.rs1}, slow);
@@ -466,21 +471,44 @@ bool emit_between_widths(Assembler& a, const HartOperands& hart, const isa::Deco
     a.and_(ecx, 0xff);
     a.cmp(ecx, 0xff);
     a.je(slow);
-    a.cvtss2sd(xmm0, f_value(hart, insn.rs1, true));
+    a.emit(Inst::kIdCvtss2sd, xmm0, source(hart, cached, insn.rs1, true));
     a.movsd(f_value(hart, insn.rd & 31, false), xmm0);
     return true;
   }
   // kFcvtSD
   if (!check_environment(a, hart, insn, Rounding::kNearest, true, slow, fs_dirty)) return false;
-  a.cvtsd2ss(xmm0, f_value(hart, insn.rs1, false));
+  a.emit(Inst::kIdCvtsd2ss, xmm0, source(hart, cached, insn.rs1, false));
   store_result(a, hart, insn, true, false, ZeroResult::kIfFirstZero, slow);
   return true;
 }
 
 }  // namespace
 
+bool leaves_double_in_xmm0(Op op) {
+  switch (op) {
+    case Op::kFcvtDW:
+    case Op::kFcvtDL:
+    case Op::kFcvtDS:
+    case Op::kFaddD:
+    case Op::kFsubD:
+    case Op::kFmulD:
+    case Op::kFdivD:
+    case Op::kFsqrtD:
+    case Op::kFmaddD:
+    case Op::kFmsubD:
+    case Op::kFnmsubD:
+    case Op::kFnmaddD:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool leaves_double_in_rax(Op op) { return op == Op::kFsgnjD || op == Op::kFsgnjnD || op == Op::kFsgnjxD; }
+
 bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                       const FpIntOperands& x, bool fma, const Label& slow, bool fs_dirty) {
+                       const FpIntOperands& x, bool fma, const Label& slow, bool fs_dirty,
+                       const FpCached& cached) {
   switch (insn.op) {
     case Op::kFaddS:
     case Op::kFsubS:
@@ -492,7 +520,7 @@ bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::Decode
     case Op::kFmulD:
     case Op::kFdivD:
     case Op::kFsqrtD:
-      return emit_arithmetic(a, hart, insn, slow, fs_dirty);
+      return emit_arithmetic(a, hart, insn, slow, fs_dirty, cached);
     case Op::kFmaddS:
     case Op::kFmsubS:
     case Op::kFnmsubS:
@@ -501,7 +529,7 @@ bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::Decode
     case Op::kFmsubD:
     case Op::kFnmsubD:
     case Op::kFnmaddD:
-      return fma && emit_fused(a, hart, insn, slow, fs_dirty);
+      return fma && emit_fused(a, hart, insn, slow, fs_dirty, cached);
     case Op::kFsgnjS:
     case Op::kFsgnjnS:
     case Op::kFsgnjxS:
@@ -516,7 +544,7 @@ bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::Decode
     case Op::kFeqD:
     case Op::kFltD:
     case Op::kFleD:
-      emit_compare(a, hart, insn, x.xd, slow, fs_dirty);
+      emit_compare(a, hart, insn, x.xd, slow, fs_dirty, cached);
       return true;
     case Op::kFcvtSW:
     case Op::kFcvtSL:
@@ -527,10 +555,10 @@ bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::Decode
     case Op::kFcvtLS:
     case Op::kFcvtWD:
     case Op::kFcvtLD:
-      return emit_to_integer(a, hart, insn, x, slow, fs_dirty);
+      return emit_to_integer(a, hart, insn, x, slow, fs_dirty, cached);
     case Op::kFcvtDS:
     case Op::kFcvtSD:
-      return emit_between_widths(a, hart, insn, slow, fs_dirty);
+      return emit_between_widths(a, hart, insn, slow, fs_dirty, cached);
     default:
       return emit_move(a, hart, insn, x, slow, fs_dirty);
   }

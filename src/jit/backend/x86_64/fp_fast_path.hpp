@@ -16,6 +16,9 @@
 // conversion out of range.
 #include <asmjit/x86.h>
 
+#include <array>
+#include <cstdint>
+
 #include "emitter.hpp"
 #include "vmm/isa/decoded_insn.hpp"
 
@@ -28,6 +31,19 @@ struct FpIntOperands {
   asmjit::Operand xs1;
 };
 
+/// Per guest FP register, the host xmm register (id 2 to 15) holding a copy
+/// of its 64 bits, or -1: the fast paths read it from there instead of the
+/// HartState, which stays current.
+using FpCached = std::array<std::int8_t, 32>;
+inline constexpr FpCached kNothingCached = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                            -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+
+/// Whether the fast path of `op` leaves the 64 bits it wrote to rd in xmm0
+/// (D arithmetic, fused multiply-adds, conversions to double), or in rax
+/// (D sign injection).
+bool leaves_double_in_xmm0(isa::Op op);
+bool leaves_double_in_rax(isa::Op op);
+
 /// Emits the fast path of `insn` if it has one: falls through having done
 /// the instruction, or jumps to `slow` having changed nothing. False, having
 /// emitted nothing, when `insn` has none. Clobbers rax, rcx, xmm0 and xmm1.
@@ -35,7 +51,8 @@ struct FpIntOperands {
 /// ran before on every path, with nothing between that could change it),
 /// so the fast path need not check it.
 bool emit_fp_fast_path(asmjit::x86::Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
-                       const FpIntOperands& x, bool fma, const asmjit::Label& slow, bool fs_dirty);
+                       const FpIntOperands& x, bool fma, const asmjit::Label& slow, bool fs_dirty,
+                       const FpCached& cached);
 
 /// The same for the FP CSRs (fflags, frm, fcsr) read by csrrs rd, csr, x0
 /// or written by csrrw and csrrwi, as frflags/fsflags around a quiet
