@@ -166,8 +166,9 @@ TEST(JitFpFastPath, CachedCopiesOfFpRegistersFollowEveryWrite) {
   // be read from the HartState again (the sum lands in f10, compared).
   using namespace rv;
   constexpr GuestAddr kData = TestMachine::kDataBase;
-  constexpr std::uint32_t kFiveHigh = 0x40140000;  // 5.0's upper half
-  const Case c{"", 0, kOne, kTwo, 0, kData, cpu::fp::kNX};
+  constexpr std::uint32_t kFiveHigh = 0x40140000;          // 5.0's upper half
+  constexpr std::uint64_t kBoxedOne = 0xffffffff3f800000;  // 1.0f, NaN-boxed
+  const Case c{"", 0, kOne, kTwo, kBoxedOne, kData, cpu::fp::kNX};
   auto run = [&](const std::string& name, std::vector<std::uint32_t> code) {
     Case named = c;
     named.name = name;
@@ -185,7 +186,7 @@ TEST(JitFpFastPath, CachedCopiesOfFpRegistersFollowEveryWrite) {
   run("fld", with_five({fadd_d(12, 1, 2), fld(12, 0, 5), fadd_d(10, 12, 12)}));
   run("fmv.d.x",
       {fadd_d(12, 1, 2), lui(6, kFiveHigh >> 12), slli(6, 6, 32), fmv_d_x(12, 6), fadd_d(10, 12, 12)});
-  run("a single result", {fadd_d(12, 1, 2), fadd_s(12, 1, 2), fadd_d(10, 12, 12)});
+  run("a single result", {fadd_d(12, 1, 2), fadd_s(12, 3, 3), fadd_d(10, 12, 12)});
   run("fcvt.s.d", {fadd_d(12, 1, 2), fcvt_s_d(12, 2), fadd_d(10, 12, 12)});
   // Helper calls (an F/D instruction without a fast path; a TLB miss's slow
   // path, kPrivate RAM) leave no xmm register as it was: with calls made to
@@ -202,6 +203,12 @@ TEST(JitFpFastPath, CachedCopiesOfFpRegistersFollowEveryWrite) {
   run_clobbered("a TLB miss loading", {fadd_d(12, 1, 2), ld(6, 0, 5), fadd_d(10, 12, 12)});
   run_clobbered("a TLB miss storing", {fadd_d(12, 1, 2), sd(6, 8, 5), fadd_d(10, 12, 12)});
   run_clobbered("a slow path", {fadd_d(12, 1, 2), fdiv_d(13, 1, 0), fadd_d(10, 12, 12)});
+  // A boxed single copied with fsgnj.d, cached, read by a single-precision fast path.
+  run_clobbered("a single read", {fsgnj_d(12, 3, 3), fmin_d(13, 1, 2), fadd_s(10, 12, 12)});
+  run("a single read", {fsgnj_d(12, 3, 3), fadd_s(10, 12, 12)});
+  // FP CSR accesses keep the copies (FS is known Dirty after an F/D instruction).
+  run_clobbered("frflags/fsflags",
+                {fadd_d(12, 1, 2), csrrs(6, 0x001, 0), csrrw(0, 0x001, 6), fadd_d(10, 12, 12)});
   // A loop whose head sees f12 cached on the way in but loaded anew on the way back.
   run("a loop head", with_five({addi(7, 0, 2), fadd_d(12, 1, 2), fadd_d(10, 12, 12),  // the head
                                 fld(12, 0, 5), addi(7, 7, -1), bne(7, 0, -12)}));

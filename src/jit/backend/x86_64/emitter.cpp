@@ -774,13 +774,12 @@ class Backend::RegionEmitter {
         return;
       case Cold::kFpSlow:
         call_fp_helper(*c.insn);
-        for (unsigned r = 0; r < 32; ++r) {
-          if (c.fp_cached[r] >= 0) m_a.movsd(xmm(static_cast<std::uint32_t>(c.fp_cached[r])), f_mem(r));
-        }
+        reload_fp_copies(c.fp_cached);
         m_a.jmp(c.resume);
         return;
       case Cold::kInterpretSlow:
         call_interpreter(*c.insn);
+        reload_fp_copies(c.fp_cached);
         m_a.jmp(c.resume);
         return;
     }
@@ -1577,6 +1576,12 @@ class Backend::RegionEmitter {
   // written back; a copy is dropped where paths join, where a helper may
   // have run (xmm registers do not survive calls) and where the HartState's
   // value changes without it.
+  /// After a helper call: the copies the hot code expects, from the HartState.
+  void reload_fp_copies(const FpCached& cached) {
+    for (unsigned r = 0; r < 32; ++r) {
+      if (cached[r] >= 0) m_a.movsd(xmm(static_cast<std::uint32_t>(cached[r])), f_mem(r));
+    }
+  }
   void fp_forget_all() {
     m_fp_cached = kNothingCached;
     m_xmm_holds.fill(-1);
@@ -1636,11 +1641,15 @@ class Backend::RegionEmitter {
     // interpreter runs might change it.
     const bool fs_dirty = m_fs_dirty;
     if (!accesses_fp_csr(insn.insn)) m_fs_dirty = false;
-    fp_forget_all();  // its slow path calls the interpreter
     if (m_b.m_config.host_fp &&
-        emit_fp_csr_fast_path(m_a, m_b.m_hart, insn.insn, csr_int_operands(insn.insn), slow, fs_dirty))
-      return slow_path_out_of_line(Cold::kInterpretSlow, insn, slow);
+        emit_fp_csr_fast_path(m_a, m_b.m_hart, insn.insn, csr_int_operands(insn.insn), slow, fs_dirty)) {
+      // The FP CSRs hold no FP register: the copies stay, reloaded after the slow path's call.
+      slow_path_out_of_line(Cold::kInterpretSlow, insn, slow);
+      m_cold.back().fp_cached = m_fp_cached;
+      return;
+    }
     call_interpreter(insn);
+    fp_forget_all();  // the call clobbers every xmm register
   }
   /// Where the integer registers of the CSR instruction `d` live (csrrw's source).
   FpIntOperands csr_int_operands(const isa::DecodedInsn& d) const {
@@ -1854,11 +1863,11 @@ Result<void> Backend::emit_runtime(CodeArena& arena) {
   if (m_config.clobber_xmm_in_calls) {
     // As a helper may (the ABI saves no xmm register): tests catch
     // translated code that keeps a value in one across a call. A normal
-    // number (0x3fff...f, just below 2), not a NaN, which the fast paths
-    // would send to their slow paths, hiding the stale read.
+    // number (just below 2, as a double and as a single), not a NaN, which
+    // the fast paths would send to their slow paths, hiding the stale read.
     for (std::uint32_t id = 2; id < 16; ++id) {
       a.pcmpeqd(xmm(id), xmm(id));
-      a.psrlq(xmm(id), 2);
+      a.psrld(xmm(id), 2);  // 0x3fffffff in each half: a number as a single too
     }
   }
   a.add(rsp, 8);
