@@ -162,8 +162,9 @@ TEST(JitFpFastPath, TheFpStateIsCheckedAgainWherePathsJoin) {
 
 TEST(JitFpFastPath, CachedCopiesOfFpRegistersFollowEveryWrite) {
   // Results of the fast paths stay in xmm registers for the instructions
-  // after them; each of these writes f12 another way, after which f12 must
-  // be read from the HartState again (the sum lands in f10, compared).
+  // after them that read them (f13 = f12 + f12 makes the copy); each of these
+  // writes f12 another way, after which f12 must be read from the HartState
+  // again (the sum lands in f10, compared).
   using namespace rv;
   constexpr GuestAddr kData = TestMachine::kDataBase;
   constexpr std::uint32_t kFiveHigh = 0x40140000;          // 5.0's upper half
@@ -183,11 +184,11 @@ TEST(JitFpFastPath, CachedCopiesOfFpRegistersFollowEveryWrite) {
     code.insert(code.begin(), store_five.begin(), store_five.end());
     return code;
   };
-  run("fld", with_five({fadd_d(12, 1, 2), fld(12, 0, 5), fadd_d(10, 12, 12)}));
-  run("fmv.d.x",
-      {fadd_d(12, 1, 2), lui(6, kFiveHigh >> 12), slli(6, 6, 32), fmv_d_x(12, 6), fadd_d(10, 12, 12)});
-  run("a single result", {fadd_d(12, 1, 2), fadd_s(12, 3, 3), fadd_d(10, 12, 12)});
-  run("fcvt.s.d", {fadd_d(12, 1, 2), fcvt_s_d(12, 2), fadd_d(10, 12, 12)});
+  run("fld", with_five({fadd_d(12, 1, 2), fadd_d(13, 12, 12), fld(12, 0, 5), fadd_d(10, 12, 12)}));
+  run("fmv.d.x", {fadd_d(12, 1, 2), fadd_d(13, 12, 12), lui(6, kFiveHigh >> 12), slli(6, 6, 32),
+                  fmv_d_x(12, 6), fadd_d(10, 12, 12)});
+  run("a single result", {fadd_d(12, 1, 2), fadd_d(13, 12, 12), fadd_s(12, 3, 3), fadd_d(10, 12, 12)});
+  run("fcvt.s.d", {fadd_d(12, 1, 2), fadd_d(13, 12, 12), fcvt_s_d(12, 2), fadd_d(10, 12, 12)});
   // Helper calls (an F/D instruction without a fast path; a TLB miss's slow
   // path, kPrivate RAM) leave no xmm register as it was: with calls made to
   // clobber them, as the ABI allows, f12 must come from the HartState after.
@@ -210,8 +211,9 @@ TEST(JitFpFastPath, CachedCopiesOfFpRegistersFollowEveryWrite) {
   run_clobbered("frflags/fsflags",
                 {fadd_d(12, 1, 2), csrrs(6, 0x001, 0), csrrw(0, 0x001, 6), fadd_d(10, 12, 12)});
   // A loop whose head sees f12 cached on the way in but loaded anew on the way back.
-  run("a loop head", with_five({addi(7, 0, 2), fadd_d(12, 1, 2), fadd_d(10, 12, 12),  // the head
-                                fld(12, 0, 5), addi(7, 7, -1), bne(7, 0, -12)}));
+  run("a loop head",
+      with_five({addi(7, 0, 2), fadd_d(12, 1, 2), fadd_d(13, 12, 12), fadd_d(10, 12, 12),  // the head
+                 fld(12, 0, 5), addi(7, 7, -1), bne(7, 0, -12)}));
 }
 
 TEST(JitFpFastPath, SignsComparesMovesAndConversions) {

@@ -1556,12 +1556,13 @@ class Backend::RegionEmitter {
                                                   m_b.m_config.fma, slow, fs_dirty, m_fp_cached)) {
       if (!fp_writes_x(insn.insn.op)) {
         const unsigned rd = insn.insn.rd & 31;
-        if (leaves_double_in_xmm0(insn.insn.op)) {
-          m_a.movaps(xmm(fp_cache(rd)), xmm0);
-        } else if (leaves_double_in_rax(insn.insn.op)) {
-          m_a.movq(xmm(fp_cache(rd)), rax);
-        } else {
-          fp_forget(rd);
+        fp_forget(rd);
+        if (fp_read_soon(position(insn) + 1, rd)) {
+          if (leaves_double_in_xmm0(insn.insn.op)) {
+            m_a.movaps(xmm(fp_cache(rd)), xmm0);
+          } else if (leaves_double_in_rax(insn.insn.op)) {
+            m_a.movq(xmm(fp_cache(rd)), rax);
+          }
         }
       }
       slow_path_out_of_line(Cold::kFpSlow, insn, slow);
@@ -1576,6 +1577,24 @@ class Backend::RegionEmitter {
   // written back; a copy is dropped where paths join, where a helper may
   // have run (xmm registers do not survive calls) and where the HartState's
   // value changes without it.
+  /// Whether an F/D instruction from IR position `from` on may read FP
+  /// register `reg` while a copy made now would still be there (before a
+  /// join, a helper or another write of it): else the copy is not worth
+  /// its move.
+  bool fp_read_soon(std::size_t from, unsigned reg) const {
+    constexpr std::size_t kLookahead = 32;
+    for (std::size_t j = from; j < m_region.insns.size() && j < from + kLookahead; ++j) {
+      if (m_heads[j].label.isValid()) return false;
+      const IrInsn& next = m_region.insns[j];
+      if (next.kind == IrKind::kInterpret && !accesses_fp_csr(next.insn)) return false;
+      if (next.kind == IrKind::kLoad && next.fp_data && next.dst == reg) return false;
+      if (next.kind != IrKind::kFloat) continue;
+      const isa::DecodedInsn& d = next.insn;
+      if (d.rs1 == reg || d.rs2 == reg || d.rs3 == reg) return true;  // or an integer source of that number
+      if (!fp_writes_x(d.op) && (d.rd & 31) == reg) return false;
+    }
+    return false;
+  }
   /// After a helper call: the copies the hot code expects, from the HartState.
   void reload_fp_copies(const FpCached& cached) {
     for (unsigned r = 0; r < 32; ++r) {
