@@ -1590,7 +1590,7 @@ class Backend::RegionEmitter {
       if (next.kind == IrKind::kLoad && next.fp_data && next.dst == reg) return false;
       if (next.kind != IrKind::kFloat) continue;
       const isa::DecodedInsn& d = next.insn;
-      if (d.rs1 == reg || d.rs2 == reg || d.rs3 == reg) return true;  // or an integer source of that number
+      if (reads_cached_copies(d.op) && (d.rs1 == reg || d.rs2 == reg || d.rs3 == reg)) return true;
       if (!fp_writes_x(d.op) && (d.rd & 31) == reg) return false;
     }
     return false;

@@ -504,6 +504,28 @@ bool leaves_double_in_xmm0(Op op) {
   }
 }
 
+bool reads_cached_copies(Op op) {
+  switch (op) {
+    case Op::kFsgnjS:
+    case Op::kFsgnjnS:
+    case Op::kFsgnjxS:
+    case Op::kFsgnjD:
+    case Op::kFsgnjnD:
+    case Op::kFsgnjxD:
+    case Op::kFmvXW:
+    case Op::kFmvXD:
+    case Op::kFmvWX:
+    case Op::kFmvDX:
+    case Op::kFcvtSW:
+    case Op::kFcvtSL:
+    case Op::kFcvtDW:
+    case Op::kFcvtDL:
+      return false;
+    default:
+      return true;
+  }
+}
+
 bool leaves_double_in_rax(Op op) { return op == Op::kFsgnjD || op == Op::kFsgnjnD || op == Op::kFsgnjxD; }
 
 bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
