@@ -229,6 +229,45 @@ bool is_single(Op op) {
   }
 }
 
+/// The host instruction of a two-operand arithmetic or fused instruction.
+/// RISC-V's fnmsub is -(a*b)+c, x86's vfnmadd; its fnmadd is -(a*b)-c, x86's vfnmsub.
+InstId host_instruction(Op op) {
+  switch (op) {
+    case Op::kFaddS:
+      return Inst::kIdAddss;
+    case Op::kFaddD:
+      return Inst::kIdAddsd;
+    case Op::kFsubS:
+      return Inst::kIdSubss;
+    case Op::kFsubD:
+      return Inst::kIdSubsd;
+    case Op::kFmulS:
+      return Inst::kIdMulss;
+    case Op::kFmulD:
+      return Inst::kIdMulsd;
+    case Op::kFdivS:
+      return Inst::kIdDivss;
+    case Op::kFdivD:
+      return Inst::kIdDivsd;
+    case Op::kFmaddS:
+      return Inst::kIdVfmadd213ss;
+    case Op::kFmaddD:
+      return Inst::kIdVfmadd213sd;
+    case Op::kFmsubS:
+      return Inst::kIdVfmsub213ss;
+    case Op::kFmsubD:
+      return Inst::kIdVfmsub213sd;
+    case Op::kFnmsubS:
+      return Inst::kIdVfnmadd213ss;
+    case Op::kFnmsubD:
+      return Inst::kIdVfnmadd213sd;
+    case Op::kFnmaddS:
+      return Inst::kIdVfnmsub213ss;
+    default:  // kFnmaddD
+      return Inst::kIdVfnmsub213sd;
+  }
+}
+
 bool emit_arithmetic(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Label& slow,
                      bool fs_dirty, const FpCached& cached) {
   const bool single = is_single(insn.op);
@@ -242,38 +281,10 @@ bool emit_arithmetic(Assembler& a, const HartOperands& hart, const isa::DecodedI
     }
   }
   load(a, xmm0, hart, cached, insn.rs1, single);
-  const Operand rs2 = source(hart, cached, insn.rs2, single);
-  switch (insn.op) {
-    case Op::kFaddS:
-      a.emit(Inst::kIdAddss, xmm0, rs2);
-      break;
-    case Op::kFaddD:
-      a.emit(Inst::kIdAddsd, xmm0, rs2);
-      break;
-    case Op::kFsubS:
-      a.emit(Inst::kIdSubss, xmm0, rs2);
-      break;
-    case Op::kFsubD:
-      a.emit(Inst::kIdSubsd, xmm0, rs2);
-      break;
-    case Op::kFmulS:
-      a.emit(Inst::kIdMulss, xmm0, rs2);
-      break;
-    case Op::kFmulD:
-      a.emit(Inst::kIdMulsd, xmm0, rs2);
-      break;
-    case Op::kFdivS:
-      a.emit(Inst::kIdDivss, xmm0, rs2);
-      break;
-    case Op::kFdivD:
-      a.emit(Inst::kIdDivsd, xmm0, rs2);
-      break;
-    case Op::kFsqrtS:
-      a.sqrtss(xmm0, xmm0);
-      break;
-    default:  // kFsqrtD
-      a.sqrtsd(xmm0, xmm0);
-      break;
+  if (insn.op == Op::kFsqrtS || insn.op == Op::kFsqrtD) {
+    a.emit(single ? Inst::kIdSqrtss : Inst::kIdSqrtsd, xmm0, xmm0);
+  } else {
+    a.emit(host_instruction(insn.op), xmm0, source(hart, cached, insn.rs2, single));
   }
   const bool mul = insn.op == Op::kFmulS || insn.op == Op::kFmulD;
   const bool div = insn.op == Op::kFdivS || insn.op == Op::kFdivD;
@@ -291,35 +302,8 @@ bool emit_fused(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& 
   if (single) require_boxed(a, hart, {insn.rs1, insn.rs2, insn.rs3}, slow);
   load(a, xmm0, hart, cached, insn.rs1, single);
   load(a, xmm1, hart, cached, insn.rs2, single);
-  const Operand rs3 = source(hart, cached, insn.rs3, single);
-  // xmm0 = ±(rs2 * rs1) ± rs3, rounded once. RISC-V's fnmsub is -(a*b)+c,
-  // x86's vfnmadd; its fnmadd is -(a*b)-c, x86's vfnmsub.
-  switch (insn.op) {
-    case Op::kFmaddS:
-      a.emit(Inst::kIdVfmadd213ss, xmm0, xmm1, rs3);
-      break;
-    case Op::kFmaddD:
-      a.emit(Inst::kIdVfmadd213sd, xmm0, xmm1, rs3);
-      break;
-    case Op::kFmsubS:
-      a.emit(Inst::kIdVfmsub213ss, xmm0, xmm1, rs3);
-      break;
-    case Op::kFmsubD:
-      a.emit(Inst::kIdVfmsub213sd, xmm0, xmm1, rs3);
-      break;
-    case Op::kFnmsubS:
-      a.emit(Inst::kIdVfnmadd213ss, xmm0, xmm1, rs3);
-      break;
-    case Op::kFnmsubD:
-      a.emit(Inst::kIdVfnmadd213sd, xmm0, xmm1, rs3);
-      break;
-    case Op::kFnmaddS:
-      a.emit(Inst::kIdVfnmsub213ss, xmm0, xmm1, rs3);
-      break;
-    default:  // kFnmaddD
-      a.emit(Inst::kIdVfnmsub213sd, xmm0, xmm1, rs3);
-      break;
-  }
+  // xmm0 = ±(rs2 * rs1) ± rs3, rounded once.
+  a.emit(host_instruction(insn.op), xmm0, xmm1, source(hart, cached, insn.rs3, single));
   store_result(a, hart, insn, single, single, ZeroResult::kIfFactorZero, slow);
   return true;
 }
