@@ -1,5 +1,5 @@
 #pragma once
-// The common D instructions on the host's SSE2 (and FMA3), where the host's
+// The common F and D instructions on the host's SSE2 (and FMA3), where the host's
 // result is provably the one the shared soft-float (cpu/fp_ops) computes and
 // the flags it would raise are already raised:
 // - mstatus.FS is Dirty (F/D enabled, nothing to mark);
@@ -8,6 +8,7 @@
 // - for an inexact operation, fflags.NX is already set: after the first
 //   inexact result a program's NX stays set, so the only flag a correctly
 //   rounded host result can still add is already there;
+// - single-precision operands are NaN-boxed;
 // - the result is a normal number above the smallest binade (then no NaN,
 //   infinity or zero came in or out: no NV, DZ, OF, and no underflow, UF,
 //   whichever way tininess is detected), or a zero that is exact.
