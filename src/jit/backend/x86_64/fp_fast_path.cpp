@@ -490,23 +490,39 @@ bool leaves_double_in_xmm0(Op op) {
 
 bool reads_cached_copies(Op op) {
   switch (op) {
-    case Op::kFsgnjS:
-    case Op::kFsgnjnS:
-    case Op::kFsgnjxS:
-    case Op::kFsgnjD:
-    case Op::kFsgnjnD:
-    case Op::kFsgnjxD:
-    case Op::kFmvXW:
-    case Op::kFmvXD:
-    case Op::kFmvWX:
-    case Op::kFmvDX:
-    case Op::kFcvtSW:
-    case Op::kFcvtSL:
-    case Op::kFcvtDW:
-    case Op::kFcvtDL:
-      return false;
-    default:
+    case Op::kFaddS:
+    case Op::kFsubS:
+    case Op::kFmulS:
+    case Op::kFdivS:
+    case Op::kFsqrtS:
+    case Op::kFaddD:
+    case Op::kFsubD:
+    case Op::kFmulD:
+    case Op::kFdivD:
+    case Op::kFsqrtD:
+    case Op::kFmaddS:
+    case Op::kFmsubS:
+    case Op::kFnmsubS:
+    case Op::kFnmaddS:
+    case Op::kFmaddD:
+    case Op::kFmsubD:
+    case Op::kFnmsubD:
+    case Op::kFnmaddD:
+    case Op::kFeqS:
+    case Op::kFltS:
+    case Op::kFleS:
+    case Op::kFeqD:
+    case Op::kFltD:
+    case Op::kFleD:
+    case Op::kFcvtWS:
+    case Op::kFcvtLS:
+    case Op::kFcvtWD:
+    case Op::kFcvtLD:
+    case Op::kFcvtDS:
+    case Op::kFcvtSD:
       return true;
+    default:
+      return false;  // no fast path, or one that reads the HartState
   }
 }
 

@@ -44,9 +44,9 @@ inline constexpr FpCached kNothingCached = {-1, -1, -1, -1, -1, -1, -1, -1, -1, 
 /// (D sign injection).
 bool leaves_double_in_xmm0(isa::Op op);
 bool leaves_double_in_rax(isa::Op op);
-/// Whether the fast path of `op` reads its FP operands through `cached`
+/// Whether `op` has a fast path that reads its FP operands through `cached`
 /// (arithmetic, fused multiply-adds, compares, conversions from FP): the
-/// others read the HartState.
+/// other fast paths read the HartState, and instructions without one the helper does.
 bool reads_cached_copies(isa::Op op);
 
 /// Emits the fast path of `insn` if it has one: falls through having done
