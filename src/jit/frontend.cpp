@@ -486,7 +486,15 @@ std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const 
       }
     }
     pc += d.length;
-    if (!lower(l, d.op, options)) {
+    const std::size_t lowered_before = region.insns.size();
+    const bool goes_on = lower(l, d.op, options);
+    // A nop, hint or fence leaves no IR; branches to it still need a place to land.
+    if (region.insns.size() == lowered_before) {
+      IrInsn nop = l.base();
+      nop.kind = IrKind::kNop;
+      region.insns.push_back(nop);
+    }
+    if (!goes_on) {
       // Helpers that end a region (CSR access, fence.i...) usually continue
       // with the next instruction: the region then falls through to it.
       IrKind last = region.insns.back().kind;

@@ -84,13 +84,25 @@ std::uint8_t* GuestMemory::atomic_pointer(GuestAddr addr, unsigned size) {
     fault(addr, Access::kWrite, true);
     return nullptr;
   }
+  // Both TLBs hit: readable and writable RAM, not watched (finish_atomic has
+  // nothing to tell). Looking both up in the AddressSpace cost an atomic about
+  // twenty loads.
+  const std::size_t i = Tlb::index_of(addr);
+  const GuestAddr page = page_floor(addr);
+  if (m_tlb.read[i].tag == page && m_tlb.write[i].tag == page)
+    return reinterpret_cast<std::uint8_t*>(addr + m_tlb.write[i].addend);
   auto r = m_space.translate(addr, Access::kRead);
   auto w = m_space.translate(addr, Access::kWrite);
   if (r.host == nullptr || w.host == nullptr) {
     fault(addr, r.host == nullptr && w.host == nullptr ? Access::kRead : Access::kWrite);
     return nullptr;
   }
-  if (!w.cacheable) m_space.prepare_write(addr, size);
+  if (r.cacheable) m_tlb.read[i] = TlbEntry{page, reinterpret_cast<std::uintptr_t>(r.host) - addr};
+  if (w.cacheable) {
+    m_tlb.write[i] = TlbEntry{page, reinterpret_cast<std::uintptr_t>(w.host) - addr};
+  } else {
+    m_space.prepare_write(addr, size);
+  }
   return w.host;
 }
 

@@ -63,7 +63,8 @@ class GuestMemory {
   /// Called after an atomic wrote through atomic_pointer(): tells watchers.
   /// False when a device asked to stop (see request_stop()).
   [[nodiscard]] bool finish_atomic(GuestAddr addr, unsigned size) {
-    if (!m_space.is_watched(addr)) return true;
+    // A page in the write TLB is not watched.
+    if (m_tlb.write[Tlb::index_of(addr)].tag == page_floor(addr) || !m_space.is_watched(addr)) return true;
     m_space.notify_write(addr, size);
     return !m_stop_request;
   }

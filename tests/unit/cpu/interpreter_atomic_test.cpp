@@ -315,5 +315,41 @@ TEST_F(InterpreterAtomic, AmoOnADeviceWatchedPageNotifiesAfterTheWrite) {
   EXPECT_EQ(seen[0], 0x1234u);
 }
 
+// Atomics take the TLB's entries when both the read and the write one hold
+// the page: what changes a page after they were filled must still be seen.
+TEST_F(InterpreterAtomic, AWatchAddedAfterTheTlbHeldThePageIsNotified) {
+  std::vector<std::uint32_t> seen;
+  m.space.set_watch_callback([&](GuestAddr page, memory::WatchKind kind) {
+    if (kind == memory::kWatchDevice) seen.push_back(m.peek<std::uint32_t>(page));
+  });
+  m.x(a1) = kData;
+  m.x(a2) = 5;
+  ASSERT_EQ(run_code({rv::amoadd_w(a0, a2, a1)}).reason, StopReason::kBudget);
+  m.hart.pc = TestMachine::kRamBase;
+  ASSERT_EQ(run_code({rv::amoadd_w(a0, a2, a1)}).reason, StopReason::kBudget);  // through the TLB
+  EXPECT_EQ(m.peek<std::uint32_t>(kData), 10u);
+  EXPECT_TRUE(seen.empty());
+  m.space.watch_page(kData, memory::kWatchDevice);
+  m.hart.pc = TestMachine::kRamBase;
+  ASSERT_EQ(run_code({rv::amoadd_w(a0, a2, a1)}).reason, StopReason::kBudget);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], 15u);
+}
+
+TEST_F(InterpreterAtomic, APageMadeReadOnlyAfterTheTlbHeldItFaults) {
+  m.x(a1) = kData;
+  m.x(a2) = 5;
+  ASSERT_EQ(run_code({rv::ld(a3, 0, a1), rv::sd(a2, 0, a1), rv::amoadd_d(a0, a2, a1)}).reason,
+            StopReason::kBudget);
+  EXPECT_EQ(m.peek<std::uint64_t>(kData), 10u);
+  ASSERT_TRUE(m.space.protect(page_floor(kData), kPageSize, memory::kPermRead));
+  m.hart.pc = TestMachine::kRamBase;
+  Stop stop = run_code({rv::amoadd_d(a0, a2, a1)});
+  EXPECT_EQ(stop.reason, StopReason::kException);
+  EXPECT_EQ(stop.cause, Cause::kStoreAccessFault);
+  EXPECT_EQ(stop.tval, kData);
+  EXPECT_EQ(m.peek<std::uint64_t>(kData), 10u);
+}
+
 }  // namespace
 }  // namespace vmm::cpu

@@ -80,5 +80,28 @@ TEST(JitFrontend, FpCsrsKeepTheRegionGoingOtherCsrsEndIt) {
   EXPECT_EQ(r.next_pc, kBase + 20);  // on from the next instruction, outside the region
 }
 
+TEST(JitFrontend, BranchesToAnInstructionThatLowersToNothingFindIt) {
+  // A fence (or a nop, an alignment pad before a loop) has no IR of its own;
+  // a branch back to it must still land inside the region: a loop.
+  for (std::uint32_t head : {rv::fence(), rv::addi(zero, zero, 0)}) {
+    const std::vector<std::uint32_t> code = {
+        head,                 // kBase: the loop head
+        rv::addi(a0, a0, 1),  //
+        rv::bne(a0, a1, -8),  // back to kBase
+        rv::ecall(),
+    };
+    IrRegion r = region_of(code);
+    std::vector<std::optional<std::size_t>> targets = in_region_targets(r);
+    std::size_t branches = 0;
+    for (std::size_t i = 0; i < r.insns.size(); ++i) {
+      if (r.insns[i].kind != IrKind::kBranch) continue;
+      ++branches;
+      ASSERT_TRUE(targets[i].has_value()) << head;
+      EXPECT_EQ(r.insns[*targets[i]].pc, kBase);
+    }
+    EXPECT_EQ(branches, 1u);
+  }
+}
+
 }  // namespace
 }  // namespace vmm::jit

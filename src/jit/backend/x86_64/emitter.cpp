@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../../helpers.hpp"
+#include "atomic_fast_path.hpp"
 #include "fp_fast_path.hpp"
 #include "vmm/jit/frontend.hpp"
 
@@ -187,6 +188,13 @@ Mem HartOperands::pc() const { return at(offsetof(cpu::HartState, pc)); }
 Mem HartOperands::fflags() const { return at(offsetof(cpu::HartState, fflags)); }
 Mem HartOperands::frm() const { return at(offsetof(cpu::HartState, frm)); }
 Mem HartOperands::mstatus() const { return at(offsetof(cpu::HartState, mstatus)); }
+Mem HartOperands::reservation() const { return at(offsetof(cpu::HartState, reservation)); }
+Mem HartOperands::reservation_valid() const {
+  static_assert(sizeof(cpu::HartState::reservation_valid) == 1);
+  Mem m = at(offsetof(cpu::HartState, reservation_valid));
+  m.setSize(1);
+  return m;
+}
 
 // ---- one region --------------------------------------------------------------
 
@@ -1655,6 +1663,7 @@ class Backend::RegionEmitter {
   }
 
   void emit_interpret(const IrInsn& insn) {
+    if (is_atomic(insn.insn.op) && m_b.m_memory->slow_path_leaves()) return emit_atomic(insn);
     Label slow = m_a.newLabel();
     // FP CSR accesses leave FS as it was or make it Dirty; anything else the
     // interpreter runs might change it.
@@ -1669,6 +1678,26 @@ class Backend::RegionEmitter {
     }
     call_interpreter(insn);
     fp_forget_all();  // the call clobbers every xmm register
+  }
+  /// AMOs, LR and SC inline on the direct view; the interpreter runs the
+  /// slow path (misaligned, outside the view, a host fault) and comes back.
+  void emit_atomic(const IrInsn& insn) {
+    const isa::DecodedInsn& d = insn.insn;
+    Label slow = m_a.newLabel();
+    AtomicOperands x;
+    if (d.rd != isa::kZeroSink) x.rd = x_operand(d.rd);
+    if (d.rs2 != 0) x.rs2 = x_operand(d.rs2);
+    if (pinned(d.rs1)) {
+      x.address = host(d.rs1);
+      x.address_checked = m_checked_bases[d.rs1];
+    } else {
+      read(rax, d.rs1);
+      x.address = rax;
+    }
+    emit_atomic_fast_path(m_a, m_b.m_hart, *m_b.m_memory, d, x, slow, [&] { fault_site(slow); });
+    // The interpreter changes no FP register here: the copies stay, reloaded after its call.
+    slow_path_out_of_line(Cold::kInterpretSlow, insn, slow);
+    m_cold.back().fp_cached = m_fp_cached;
   }
   /// Where the integer registers of the CSR instruction `d` live (csrrw's source).
   FpIntOperands csr_int_operands(const isa::DecodedInsn& d) const {

@@ -72,6 +72,8 @@ class HartOperands {
   [[nodiscard]] asmjit::x86::Mem fflags() const;
   [[nodiscard]] asmjit::x86::Mem frm() const;
   [[nodiscard]] asmjit::x86::Mem mstatus() const;
+  [[nodiscard]] asmjit::x86::Mem reservation() const;        ///< LR/SC: the reserved address
+  [[nodiscard]] asmjit::x86::Mem reservation_valid() const;  ///< LR/SC: a bool
 
  private:
   [[nodiscard]] asmjit::x86::Mem at(std::size_t offset) const;
