@@ -257,6 +257,63 @@ TEST(JitFpFastPath, SignsComparesMovesAndConversions) {
   });
 }
 
+TEST(JitFpFastPath, UnsignedConversionsMinMaxAndClass) {
+  using namespace rv;
+  constexpr std::uint64_t kTwoTo31 = 0x41e0000000000000, kTwoTo32 = 0x41f0000000000000;
+  constexpr std::uint64_t kBelowTwoTo32 = 0x41efffffffe00000;  // 2^32 - 1
+  constexpr std::uint64_t kTwoTo63 = 0x43e0000000000000, kBelowTwoTo63 = 0x43dfffffffffffff;
+  constexpr std::uint64_t kMinusHalf = 0xbfe0000000000000, kMinusOne = 0xbff0000000000000;
+  expect_all_same({
+      {"fcvt.wu.d", fcvt_wu_d(10, 1, kRtz), kTwoPointSevenFive},
+      {"fcvt.wu.d of 2^31 sign-extends", fcvt_wu_d(10, 1, kRtz), kTwoTo31},
+      {"fcvt.wu.d of 2^32 - 1", fcvt_wu_d(10, 1, kRtz), kBelowTwoTo32},
+      {"fcvt.wu.d of 2^32 saturates", fcvt_wu_d(10, 1, kRtz), kTwoTo32},
+      {"fcvt.wu.d of -0.5 truncates to 0", fcvt_wu_d(10, 1, kRtz), kMinusHalf},
+      {"fcvt.wu.d of -0.5 without NX", fcvt_wu_d(10, 1, kRtz), kMinusHalf, 0, 0, 0, 0},
+      {"fcvt.wu.d of -0", fcvt_wu_d(10, 1, kRtz), kNegZero, 0, 0, 0, 0},
+      {"fcvt.wu.d of -1", fcvt_wu_d(10, 1, kRtz), kMinusOne},
+      {"fcvt.wu.d of a NaN", fcvt_wu_d(10, 1, kRtz), kQuietNan},
+      {"fcvt.wu.d of infinity", fcvt_wu_d(10, 1, kRtz), kInf},
+      {"fcvt.wu.d rounding to nearest", fcvt_wu_d(10, 1, kRne), kTwoPointSevenFive},
+      {"fcvt.wu.d exact, inexact not raised", fcvt_wu_d(10, 1, kRtz), kTwo, 0, 0, 0, 0},
+      {"fcvt.lu.d", fcvt_lu_d(10, 1, kRtz), kThreeBillion},
+      {"fcvt.lu.d below 2^63", fcvt_lu_d(10, 1, kRtz), kBelowTwoTo63},
+      {"fcvt.lu.d of 2^63", fcvt_lu_d(10, 1, kRtz), kTwoTo63},
+      {"fcvt.lu.d of 10^19", fcvt_lu_d(10, 1, kRtz), kTenTo19},
+      {"fcvt.lu.d of -0.5", fcvt_lu_d(10, 1, kRtz), kMinusHalf},
+      {"fcvt.lu.d of -1", fcvt_lu_d(10, 1, kRtz), kMinusOne},
+      {"fcvt.lu.d of -infinity", fcvt_lu_d(10, 1, kRtz), kInf | kNegZero},
+      {"fcvt.lu.d of a NaN", fcvt_lu_d(10, 1, kRtz), kSignalingNan},
+      {"fmin.d", fmin_d(10, 1, 2), kTwo, kNegTwo},
+      {"fmax.d", fmax_d(10, 1, 2), kTwo, kNegTwo},
+      {"fmax.d, second larger", fmax_d(10, 1, 2), kOne, kThree},
+      {"fmin.d of -0 and +0", fmin_d(10, 1, 2), kZero, kNegZero},
+      {"fmax.d of -0 and +0", fmax_d(10, 1, 2), kNegZero, kZero},
+      {"fmin.d of +0 and -0", fmin_d(10, 1, 2), kNegZero, kZero},  // x86 returns the second
+      {"fmax.d of +0 and -0", fmax_d(10, 1, 2), kZero, kNegZero},
+      {"fmin.d of equal numbers", fmin_d(10, 1, 2), kThree, kThree},
+      {"fmin.d with a quiet NaN", fmin_d(10, 1, 2), kQuietNan, kTwo},
+      {"fmax.d with a quiet NaN second", fmax_d(10, 1, 2), kTwo, kQuietNan},
+      {"fmax.d with a signaling NaN", fmax_d(10, 1, 2), kSignalingNan, kTwo},
+      {"fmin.d of two NaNs", fmin_d(10, 1, 2), kQuietNan, kSignalingNan},
+      {"fmin.d of subnormals", fmin_d(10, 1, 2), kSubnormal, kSubnormal | kNegZero},
+      {"fmax.d of infinities", fmax_d(10, 1, 2), kInf, kInf | kNegZero},
+      {"fclass.d normal", fclass_d(10, 1), kThree},
+      {"fclass.d negative normal", fclass_d(10, 1), kNegTwo},
+      {"fclass.d smallest normal", fclass_d(10, 1), kMinNormal | kNegZero},
+      {"fclass.d largest finite", fclass_d(10, 1), kMaxFinite},
+      {"fclass.d +0", fclass_d(10, 1), kZero},
+      {"fclass.d -0", fclass_d(10, 1), kNegZero},
+      {"fclass.d subnormal", fclass_d(10, 1), kSubnormal},
+      {"fclass.d negative subnormal", fclass_d(10, 1), kSubnormal | kNegZero},
+      {"fclass.d infinity", fclass_d(10, 1), kInf},
+      {"fclass.d -infinity", fclass_d(10, 1), kInf | kNegZero},
+      {"fclass.d quiet NaN", fclass_d(10, 1), kQuietNan},
+      {"fclass.d signaling NaN", fclass_d(10, 1), kSignalingNan},
+      {"fclass.d into x0", fclass_d(0, 1), kThree},
+  });
+}
+
 /// A NaN-boxed single.
 constexpr std::uint64_t boxed(std::uint32_t bits) { return 0xffffffff00000000ull | bits; }
 constexpr std::uint64_t kOneS = boxed(0x3f800000), kTwoS = boxed(0x40000000), kThreeS = boxed(0x40400000);
@@ -326,6 +383,31 @@ TEST(JitFpFastPath, SinglePrecisionAgreesWithTheSoftFloat) {
       {"fcvt.s.d of -0", fcvt_s_d(10, 1), kNegZero},
       {"fcvt.s.d of a NaN", fcvt_s_d(10, 1), kQuietNan},
       {"fcvt.s.d rounding toward zero", fcvt_s_d(10, 1, kRtz), kBelowOne},
+      {"fcvt.wu.s", fcvt_wu_s(10, 1, kRtz), kTwoPointSevenFiveS},
+      {"fcvt.wu.s of 2^31 sign-extends", fcvt_wu_s(10, 1, kRtz), boxed(0x4f000000)},
+      {"fcvt.wu.s of 2^32 saturates", fcvt_wu_s(10, 1, kRtz), boxed(0x4f800000)},
+      {"fcvt.wu.s of -2", fcvt_wu_s(10, 1, kRtz), kNegTwoS},
+      {"fcvt.wu.s unboxed", fcvt_wu_s(10, 1, kRtz), kUnboxedTwo},
+      {"fcvt.lu.s", fcvt_lu_s(10, 1, kRtz), boxed(0x5f000000)},  // 2^63
+      {"fcvt.lu.s below 2^63", fcvt_lu_s(10, 1, kRtz), boxed(0x5effffff)},
+      {"fcvt.lu.s of -0.5", fcvt_lu_s(10, 1, kRtz), boxed(0xbf000000)},
+      {"fmin.s", fmin_s(10, 1, 2), kTwoS, kNegTwoS},
+      {"fmax.s", fmax_s(10, 1, 2), kOneS, kThreeS},
+      {"fmin.s of -0 and +0", fmin_s(10, 1, 2), kZeroS, kNegZeroS},
+      {"fmin.s of +0 and -0", fmin_s(10, 1, 2), kNegZeroS, kZeroS},
+      {"fmax.s of +0 and -0", fmax_s(10, 1, 2), kZeroS, kNegZeroS},
+      {"fmax.s with a NaN", fmax_s(10, 1, 2), kQuietNanS, kTwoS},
+      {"fmax.s unboxed", fmax_s(10, 1, 2), kUnboxedTwo, kOneS},
+      {"fmin.s, unboxed second", fmin_s(10, 1, 2), kOneS, kUnboxedTwo},
+      {"fclass.s normal", fclass_s(10, 1), kThreeS},
+      {"fclass.s negative", fclass_s(10, 1), kNegTwoS},
+      {"fclass.s smallest normal", fclass_s(10, 1), kMinNormalS},
+      {"fclass.s largest", fclass_s(10, 1), kMaxFiniteS},
+      {"fclass.s subnormal", fclass_s(10, 1), kSubnormalS},
+      {"fclass.s -0", fclass_s(10, 1), kNegZeroS},
+      {"fclass.s infinity", fclass_s(10, 1), kInfS},
+      {"fclass.s NaN", fclass_s(10, 1), kQuietNanS},
+      {"fclass.s unboxed", fclass_s(10, 1), kUnboxedTwo},
   });
 }
 

@@ -414,11 +414,34 @@ bool emit_from_integer(Assembler& a, const HartOperands& hart, const isa::Decode
 /// integer itself.
 bool emit_to_integer(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
                      const FpIntOperands& x, const Label& slow, bool fs_dirty, const FpCached& cached) {
-  const bool single = insn.op == Op::kFcvtWS || insn.op == Op::kFcvtLS;
-  const bool wide = insn.op == Op::kFcvtLD || insn.op == Op::kFcvtLS;
+  const bool single =
+      insn.op == Op::kFcvtWS || insn.op == Op::kFcvtLS || insn.op == Op::kFcvtWuS || insn.op == Op::kFcvtLuS;
+  const bool wide =
+      insn.op == Op::kFcvtLD || insn.op == Op::kFcvtLS || insn.op == Op::kFcvtLuD || insn.op == Op::kFcvtLuS;
+  const bool is_unsigned = insn.op == Op::kFcvtWuS || insn.op == Op::kFcvtWuD || insn.op == Op::kFcvtLuS ||
+                           insn.op == Op::kFcvtLuD;
   if (!check_environment(a, hart, insn, Rounding::kTowardZero, true, slow, fs_dirty)) return false;
   if (single) require_boxed(a, hart, {insn.rs1}, slow);
   const Operand from = source(hart, cached, insn.rs1, single);
+  if (is_unsigned) {
+    // The signed 64-bit conversion serves [0, 2^63): -1 < value < 0
+    // truncates to 0 as RISC-V does (inexact, NX already set); at -1 or
+    // below RISC-V saturates to 0 with NV, and the indefinite of 2^63 and
+    // up or a NaN is negative too: the helper's. The word form keeps
+    // [0, 2^32) and sign-extends bit 31 into rd.
+    a.emit(single ? Inst::kIdCvttss2si : Inst::kIdCvttsd2si, rax, from);
+    if (wide) {
+      a.test(rax, rax);
+      a.js(slow);
+    } else {
+      a.mov(rcx, rax);
+      a.shr(rcx, 32);
+      a.jnz(slow);
+      a.movsxd(rax, eax);
+    }
+    write_x(a, x.xd, rax);
+    return true;
+  }
   if (wide) {
     if (single) {
       a.emit(Inst::kIdCvttss2si, rax, from);
@@ -441,6 +464,54 @@ bool emit_to_integer(Assembler& a, const HartOperands& hart, const isa::DecodedI
   }
   write_x(a, x.xd, rax);
   return true;
+}
+
+/// fmin, fmax of two different numbers: the host's minsd/maxsd are exact
+/// there. A NaN (RISC-V returns the other operand, x86 the second) and
+/// equal operands (RISC-V orders -0 below +0, x86 returns the second) go to
+/// the helper.
+void emit_min_max(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Label& slow,
+                  bool fs_dirty, const FpCached& cached) {
+  const bool single = insn.op == Op::kFminS || insn.op == Op::kFmaxS;
+  const bool min = insn.op == Op::kFminS || insn.op == Op::kFminD;
+  check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
+  if (single) require_boxed(a, hart, {insn.rs1, insn.rs2}, slow);
+  load(a, xmm0, hart, cached, insn.rs1, single);
+  const Operand other = source(hart, cached, insn.rs2, single);
+  a.emit(single ? Inst::kIdUcomiss : Inst::kIdUcomisd, xmm0, other);
+  a.jp(slow);  // unordered
+  a.je(slow);
+  if (single) {
+    a.emit(min ? Inst::kIdMinss : Inst::kIdMaxss, xmm0, other);
+    a.movd(eax, xmm0);
+  } else {
+    a.emit(min ? Inst::kIdMinsd : Inst::kIdMaxsd, xmm0, other);
+    a.movq(rax, xmm0);
+  }
+  store_bits(a, hart, insn.rd & 31, single);
+}
+
+/// fclass of a normal number (no flags): bit 1 when negative, bit 6 when
+/// positive. Zeros, subnormals, infinities and NaNs go to the helper.
+void emit_classify(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Operand& xd,
+                   const Label& slow, bool fs_dirty) {
+  const bool single = insn.op == Op::kFclassS;
+  check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
+  if (single) require_boxed(a, hart, {insn.rs1}, slow);
+  const Gp bits = single ? Gp(eax) : Gp(rax);
+  const Gp exponent = single ? Gp(ecx) : Gp(rcx);
+  const std::uint32_t exp_all_ones = single ? 0xff : 0x7ff;
+  a.mov(bits, f_value(hart, insn.rs1, single));
+  a.mov(exponent, bits);
+  a.shr(exponent, single ? 23 : 52);
+  a.and_(ecx, exp_all_ones);
+  a.dec(ecx);  // 0 (zero, subnormal) wraps around, as all ones stays out of range
+  a.cmp(ecx, exp_all_ones - 2);
+  a.ja(slow);
+  a.sar(bits, single ? 31 : 63);  // -1 when negative, else 0
+  a.and_(eax, (1 << 1) - (1 << 6));
+  a.add(eax, 1 << 6);
+  write_x(a, xd, rax);
 }
 
 /// Between the two widths: widening is exact (a NaN or an infinity goes to
@@ -482,6 +553,8 @@ bool leaves_double_in_xmm0(Op op) {
     case Op::kFmsubD:
     case Op::kFnmsubD:
     case Op::kFnmaddD:
+    case Op::kFminD:
+    case Op::kFmaxD:
       return true;
     default:
       return false;
@@ -518,6 +591,14 @@ bool reads_cached_copies(Op op) {
     case Op::kFcvtLS:
     case Op::kFcvtWD:
     case Op::kFcvtLD:
+    case Op::kFcvtWuS:
+    case Op::kFcvtLuS:
+    case Op::kFcvtWuD:
+    case Op::kFcvtLuD:
+    case Op::kFminS:
+    case Op::kFmaxS:
+    case Op::kFminD:
+    case Op::kFmaxD:
     case Op::kFcvtDS:
     case Op::kFcvtSD:
       return true;
@@ -577,10 +658,24 @@ bool emit_fp_fast_path(Assembler& a, const HartOperands& hart, const isa::Decode
     case Op::kFcvtLS:
     case Op::kFcvtWD:
     case Op::kFcvtLD:
+    case Op::kFcvtWuS:
+    case Op::kFcvtLuS:
+    case Op::kFcvtWuD:
+    case Op::kFcvtLuD:
       return emit_to_integer(a, hart, insn, x, slow, fs_dirty, cached);
     case Op::kFcvtDS:
     case Op::kFcvtSD:
       return emit_between_widths(a, hart, insn, slow, fs_dirty, cached);
+    case Op::kFminS:
+    case Op::kFmaxS:
+    case Op::kFminD:
+    case Op::kFmaxD:
+      emit_min_max(a, hart, insn, slow, fs_dirty, cached);
+      return true;
+    case Op::kFclassS:
+    case Op::kFclassD:
+      emit_classify(a, hart, insn, x.xd, slow, fs_dirty);
+      return true;
     default:
       return emit_move(a, hart, insn, x, slow, fs_dirty);
   }

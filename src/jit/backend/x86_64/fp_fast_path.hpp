@@ -13,8 +13,9 @@
 //   infinity or zero came in or out: no NV, DZ, OF, and no underflow, UF,
 //   whichever way tininess is detected), or a zero that is exact.
 // Anything else jumps to the caller's slow path (the helper, which computes
-// from the unchanged registers), as does a compare with a NaN operand or a
-// conversion out of range.
+// from the unchanged registers), as does a compare with a NaN operand, a
+// conversion out of range, fmin/fmax of a NaN or of equal operands, and
+// fclass of anything but a normal number.
 #include <asmjit/x86.h>
 
 #include <array>
@@ -40,12 +41,12 @@ inline constexpr FpCached kNothingCached = {-1, -1, -1, -1, -1, -1, -1, -1, -1, 
                                             -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
 
 /// Whether the fast path of `op` leaves the 64 bits it wrote to rd in xmm0
-/// (D arithmetic, fused multiply-adds, conversions to double), or in rax
-/// (D sign injection).
+/// (D arithmetic, fused multiply-adds, fmin/fmax, conversions to double), or
+/// in rax (D sign injection).
 bool leaves_double_in_xmm0(isa::Op op);
 bool leaves_double_in_rax(isa::Op op);
 /// Whether `op` has a fast path that reads its FP operands through `cached`
-/// (arithmetic, fused multiply-adds, compares, conversions from FP): the
+/// (arithmetic, fused multiply-adds, compares, fmin/fmax, conversions from FP): the
 /// other fast paths read the HartState, and instructions without one the helper does.
 bool reads_cached_copies(isa::Op op);
 
