@@ -92,6 +92,21 @@ constexpr std::uint32_t fmadd_d(std::uint32_t rd, std::uint32_t rs1, std::uint32
   return rs3 << 27 | 1u << 25 | rs2 << 20 | rs1 << 15 | 7u << 12 | rd << 7 | 0x43;
 }
 
+/// AMO (funct5; width 2 = .w, 3 = .d; aq and rl clear): rd = mem[rs1], mem[rs1] = op(rd, rs2).
+constexpr std::uint32_t amo(std::uint32_t funct5, std::uint32_t width, std::uint32_t rd, std::uint32_t rs2,
+                            std::uint32_t rs1) {
+  return r_type(funct5 << 2, rs2, rs1, width, rd, 0x2f);
+}
+enum AmoOp : std::uint32_t {
+  kAmoAdd = 0x00,
+  kAmoSwap = 0x01,
+  kLr = 0x02,
+  kSc = 0x03,
+  kAmoXor = 0x04,
+  kAmoOr = 0x08,
+  kAmoMaxu = 0x1c
+};
+
 enum Reg : std::uint32_t { kZero = 0, kA0 = 10, kA1, kA2, kA3, kA4, kA5, kT0 = 5, kT1, kT2 };
 enum FReg : std::uint32_t {
   kFt0 = 0,
@@ -158,6 +173,25 @@ inline std::vector<std::uint32_t> memory_heavy_kernel() {
       /* 44 */ add(kT0, kA5, kA2),
       /* 48 */ sd(kA0, kT0, 0),
       /* 52 */ beq(kZero, kZero, -52),
+  };
+}
+
+/// Endless loop of atomics on one hart, as a lock and a shared counter make
+/// them: amoadd on the counter, an lr/sc acquire of the lock word, an
+/// amoswap release, and amoor, amomaxu and amoxor on the counter.
+inline std::vector<std::uint32_t> atomic_heavy_kernel() {
+  return {
+      /* 0  */ addi(kT0, kA5, 8),                    // t0 = the counter, a5 = the lock
+      /* 4  */ amo(kAmoAdd, 3, kT1, kA2, kT0),       // counter += 3
+      /* 8  */ amo(kLr, 2, kT2, kZero, kA5),         // acquire: lr.w
+      /* 12 */ bne(kT2, kZero, 12),                  // -> 24 when held
+      /* 16 */ amo(kSc, 2, kT2, kA2, kA5),           // sc.w 3
+      /* 20 */ bne(kT2, kZero, -12),                 // -> 8 when it failed
+      /* 24 */ amo(kAmoSwap, 2, kZero, kZero, kA5),  // release
+      /* 28 */ amo(kAmoOr, 3, kT1, kA2, kT0),
+      /* 32 */ amo(kAmoMaxu, 3, kT1, kT1, kT0),
+      /* 36 */ amo(kAmoXor, 2, kT2, kT1, kT0),
+      /* 40 */ beq(kZero, kZero, -40),
   };
 }
 

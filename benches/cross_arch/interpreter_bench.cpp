@@ -96,6 +96,8 @@ VMM_BENCHMARK(BM_InterpBranchHeavy)->Arg(1 << 20);
 VMM_BENCHMARK(BM_InterpMemoryHeavy)->Arg(1 << 20);
 void BM_InterpFpHeavy(benchmark::State& state) { run_kernel(state, bench::fp_heavy_kernel()); }
 VMM_BENCHMARK(BM_InterpFpHeavy)->Arg(1 << 18);
+void BM_InterpAtomics(benchmark::State& state) { run_kernel(state, bench::atomic_heavy_kernel()); }
+VMM_BENCHMARK(BM_InterpAtomics)->Arg(1 << 20);
 
 // The same kernels translated: translation happens in the first iteration only.
 constexpr auto kJit = system::EngineKind::kJit;

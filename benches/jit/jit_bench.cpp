@@ -130,6 +130,13 @@ VMM_BENCHMARK(BM_JitBranchHeavyLongRegions)->Arg(1 << 22);
 VMM_BENCHMARK(BM_JitStraightLineChained)->Arg(1 << 22);
 VMM_BENCHMARK(BM_JitMemoryHeavyChained)->Arg(1 << 22);
 VMM_BENCHMARK(BM_JitMemoryHeavyDirect)->Arg(1 << 22);
+// Atomics: inline on the direct view, through the interpreter on the TLB path.
+void BM_JitAtomicsDirect(benchmark::State& state) {
+  run_kernel(state, bench::atomic_heavy_kernel(), true, true);
+}
+void BM_JitAtomicsChained(benchmark::State& state) { run_kernel(state, bench::atomic_heavy_kernel(), true); }
+VMM_BENCHMARK(BM_JitAtomicsDirect)->Arg(1 << 22);
+VMM_BENCHMARK(BM_JitAtomicsChained)->Arg(1 << 20);
 
 // Code-cache lookup: finding an already translated region by guest pc.
 void BM_JitCodeCacheLookup(benchmark::State& state) {

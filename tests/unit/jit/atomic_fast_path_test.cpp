@@ -3,7 +3,8 @@
 // the upper half of words set, registers aliased, in the HartState or x0,
 // LR/SC sequences, and the ways to the slow path (misaligned, a hole, a
 // read-only page, outside the window, translated code rewritten by an AMO).
-// Registers, the reservation, memory, pc and the stop must agree.
+// Registers, the reservation, memory, pc and the stop must agree, through the
+// direct view (user mode) and through the TLB (system mode).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -44,19 +45,34 @@ void set_up(Machine& m, const State& s, const std::vector<std::uint32_t>& code) 
   for (auto [reg, value] : s.x) m.hart.x[reg] = value;
   m.hart.reservation = kData;
   m.hart.reservation_valid = s.reserved;
+  // The guest has read and written the data pages before: the TLB holds
+  // them, so the JIT's TLB path takes its fast path, not the interpreter.
+  for (GuestAddr page : {kData, kReadOnly}) {
+    std::uint64_t value = 0;
+    ASSERT_TRUE(m.memory.load(page, value));
+    ASSERT_TRUE(m.memory.store(page, value));
+  }
   if (s.read_only_page) {
     ASSERT_TRUE(m.space.protect(kReadOnly, kPageSize, memory::kPermRead));
   }
 }
 
-/// Runs `code` on the interpreter and on the JIT through the direct view and compares.
+void expect_same_on(JitRam ram, const State& s, const std::vector<std::uint32_t>& code);
+
+/// Runs `code` on the interpreter and on the JIT, through the direct view and
+/// through the TLB, and compares.
 void expect_same(const std::string& name, const State& s, const std::vector<std::uint32_t>& code) {
-  SCOPED_TRACE(name);
+  for (JitRam ram : {JitRam::kDirectView, JitRam::kPrivate}) {
+    SCOPED_TRACE(name + (ram == JitRam::kDirectView ? ", direct view" : ", TLB"));
+    expect_same_on(ram, s, code);
+  }
+}
+void expect_same_on(JitRam ram, const State& s, const std::vector<std::uint32_t>& code) {
   TestMachine interp;
   set_up(interp, s, code);
   const cpu::Stop want = interp.run(1000);
-  JitMachine jit(vmm::test::eager_options(), JitRam::kDirectView);
-  ASSERT_TRUE(jit.engine->uses_direct_memory());
+  JitMachine jit(vmm::test::eager_options(), ram);
+  ASSERT_EQ(jit.engine->uses_direct_memory(), ram == JitRam::kDirectView);
   set_up(jit, s, code);
   const cpu::Stop got = jit.run(1000);
   EXPECT_EQ(got.reason, want.reason);
@@ -184,18 +200,46 @@ TEST(JitAtomicFastPath, FaultsAndTrapsAreTheInterpretersWithNothingChanged) {
 }
 
 TEST(JitAtomicFastPath, AnAmoRewritingTranslatedCodeTakesEffect) {
-  // The page of translated code is read-only in the view: the AMO faults,
-  // the interpreter runs it and the code is translated again.
+  // The page of translated code is read-only in the view and watched (out
+  // of the TLB) otherwise: the interpreter runs the AMO and the code is
+  // translated again.
   const std::uint32_t replacement = rv::addi(a0, zero, 42);
   State s;
   s.x = {{a1, kBase + 8}, {a2, replacement}};
-  expect_same("amoswap.w over the next instruction but one", s,
-              {rv::amoswap_w(a3, a2, a1), rv::addi(a4, zero, 1), rv::addi(a0, zero, 1), rv::ebreak()});
-  JitMachine jit(vmm::test::eager_options(), JitRam::kDirectView);
-  set_up(jit, s, {rv::amoswap_w(a3, a2, a1), rv::addi(a4, zero, 1), rv::addi(a0, zero, 1), rv::ebreak()});
-  jit.run(100);
-  EXPECT_EQ(jit.hart.x[a0], 42u);
-  EXPECT_GT(jit.engine->counters().blocks_invalidated, 0u);
+  const std::vector<std::uint32_t> code = {rv::amoswap_w(a3, a2, a1), rv::addi(a4, zero, 1),
+                                           rv::addi(a0, zero, 1), rv::ebreak()};
+  expect_same("amoswap.w over the next instruction but one", s, code);
+  for (JitRam ram : {JitRam::kDirectView, JitRam::kPrivate}) {
+    JitMachine jit(vmm::test::eager_options(), ram);
+    set_up(jit, s, code);
+    jit.run(100);
+    EXPECT_EQ(jit.hart.x[a0], 42u);
+    EXPECT_GT(jit.engine->counters().blocks_invalidated, 0u);
+  }
+}
+
+TEST(JitAtomicFastPath, TheTlbPathNeedsTheReadAndTheWriteEntry) {
+  // A write-only page: a store fills the write entry, and the AMO after it
+  // must not take the page as readable from that alone.
+  const std::vector<std::uint32_t> code = {rv::sd(a2, 0, a1), rv::amoadd_d(a0, a2, a1), rv::ebreak()};
+  TestMachine interp;
+  JitMachine jit(vmm::test::eager_options(), JitRam::kPrivate);
+  for (auto* space : {&interp.space, &jit.space}) {
+    ASSERT_TRUE(space->protect(page_floor(kData), kPageSize, memory::kPermWrite));
+  }
+  interp.load_code(code);
+  jit.load_code(code);
+  for (auto* hart : {&interp.hart, &jit.hart}) {
+    hart->x[a1] = kData;
+    hart->x[a2] = 5;
+  }
+  const cpu::Stop want = interp.run(100);
+  const cpu::Stop got = jit.run(100);
+  ASSERT_EQ(want.cause, cpu::Cause::kStoreAccessFault);
+  EXPECT_EQ(got.cause, want.cause);
+  EXPECT_EQ(got.tval, want.tval);
+  EXPECT_EQ(jit.hart.pc, interp.hart.pc);
+  EXPECT_EQ(jit.hart.x[a0], interp.hart.x[a0]);
 }
 
 }  // namespace

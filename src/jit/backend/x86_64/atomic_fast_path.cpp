@@ -156,27 +156,36 @@ void emit_atomic_fast_path(Assembler& a, const HartOperands& hart, const MemoryA
   // A misaligned atomic traps (the interpreter raises it), it is never split.
   a.test(x.address.r8(), static_cast<std::int32_t>(size - 1));
   a.jnz(slow);
-  // Checked on every path below, SC's failure included: the caller may take
-  // the address as checked from here on.
-  Mem at = memory.emit_address(a, kind == Kind::kLr ? memory::Access::kRead : memory::Access::kWrite, size,
-                               x.address, 0, slow, x.address_checked);
-  at.setSize(size);
   const Gp value = word ? Gp(ecx) : Gp(rcx);
+  // The memory path may take `x.address` (rax) for the host address.
   switch (kind) {
-    case Kind::kLr:
+    case Kind::kLr: {
+      Mem at = memory.emit_address(a, memory::Access::kRead, size, x.address, 0, slow, x.address_checked);
+      at.setSize(size);
       mark_access();
       a.mov(value, at);
-      a.mov(hart.reservation(), x.address);
+      if (x.rs1.isReg()) {
+        a.mov(hart.reservation(), x.rs1.as<Gp>());
+      } else if (x.rs1.isMem()) {
+        a.mov(rdx, x.rs1.as<Mem>());
+        a.mov(hart.reservation(), rdx);
+      } else {
+        a.mov(hart.reservation(), 0);
+      }
       a.mov(hart.reservation_valid(), 1);
       return write_destination(a, x.rd, word);
+    }
     case Kind::kSc: {
-      // Succeeds when the reservation is valid and for this address; either
-      // way the reservation is gone, once the store can no longer fault.
+      // Succeeds when the reservation is valid and for this address, without
+      // touching memory otherwise; either way the reservation is gone, once
+      // the store can no longer fault.
       Label fail = a.newLabel(), done = a.newLabel();
       a.cmp(hart.reservation_valid(), 0);
       a.je(fail);
       a.cmp(hart.reservation(), x.address);
       a.jne(fail);
+      Mem at = memory.emit_address(a, memory::Access::kWrite, size, x.address, 0, slow, x.address_checked);
+      at.setSize(size);
       read_source(a, x.rs2, rdx);
       mark_access();
       a.mov(at, word ? Gp(edx) : Gp(rdx));
@@ -189,9 +198,11 @@ void emit_atomic_fast_path(Assembler& a, const HartOperands& hart, const MemoryA
       a.bind(done);
       return write_destination(a, x.rd, false);
     }
-    case Kind::kAmo:
+    case Kind::kAmo: {
       // Loaded, combined and stored before rd is written: a fault on either
       // access (a read-only page faults on the store) leaves all as it was.
+      Mem at = memory.emit_read_write_address(a, size, x.address, slow, x.address_checked);
+      at.setSize(size);
       mark_access();
       a.mov(value, at);
       read_source(a, x.rs2, rdx);
@@ -199,6 +210,7 @@ void emit_atomic_fast_path(Assembler& a, const HartOperands& hart, const MemoryA
       mark_access();
       a.mov(at, word ? Gp(edx) : Gp(rdx));
       return write_destination(a, x.rd, word);
+    }
   }
 }
 

@@ -1663,7 +1663,7 @@ class Backend::RegionEmitter {
   }
 
   void emit_interpret(const IrInsn& insn) {
-    if (is_atomic(insn.insn.op) && m_b.m_memory->slow_path_leaves()) return emit_atomic(insn);
+    if (is_atomic(insn.insn.op)) return emit_atomic(insn);
     Label slow = m_a.newLabel();
     // FP CSR accesses leave FS as it was or make it Dirty; anything else the
     // interpreter runs might change it.
@@ -1679,13 +1679,14 @@ class Backend::RegionEmitter {
     call_interpreter(insn);
     fp_forget_all();  // the call clobbers every xmm register
   }
-  /// AMOs, LR and SC inline on the direct view; the interpreter runs the
-  /// slow path (misaligned, outside the view, a host fault) and comes back.
+  /// AMOs, LR and SC inline; the interpreter runs the slow path
+  /// (misaligned, a TLB miss, outside the view, a host fault) and comes back.
   void emit_atomic(const IrInsn& insn) {
     const isa::DecodedInsn& d = insn.insn;
     Label slow = m_a.newLabel();
     AtomicOperands x;
     if (d.rd != isa::kZeroSink) x.rd = x_operand(d.rd);
+    if (d.rs1 != 0) x.rs1 = x_operand(d.rs1);
     if (d.rs2 != 0) x.rs2 = x_operand(d.rs2);
     if (pinned(d.rs1)) {
       x.address = host(d.rs1);

@@ -36,8 +36,19 @@ TlbMemoryAccess::TlbMemoryAccess(const memory::Tlb* tlb, const void* hart, bool 
 x86::Mem TlbMemoryAccess::emit_address(x86::Assembler& a, memory::Access access, unsigned size,
                                        const x86::Gp& base, std::int32_t disp, const Label& slow,
                                        bool /*base_checked*/) const {
+  return lookup(a, access, false, size, base, disp, slow);
+}
+
+x86::Mem TlbMemoryAccess::emit_read_write_address(x86::Assembler& a, unsigned size, const x86::Gp& base,
+                                                  const Label& slow, bool /*base_checked*/) const {
+  return lookup(a, memory::Access::kWrite, true, size, base, 0, slow);
+}
+
+x86::Mem TlbMemoryAccess::lookup(x86::Assembler& a, memory::Access access, bool also_read, unsigned size,
+                                 const x86::Gp& base, std::int32_t disp, const Label& slow) const {
   using namespace x86;
   const auto table = static_cast<std::int32_t>(array_offset(access));
+  const auto read_table = static_cast<std::int32_t>(array_offset(memory::Access::kRead));
   constexpr auto kTag = static_cast<std::int32_t>(offsetof(memory::TlbEntry, tag));
   constexpr auto kAddend = static_cast<std::int32_t>(offsetof(memory::TlbEntry, addend));
   static_assert(memory::Tlb::kEntries == 256 && sizeof(memory::TlbEntry) == 16);
@@ -54,16 +65,24 @@ x86::Mem TlbMemoryAccess::emit_address(x86::Assembler& a, memory::Access access,
     a.and_(rdx, mask);
     a.cmp(rdx, qword_ptr(rbx, rcx, 0, disp_tlb + kTag));
     a.jne(slow);
+    if (also_read) {
+      a.cmp(rdx, qword_ptr(rbx, rcx, 0, static_cast<std::int32_t>(m_delta) + read_table + kTag));
+      a.jne(slow);
+    }
     a.add(rax, qword_ptr(rbx, rcx, 0, disp_tlb + kAddend));
     return ptr(rax);
   }
-  a.mov(rdx, reinterpret_cast<std::uintptr_t>(m_tlb) + static_cast<std::uintptr_t>(table));
+  a.mov(rdx, reinterpret_cast<std::uintptr_t>(m_tlb));
   a.add(rcx, rdx);
   a.mov(rdx, rax);
   a.and_(rdx, mask);
-  a.cmp(rdx, qword_ptr(rcx, kTag));
+  a.cmp(rdx, qword_ptr(rcx, table + kTag));
   a.jne(slow);
-  a.add(rax, qword_ptr(rcx, kAddend));
+  if (also_read) {
+    a.cmp(rdx, qword_ptr(rcx, read_table + kTag));
+    a.jne(slow);
+  }
+  a.add(rax, qword_ptr(rcx, table + kAddend));
   return ptr(rax);
 }
 

@@ -25,6 +25,11 @@ class MemoryAccess {
   virtual asmjit::x86::Mem emit_address(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
                                         const asmjit::x86::Gp& base, std::int32_t disp,
                                         const asmjit::Label& slow, bool base_checked) const = 0;
+  /// The same for an access that reads and writes (an AMO): the page must
+  /// allow both.
+  virtual asmjit::x86::Mem emit_read_write_address(asmjit::x86::Assembler& a, unsigned size,
+                                                   const asmjit::x86::Gp& base, const asmjit::Label& slow,
+                                                   bool base_checked) const = 0;
   /// True when the host access through the returned operand may fault: the
   /// caller then records it as a FaultSite (fault_redirect.hpp) with its slow path.
   [[nodiscard]] virtual bool may_fault() const = 0;
@@ -43,10 +48,16 @@ class TlbMemoryAccess final : public MemoryAccess {
   asmjit::x86::Mem emit_address(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
                                 const asmjit::x86::Gp& base, std::int32_t disp, const asmjit::Label& slow,
                                 bool base_checked) const override;
+  /// Looks up the write TLB and, for the same entry, the read TLB.
+  asmjit::x86::Mem emit_read_write_address(asmjit::x86::Assembler& a, unsigned size,
+                                           const asmjit::x86::Gp& base, const asmjit::Label& slow,
+                                           bool base_checked) const override;
   [[nodiscard]] bool may_fault() const override { return false; }
   [[nodiscard]] bool slow_path_leaves() const override { return false; }
 
  private:
+  asmjit::x86::Mem lookup(asmjit::x86::Assembler& a, memory::Access access, bool also_read, unsigned size,
+                          const asmjit::x86::Gp& base, std::int32_t disp, const asmjit::Label& slow) const;
   const memory::Tlb* m_tlb;
   std::int64_t m_delta = 0;  ///< tlb - hart
   bool m_near = false;
@@ -70,6 +81,12 @@ class DirectMemoryAccess final : public MemoryAccess {
   asmjit::x86::Mem emit_address(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
                                 const asmjit::x86::Gp& base, std::int32_t disp, const asmjit::Label& slow,
                                 bool base_checked) const override;
+  /// The host MMU checks both permissions on the access itself.
+  asmjit::x86::Mem emit_read_write_address(asmjit::x86::Assembler& a, unsigned size,
+                                           const asmjit::x86::Gp& base, const asmjit::Label& slow,
+                                           bool base_checked) const override {
+    return emit_address(a, memory::Access::kWrite, size, base, 0, slow, base_checked);
+  }
   [[nodiscard]] bool may_fault() const override { return true; }
   [[nodiscard]] bool slow_path_leaves() const override { return true; }
 
