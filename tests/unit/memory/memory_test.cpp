@@ -622,6 +622,38 @@ TEST_F(GuestMemoryTest, BulkWritesNotifyEveryWatchedPageTheyTouch) {
   EXPECT_TRUE(space.is_watched(first));
 }
 
+// Bulk copies (system-call buffers) take the TLB's entries: what changes a
+// page after they were filled must still be seen.
+TEST_F(GuestMemoryTest, BulkWritesThroughAWarmTlbStillNotifyAPageWatchedSince) {
+  const GuestAddr first = kRam + 0xa000;
+  std::vector<std::uint8_t> bytes(0x1010, 0xcd);
+  ASSERT_TRUE(memory.write_bytes(first + 0x8, bytes.data(), bytes.size()));  // fills both entries
+  ASSERT_TRUE(memory.write_bytes(first + 0x8, bytes.data(), bytes.size()));  // through them
+  EXPECT_TRUE(calls.empty());
+  space.watch_page(first + 0x1000, kWatchDevice);
+  ASSERT_TRUE(memory.write_bytes(first + 0x8, bytes.data(), bytes.size()));
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].page, first + 0x1000);
+  EXPECT_EQ(calls[0].word_at_8, 0xcdcdcdcdu);
+  // The watched page stays out of the TLB: every write is heard.
+  ASSERT_TRUE(memory.write_bytes(first + 0x8, bytes.data(), bytes.size()));
+  EXPECT_EQ(calls.size(), 2u);
+}
+
+TEST_F(GuestMemoryTest, BulkCopiesThroughAWarmTlbSeeProtectionChanges) {
+  const GuestAddr page = kRam + 0xc000;
+  std::uint64_t value = 7;
+  ASSERT_TRUE(memory.write_bytes(page, &value, sizeof(value)));
+  ASSERT_TRUE(memory.read_bytes(page, &value, sizeof(value)));
+  ASSERT_TRUE(space.protect(page, kPageSize, kPermRead).ok());
+  EXPECT_FALSE(memory.write_bytes(page, &value, sizeof(value)));
+  EXPECT_EQ(memory.last_fault().addr, page);
+  ASSERT_TRUE(memory.read_bytes(page, &value, sizeof(value)));
+  EXPECT_EQ(value, 7u);
+  ASSERT_TRUE(space.protect(page, kPageSize, kPermNone).ok());
+  EXPECT_FALSE(memory.read_bytes(page, &value, sizeof(value)));
+}
+
 TEST_F(GuestMemoryTest, LoaderPokeIgnoresPermissionsButNotifies) {
   const GuestAddr page = kRam + 0x9000;
   ASSERT_TRUE(space.protect(page, 0x1000, kPermRead).ok());
