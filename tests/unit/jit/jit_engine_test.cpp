@@ -203,6 +203,46 @@ TEST(JitEngine, CountdownLoopsTestTheLowHalfOfTheirCounter) {
   EXPECT_EQ(m.hart.x[t0], 0xffffffff80000000u);
 }
 
+TEST(JitEngine, NestedLoopsGiveHostRegistersToTheInnerLoopAtEveryBudget) {
+  // A matrix-product shape: the inner loop's registers (t3..t6, in the
+  // HartState between regions) outweigh the outer loop's and take host
+  // registers from pinned ones the outer loop uses; every way out, at any
+  // budget, must give each register back.
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a5, zero, 3),   // outer count
+      rv::addi(t6, zero, 0),   // outer: t6 = 0 (the sum)
+      rv::addi(t5, zero, 4),   //   inner count
+      rv::add(t3, a0, a5),     //   inner: t3 = a0 + a5
+      rv::mul(t4, t3, t5),     //
+      rv::addw(t6, t6, t4),    //
+      rv::addi(t5, t5, -1),    //
+      rv::bne(t5, zero, -16),  //   -> inner
+      rv::add(a1, a1, t6),     //
+      rv::add(a2, a2, a5),     //
+      rv::addi(a5, a5, -1),    //
+      rv::bne(a5, zero, -40),  // -> outer
+      rv::ebreak(),
+  };
+  const std::uint64_t total = 1 + 3 * (2 + 4 * 5 + 4) + 1;
+  for (std::uint64_t budget = 1; budget <= total; ++budget) {
+    JitMachine m;
+    TestMachine t;
+    m.load_code(code);
+    t.load_code(code);
+    for (auto* hart : {&m.hart, &t.hart}) {
+      hart->x[a0] = 0x1000;
+      hart->x[a1] = 7;
+      hart->x[a2] = 9;
+      hart->x[t3] = 0x33;
+    }
+    m.run(budget);
+    t.run(budget);
+    EXPECT_EQ(m.hart.instret, t.hart.instret) << budget;
+    EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
+    for (unsigned r = 1; r < 32; ++r) EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r << " after " << budget;
+  }
+}
+
 /// Runs `code` from the same registers on the JIT (regions translated at
 /// once) and the interpreter; every integer register must match at the end.
 void expect_same_registers(const std::vector<std::uint32_t>& code,

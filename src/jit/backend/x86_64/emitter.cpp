@@ -341,13 +341,13 @@ class Backend::RegionEmitter {
 
   void allocate_registers() {
     std::array<std::uint32_t, 32> uses{};
-    std::vector<bool> looped = loop_bodies();
+    std::vector<std::uint8_t> depth = loop_depths();
     // Only a loop repays the moves: straight-line regions are entered and
     // left about as often as their instructions run (recursion: 7% fewer
     // host instructions without their swaps, the rest within 0.3%).
-    if (std::find(looped.begin(), looped.end(), true) == looped.end()) return;
+    if (std::all_of(depth.begin(), depth.end(), [](std::uint8_t d) { return d == 0; })) return;
     for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
-      count_uses(m_region.insns[i], uses, looped[i] ? kLoopWeight : 1);
+      count_uses(m_region.insns[i], uses, loop_weight(depth[i]));
     }
     std::vector<GuestReg> wanted;
     for (GuestReg r = 1; r < 32; ++r) {
@@ -404,20 +404,37 @@ class Backend::RegionEmitter {
         break;
     }
   }
-  /// Per IR position: inside the body of a loop of this region (from a
-  /// loop head to a branch or jump back to it), where a use counts for
+  /// Per IR position: how many loops of this region (from a loop head to
+  /// the last branch or jump back to it) hold it, where a use counts for
   /// every pass while a swap is paid once per region entry and exit.
-  std::vector<bool> loop_bodies() const {
-    std::vector<bool> looped(m_region.insns.size(), false);
-    for (std::size_t j = 0; j < m_region.insns.size(); ++j) {
+  std::vector<std::uint8_t> loop_depths() const {
+    const std::size_t n = m_region.insns.size();
+    std::vector<std::size_t> last_back_edge(
+        n, 0);  // per loop head; 0: none (a head is never its own back edge at 0)
+    std::vector<bool> is_head(n, false);
+    for (std::size_t j = 0; j < n; ++j) {
       const IrInsn& insn = m_region.insns[j];
       if (insn.kind != IrKind::kBranch && insn.kind != IrKind::kJump) continue;
       std::optional<std::size_t> at = m_jump_to[j];
-      if (at && *at <= j)
-        std::fill(looped.begin() + static_cast<std::ptrdiff_t>(*at),
-                  looped.begin() + static_cast<std::ptrdiff_t>(j) + 1, true);
+      if (!at || *at > j) continue;
+      is_head[*at] = true;
+      last_back_edge[*at] = std::max(last_back_edge[*at], j);
     }
-    return looped;
+    std::vector<std::uint8_t> depth(n, 0);
+    for (std::size_t h = 0; h < n; ++h) {
+      if (!is_head[h]) continue;
+      for (std::size_t i = h; i <= last_back_edge[h]; ++i) {
+        if (depth[i] < 255) ++depth[i];
+      }
+    }
+    return depth;
+  }
+  /// What a use at loop depth `depth` counts: kLoopWeight in a loop, four
+  /// times more per loop nested inside it (an inner loop's pass runs that
+  /// many times per outer pass, at least).
+  static std::uint32_t loop_weight(std::uint8_t depth) {
+    if (depth == 0) return 1;
+    return kLoopWeight << (2 * std::min<std::uint32_t>(depth - 1u, 3u));
   }
   void from_pins() {
     for (const Swap& s : m_swaps) {
