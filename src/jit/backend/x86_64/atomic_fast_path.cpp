@@ -25,24 +25,13 @@ Kind kind_of(Op op) {
   }
 }
 
-bool is_word(Op op) {
-  switch (op) {
-    case Op::kLrW:
-    case Op::kScW:
-    case Op::kAmoswapW:
-    case Op::kAmoaddW:
-    case Op::kAmoxorW:
-    case Op::kAmoandW:
-    case Op::kAmoorW:
-    case Op::kAmominW:
-    case Op::kAmomaxW:
-    case Op::kAmominuW:
-    case Op::kAmomaxuW:
-      return true;
-    default:
-      return false;
-  }
-}
+// The A extension's operations are one run of the opcode list: the word
+// forms (lr.w, sc.w, the AMOs), then the doubleword ones in the same order.
+static_assert(static_cast<int>(Op::kAmomaxuW) - static_cast<int>(Op::kLrW) == 10);
+static_assert(static_cast<int>(Op::kLrD) == static_cast<int>(Op::kAmomaxuW) + 1);
+static_assert(static_cast<int>(Op::kAmomaxuD) - static_cast<int>(Op::kLrD) == 10);
+
+bool is_word(Op op) { return op <= Op::kAmomaxuW; }
 
 /// `to` (rdx or edx) = rs2, zero for x0.
 void read_source(Assembler& a, const Operand& rs2, const Gp& to) {
@@ -117,35 +106,7 @@ void combine(Assembler& a, Op op, bool word) {
 
 }  // namespace
 
-bool is_atomic(Op op) {
-  switch (op) {
-    case Op::kLrW:
-    case Op::kScW:
-    case Op::kAmoswapW:
-    case Op::kAmoaddW:
-    case Op::kAmoxorW:
-    case Op::kAmoandW:
-    case Op::kAmoorW:
-    case Op::kAmominW:
-    case Op::kAmomaxW:
-    case Op::kAmominuW:
-    case Op::kAmomaxuW:
-    case Op::kLrD:
-    case Op::kScD:
-    case Op::kAmoswapD:
-    case Op::kAmoaddD:
-    case Op::kAmoxorD:
-    case Op::kAmoandD:
-    case Op::kAmoorD:
-    case Op::kAmominD:
-    case Op::kAmomaxD:
-    case Op::kAmominuD:
-    case Op::kAmomaxuD:
-      return true;
-    default:
-      return false;
-  }
-}
+bool is_atomic(Op op) { return op >= Op::kLrW && op <= Op::kAmomaxuD; }
 
 void emit_atomic_fast_path(Assembler& a, const HartOperands& hart, const MemoryAccess& memory,
                            const isa::DecodedInsn& insn, const AtomicOperands& x, const Label& slow,
