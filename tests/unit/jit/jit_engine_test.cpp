@@ -259,6 +259,34 @@ void expect_same_registers(const std::vector<std::uint32_t>& code,
   for (unsigned r = 1; r < 32; ++r) EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r;
 }
 
+TEST(JitEngine, SetLessFormsAgreeWithTheInterpreter) {
+  // Into a host register that is neither operand (cleared before the
+  // compare: destinations start as garbage), into an operand's own register,
+  // into the HartState; snez and seqz; values across the signed and
+  // unsigned orders.
+  const std::uint64_t kValues[] = {0,    1, ~std::uint64_t{0}, std::uint64_t{1} << 63, 0x7fffffffffffffff,
+                                   0x800};
+  const std::uint64_t kGarbage = 0xdeadbeefdeadbeef;
+  for (std::uint64_t x : kValues) {
+    for (std::uint64_t y : kValues) {
+      SCOPED_TRACE(testing::Message() << std::hex << x << " " << y);
+      const std::vector<std::pair<unsigned, std::uint64_t>> regs = {
+          {a1, x},        {a2, y},        {t4, y},        {a0, kGarbage},
+          {a3, kGarbage}, {a4, kGarbage}, {a5, kGarbage}, {t3, kGarbage}};
+      expect_same_registers({rv::slt(a0, a1, a2), rv::sltu(a3, a1, a2), rv::slt(a1, a1, a2), rv::ebreak()},
+                            regs);
+      expect_same_registers({rv::sltu(a2, a1, a2), rv::slt(t3, a1, a2), rv::sltu(a4, t4, a1), rv::ebreak()},
+                            regs);
+      expect_same_registers({rv::sltu(a0, zero, a1), rv::sltu(a1, zero, a1), rv::sltu(t3, zero, a2),
+                             rv::sltu(a3, zero, t4), rv::ebreak()},
+                            regs);
+      expect_same_registers({rv::sltiu(a0, a1, 1), rv::slti(a3, a1, -1), rv::sltiu(a4, a1, -2048),
+                             rv::slti(a2, a2, 2047), rv::slt(a5, a1, zero), rv::ebreak()},
+                            regs);
+    }
+  }
+}
+
 TEST(JitEngine, DeferredSignExtensionsLeaveOtherPathsAlone) {
   // Found by review: an extension left to a way out must not meet paths on
   // which t0 holds a full 64-bit value. (Each program ends with ebreak at OUT.)

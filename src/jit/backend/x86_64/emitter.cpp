@@ -1204,6 +1204,15 @@ class Backend::RegionEmitter {
       m_a.set(less, d.r8());
       return;
     }
+    // snez (sltu rd, x0, rs): rs != 0.
+    if (!imm && insn.alu == AluOp::kSltu && insn.a == 0 && pinned(insn.b) && pinned(insn.dst) &&
+        insn.dst != insn.b) {
+      const Gp d = host(insn.dst);
+      m_a.xor_(d.r32(), d.r32());
+      m_a.test(host(insn.b), host(insn.b));
+      m_a.setne(d.r8());
+      return;
+    }
     read_first(rax, insn.a);
     if (imm) {
       m_a.cmp(rax, Imm(insn.imm));
