@@ -409,8 +409,8 @@ class Backend::RegionEmitter {
   /// every pass while a swap is paid once per region entry and exit.
   std::vector<std::uint8_t> loop_depths() const {
     const std::size_t n = m_region.insns.size();
-    std::vector<std::size_t> last_back_edge(
-        n, 0);  // per loop head; 0: none (a head is never its own back edge at 0)
+    // Per loop head (is_head): its last back edge.
+    std::vector<std::size_t> last_back_edge(n, 0);
     std::vector<bool> is_head(n, false);
     for (std::size_t j = 0; j < n; ++j) {
       const IrInsn& insn = m_region.insns[j];
