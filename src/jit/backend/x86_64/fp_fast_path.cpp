@@ -206,8 +206,17 @@ Gp read_x(Assembler& a, const Operand& xs, const Gp& scratch) {
   return scratch;
 }
 
+/// Whether the FP operands of `op` are single precision (its result may not
+/// be: fcvt.w.s writes an integer).
 bool is_single(Op op) {
   switch (op) {
+    case Op::kFcvtWS:
+    case Op::kFcvtLS:
+    case Op::kFcvtWuS:
+    case Op::kFcvtLuS:
+    case Op::kFminS:
+    case Op::kFmaxS:
+    case Op::kFclassS:
     case Op::kFaddS:
     case Op::kFsubS:
     case Op::kFmulS:
@@ -414,8 +423,7 @@ bool emit_from_integer(Assembler& a, const HartOperands& hart, const isa::Decode
 /// integer itself.
 bool emit_to_integer(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn,
                      const FpIntOperands& x, const Label& slow, bool fs_dirty, const FpCached& cached) {
-  const bool single =
-      insn.op == Op::kFcvtWS || insn.op == Op::kFcvtLS || insn.op == Op::kFcvtWuS || insn.op == Op::kFcvtLuS;
+  const bool single = is_single(insn.op);
   const bool wide =
       insn.op == Op::kFcvtLD || insn.op == Op::kFcvtLS || insn.op == Op::kFcvtLuD || insn.op == Op::kFcvtLuS;
   const bool is_unsigned = insn.op == Op::kFcvtWuS || insn.op == Op::kFcvtWuD || insn.op == Op::kFcvtLuS ||
@@ -472,7 +480,7 @@ bool emit_to_integer(Assembler& a, const HartOperands& hart, const isa::DecodedI
 /// the helper.
 void emit_min_max(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Label& slow,
                   bool fs_dirty, const FpCached& cached) {
-  const bool single = insn.op == Op::kFminS || insn.op == Op::kFmaxS;
+  const bool single = is_single(insn.op);
   const bool min = insn.op == Op::kFminS || insn.op == Op::kFminD;
   check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
   if (single) require_boxed(a, hart, {insn.rs1, insn.rs2}, slow);
@@ -495,7 +503,7 @@ void emit_min_max(Assembler& a, const HartOperands& hart, const isa::DecodedInsn
 /// positive. Zeros, subnormals, infinities and NaNs go to the helper.
 void emit_classify(Assembler& a, const HartOperands& hart, const isa::DecodedInsn& insn, const Operand& xd,
                    const Label& slow, bool fs_dirty) {
-  const bool single = insn.op == Op::kFclassS;
+  const bool single = is_single(insn.op);
   check_environment(a, hart, insn, Rounding::kNoField, false, slow, fs_dirty);
   if (single) require_boxed(a, hart, {insn.rs1}, slow);
   const Gp bits = single ? Gp(eax) : Gp(rax);
