@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <span>
 
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -241,12 +242,18 @@ std::uint32_t JitEngine::basic_block_length(GuestAddr pc) {
 
 bool JitEngine::heat_up(GuestAddr pc, std::uint32_t& block_length) {
   if (m_heat.empty()) return true;
-  Heat& heat = m_heat[heat_index(pc)];
-  // A collision hands the count on: aliasing entries then still get hot
-  // (one perhaps early) instead of resetting each other forever.
-  if (heat.pc != pc) heat = Heat{pc, heat.count, basic_block_length(pc)};
-  block_length = heat.block_length;
-  return ++heat.count > m_options.hot_threshold;
+  std::span<Heat> set(&m_heat[heat_set(pc)], kHeatWays);
+  auto heat = std::find_if(set.begin(), set.end(), [&](const Heat& h) { return h.pc == pc; });
+  if (heat == set.end()) {
+    // A miss takes the coldest entry of the set and hands its count on:
+    // more pcs than ways that alias then still get hot (one perhaps early)
+    // instead of evicting each other forever.
+    heat = std::min_element(set.begin(), set.end(),
+                            [](const Heat& a, const Heat& b) { return a.count < b.count; });
+    *heat = Heat{pc, heat->count, basic_block_length(pc)};
+  }
+  block_length = heat->block_length;
+  return ++heat->count > m_options.hot_threshold;
 }
 
 std::optional<cpu::Stop> JitEngine::interpret_block(std::uint32_t length) {

@@ -159,14 +159,16 @@ class JitEngine final : public cpu::ExecutionEngine {
   /// Drops the entry counts (and block lengths) of pcs in [start, end).
   void forget_heat(GuestAddr start, GuestAddr end);
 
-  /// Entry counts of cold regions, direct mapped by pc.
+  /// Entry counts of cold regions, in sets of kHeatWays entries chosen by pc.
   struct Heat {
     GuestAddr pc = ~GuestAddr{0};
     std::uint32_t count = 0;
     std::uint32_t block_length = 0;
   };
   static constexpr std::size_t kHeatEntries = 4096;
-  static std::size_t heat_index(GuestAddr pc) { return (pc >> 1) & (kHeatEntries - 1); }
+  static constexpr std::size_t kHeatWays = 2;
+  /// The first entry of pc's set.
+  static std::size_t heat_set(GuestAddr pc) { return ((pc >> 1) * kHeatWays) & (kHeatEntries - 1); }
   static void on_block_killed(void* self, Block* block);
 
   cpu::HartState& m_hart;

@@ -830,35 +830,60 @@ TEST(JitTiers, BudgetsAreExactAcrossTheTiers) {
   }
 }
 
-TEST(JitTiers, EntriesThatShareACounterStillGetHot) {
-  // Two blocks 8 KiB apart share a slot of the entry-count table and jump to
-  // each other through registers, so the dispatcher sees only these two
-  // entries, in turn: each must not keep resetting the other's count.
-  JitMachine m(tiered_options(16));
-  constexpr GuestAddr kFar = 0x2000;
-  constexpr GuestAddr kExit = kFar + 0x100;
-  m.load_code({rv::addi(a0, a0, 1), rv::jalr(zero, s1, 0)});  // A: to B
+/// Blocks A (at kBase), B (at kBase + b_offset) and, with c_offset != 0, C
+/// (kBase + c_offset) that jump to each other through registers, so the
+/// dispatcher sees only their entries, in turn: A, B[, C], A, B... for
+/// `passes` passes, then an ebreak. a0, a1 (and a4) count the entries.
+JitMachine& load_alias_ring(JitMachine& m, GuestAddr b_offset, GuestAddr c_offset, std::uint64_t passes) {
+  const GuestAddr last = c_offset != 0 ? c_offset : b_offset;
+  const GuestAddr exit = last + 0x100;
+  m.load_code({rv::addi(a0, a0, 1), rv::jalr(zero, s1, 0)});                                       // A: to B
+  if (c_offset != 0) m.load_code({rv::addi(a4, a4, 1), rv::jalr(zero, s2, 0)}, kBase + b_offset);  // B: to C
   m.load_code(
       {
-          rv::addi(a1, a1, 1),    // B:
+          rv::addi(a1, a1, 1),    // the last block:
           rv::sltu(t0, a1, a2),   // 1 while more passes are due
           rv::sub(t0, zero, t0),  // all ones or zero
           rv::and_(t0, t0, s3),   // A - exit, or 0
           rv::add(t0, t0, s4),    // A or exit
           rv::jalr(zero, t0, 0),  //
       },
-      kBase + kFar);
-  m.load_code({rv::ebreak()}, kBase + kExit);
-  m.hart.x[s1] = kBase + kFar;
-  m.hart.x[s3] = kBase - (kBase + kExit);
-  m.hart.x[s4] = kBase + kExit;
-  m.hart.x[a2] = 1000;
+      kBase + last);
+  m.load_code({rv::ebreak()}, kBase + exit);
+  m.hart.x[s1] = kBase + b_offset;
+  m.hart.x[s2] = kBase + c_offset;
+  m.hart.x[s3] = kBase - (kBase + exit);
+  m.hart.x[s4] = kBase + exit;
+  m.hart.x[a2] = passes;
+  return m;
+}
+
+TEST(JitTiers, EntriesThatShareACounterSetStillGetHot) {
+  // Three blocks 4 KiB apart share a set of the entry-count table, which
+  // holds two: each entry evicts another, which must not keep resetting
+  // their counts.
+  JitMachine m(tiered_options(16));
+  load_alias_ring(m, 0x1000, 0x2000, 1000);
   cpu::Stop stop = m.run(100'000);
   EXPECT_EQ(stop.cause, cpu::Cause::kBreakpoint);
   EXPECT_EQ(m.hart.x[a0], 1000u);
+  EXPECT_EQ(m.hart.x[a4], 1000u);
   EXPECT_EQ(m.hart.x[a1], 1000u);
   EXPECT_GT(m.engine->counters().regions_translated, 0u);
-  EXPECT_LT(m.engine->counters().cold_blocks, 100u);
+  EXPECT_LT(m.engine->counters().cold_blocks, 150u);
+}
+
+TEST(JitTiers, TwoEntriesThatShareACounterSetKeepTheirOwnCounts) {
+  // Two blocks 8 KiB apart share a set, one entry each: neither is hot
+  // after 12 entries of its own, though they were entered 24 times together.
+  JitMachine m(tiered_options(16));
+  load_alias_ring(m, 0x2000, 0, 12);
+  cpu::Stop stop = m.run(100'000);
+  EXPECT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+  EXPECT_EQ(m.hart.x[a0], 12u);
+  EXPECT_EQ(m.hart.x[a1], 12u);
+  EXPECT_EQ(m.engine->counters().regions_translated, 0u);
+  EXPECT_EQ(m.engine->counters().cold_blocks, 2u * 12u + 1u);
 }
 
 TEST(JitTiers, FaultInColdCodeIsPrecise) {
