@@ -248,14 +248,16 @@ class Backend::RegionEmitter {
     for (std::size_t i = 0; i < m_cold.size(); ++i) emit_cold(Cold(m_cold[i]));
   }
 
-  /// Offsets to resolve once the code is placed.
+  /// Where a link's patchable jump and its stub are: offsets from the code's
+  /// base (a region is one .text section), taken as they are emitted, which
+  /// is cheaper than a label each.
   struct PendingLink {
-    Label jump;
-    Label stub;
+    std::size_t jump = 0;
+    std::size_t stub = 0;
   };
   std::vector<PendingLink> m_links;
-  /// (access, slow path) of every access that may fault.
-  std::vector<std::pair<Label, Label>> m_fault_labels;
+  /// (code offset of the access, slow path) of every access that may fault.
+  std::vector<std::pair<std::size_t, Label>> m_fault_labels;
 
  private:
   // ---- operands ----------------------------------------------------------------
@@ -726,12 +728,10 @@ class Backend::RegionEmitter {
     std::size_t index = m_links.size();
     Link& link = m_block.links.at(index);
     link.target_pc = target;
-    PendingLink pending{m_a.newLabel(), m_a.newLabel()};
-    m_a.bind(pending.jump);
-    m_a.embedUInt8(0xE9);
-    m_a.embedUInt32(0);  // patched to the stub once placed
-    m_links.push_back(pending);
-    m_cold.push_back(Cold{Cold::kLinkStub, nullptr, pending.stub, Label(), &link, false});
+    m_links.push_back(PendingLink{m_a.offset(), 0});
+    static constexpr std::uint8_t kJmpRel32[5] = {0xE9, 0, 0, 0, 0};  // patched to the stub once placed
+    m_a.embed(kJmpRel32, sizeof(kJmpRel32));
+    m_cold.push_back(Cold{Cold::kLinkStub, nullptr, Label(), Label(), &link, false});
   }
 
   // ---- cold code ------------------------------------------------------------------
@@ -750,7 +750,7 @@ class Backend::RegionEmitter {
     };
     Kind kind;
     const IrInsn* insn;  ///< in m_region, which outlives emission
-    Label entry;         ///< where the hot code jumps to
+    Label entry;         ///< where the hot code jumps to (kLinkStub: none, see link_jump)
     Label resume;        ///< slow paths: back into the hot code
     Link* link;          ///< kLinkStub
     bool after_pc_in_rax;
@@ -760,9 +760,11 @@ class Backend::RegionEmitter {
   };
 
   void emit_cold(const Cold& c) {
-    m_a.bind(c.entry);
+    if (c.entry.isValid()) m_a.bind(c.entry);
     switch (c.kind) {
       case Cold::kLinkStub:
+        // Reached by its patched jump only: no label, an offset.
+        m_links[static_cast<std::size_t>(c.link - m_block.links.data())].stub = m_a.offset();
         m_a.mov(rax, reinterpret_cast<std::uintptr_t>(c.link));
         return jump_abs(m_b.m_runtime.exit_link);
       case Cold::kStatus:
@@ -1355,9 +1357,7 @@ class Backend::RegionEmitter {
   /// resumed at `slow` (fault_redirect.hpp).
   void fault_site(const Label& slow) {
     if (!m_b.m_memory->may_fault()) return;
-    Label access = m_a.newLabel();
-    m_a.bind(access);
-    m_fault_labels.emplace_back(access, slow);
+    m_fault_labels.emplace_back(m_a.offset(), slow);
   }
 
   /// --stats: memory accesses are counted into Tlb::accesses, as the interpreter does.
@@ -2036,14 +2036,14 @@ Result<bool> Backend::emit_region(const IrRegion& region, Block& block, CodeAren
   std::uint8_t* base = placed.value();
   for (std::size_t i = 0; i < emitter.m_links.size(); ++i) {
     Link& link = block.links[i];
-    link.jump = base + code.labelOffsetFromBase(emitter.m_links[i].jump);
-    link.stub = base + code.labelOffsetFromBase(emitter.m_links[i].stub);
+    link.jump = base + emitter.m_links[i].jump;
+    link.stub = base + emitter.m_links[i].stub;
     auto rel = static_cast<std::int32_t>(link.stub - (link.jump + 5));
     std::memcpy(link.jump + 1, &rel, sizeof(rel));  // SAFETY: the 5-byte jmp emitted by direct_exit
   }
   block.links.resize(emitter.m_links.size());
   for (const auto& [access, slow] : emitter.m_fault_labels) {
-    m_fault_sites.add(reinterpret_cast<std::uintptr_t>(base + code.labelOffsetFromBase(access)),
+    m_fault_sites.add(reinterpret_cast<std::uintptr_t>(base + access),
                       reinterpret_cast<std::uintptr_t>(base + code.labelOffsetFromBase(slow)));
   }
   block.entry = base;
