@@ -21,11 +21,16 @@
 #   --native          also run each program built for the host ($CC or cc,
 #                     -O2 -static, as the guests); needs its C source: a
 #                     tests/guest/linux program (by name or path) or cpu_mix
+#   --cpu-time        medians and ratios of CPU time (user + system, the
+#                     process's threads included) instead of wall time:
+#                     steadier on a shared or virtual machine, where wall time
+#                     also counts time spent waiting for a CPU
 #   --json FILE       also write the figures (every time, medians) as JSON
 #   -h, --help        this text
 # Default programs: cpu_mix bytecode_interp crc_hash sieve_primes malloc_churn recursion
 # float_kernels.
-# Times are whole processes (start-up included). Guest instructions come from
+# Times are whole processes (start-up included); both wall and CPU time are
+# recorded for every run (the JSON has both), the table shows one. Guest instructions come from
 # one extra, untimed `vm run --engine interp --stats-file` run per program
 # (--stats slows the interpreter, so the timed runs go without it); MIPS is
 # that count over each runner's median time. In the first round every
@@ -43,6 +48,7 @@ vm=$root/build/release/vm
 qemu="qemu-riscv64"
 json=""
 native=no
+measure=wall
 programs="cpu_mix bytecode_interp crc_hash sieve_primes malloc_churn recursion float_kernels"
 cpu_mix_rounds=800
 while [[ $# -gt 0 ]]; do
@@ -54,6 +60,7 @@ while [[ $# -gt 0 ]]; do
     --qemu) need_value "$1" $#; qemu=$2; shift 2 ;;
     --json) need_value "$1" $#; json=$2; shift 2 ;;
     --native) native=yes; shift ;;
+    --cpu-time) measure=cpu; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" 2 ;;
   esac
@@ -122,12 +129,27 @@ for program in "${requested[@]}"; do
   names+=("$name") paths+=("$path") args+=("$arg")
 done
 
-# Microseconds since the epoch, in REPLY; bash 5 has it without a fork.
-if [[ -n ${EPOCHREALTIME:-} ]]; then
-  stamp() { local t=$EPOCHREALTIME; REPLY=${t//[.,]/}; }
-else
-  stamp() { REPLY=$(($(date +%s%N) / 1000)); }
-fi
+# One timed run: python3 run.py STDOUT STDERR COMMAND... prints "STATUS WALL_US CPU_US"
+# (CPU time from wait4: user + system of the process and all its threads).
+cat >"$work/run.py" <<'PY'
+import os, sys, time
+out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+with open(os.devnull, "rb") as i, open(out, "wb") as o, open(err, "wb") as e:
+    start = time.perf_counter_ns()
+    try:
+        pid = os.posix_spawn(cmd[0], cmd, os.environ, file_actions=[
+            (os.POSIX_SPAWN_DUP2, i.fileno(), 0), (os.POSIX_SPAWN_DUP2, o.fileno(), 1),
+            (os.POSIX_SPAWN_DUP2, e.fileno(), 2)])
+    except OSError as error:
+        e.write(f"{cmd[0]}: {error.strerror}\n".encode())
+        print(127, 0, 0)
+        sys.exit(0)
+    _, status, usage = os.wait4(pid, 0)
+    wall = (time.perf_counter_ns() - start) // 1000
+cpu = round((usage.ru_utime + usage.ru_stime) * 1e6)
+code = os.waitstatus_to_exitcode(status)
+print(code if code >= 0 else 128 - code, wall, cpu)  # killed by a signal: 128 + its number, as in sh
+PY
 
 runners=(jit interp qemu)
 if [[ $native == yes ]]; then runners+=(native); fi
@@ -150,20 +172,19 @@ run_failed() {
   exit 1
 }
 
-# run_timed RUNNER INDEX STDOUT: one timed run; appends "INDEX RUNNER MICROSECONDS" to times.
+# run_timed RUNNER INDEX STDOUT: one timed run; appends "INDEX RUNNER WALL_US CPU_US" to times.
 run_timed() {
-  local runner=$1 i=$2 out=$3 status=0 t0
+  local runner=$1 i=$2 out=$3 status wall cpu
   local -a cmd
   case $runner in
     jit|interp) cmd=("$vm" run --engine "$runner" "${paths[i]}") ;;
     qemu) cmd=("$qemu_path" "${paths[i]}") ;;
     native) cmd=("${natives[i]}") ;;
   esac
-  stamp; t0=$REPLY
-  "${cmd[@]}" ${args[i]:+"${args[i]}"} </dev/null >"$out" 2>"$work/stderr" || status=$?
-  stamp
+  read -r status wall cpu < <("$python" "$work/run.py" "$out" "$work/stderr" "${cmd[@]}" ${args[i]:+"${args[i]}"})
+  [[ -n ${cpu:-} ]] || die "${names[i]}: could not time $(describe "$runner")"
   [[ $status -eq 0 ]] || run_failed "$i" "$(describe "$runner")" "$status"
-  printf '%s\t%s\t%s\n' "$i" "$runner" "$((REPLY - t0))" >>"$work/times.tsv"
+  printf '%s\t%s\t%s\t%s\n' "$i" "$runner" "$wall" "$cpu" >>"$work/times.tsv"
 }
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
@@ -210,10 +231,10 @@ done >"$work/programs.tsv"
 qemu_version=$("$qemu_path" --version 2>/dev/null | sed -n '1p') || true
 
 "$python" - "$work" "$runs" "$vm" "$qemu_path" "${qemu_version:-unknown}" "$load_start" "$(loadavg)" "$json" \
-  "$native_cc" <<'PY'
+  "$native_cc" "$measure" <<'PY'
 import json, math, os, statistics, sys
 
-work, runs, vm, qemu, qemu_version, load_start, load_end, json_path, cc = sys.argv[1:]
+work, runs, vm, qemu, qemu_version, load_start, load_end, json_path, cc, measure = sys.argv[1:]
 runs = int(runs)
 runners = ["jit", "interp", "qemu"] + (["native"] if cc else [])
 
@@ -222,11 +243,13 @@ with open(os.path.join(work, "programs.tsv")) as f:
     for line in f:
         i, name, path, arg = line.rstrip("\n").split("\t")
         programs.append({"name": name, "path": os.path.abspath(path), "args": [arg] if arg else [],
-                         "times_s": {r: [] for r in runners}})
+                         "times_s": {r: [] for r in runners}, "cpu_s": {r: [] for r in runners}})
 with open(os.path.join(work, "times.tsv")) as f:
     for line in f:
-        i, runner, us = line.split()
-        programs[int(i)]["times_s"][runner].append(int(us) / 1e6)
+        i, runner, wall_us, cpu_us = line.split()
+        programs[int(i)]["times_s"][runner].append(int(wall_us) / 1e6)
+        programs[int(i)]["cpu_s"][runner].append(int(cpu_us) / 1e6)
+measured = "cpu_s" if measure == "cpu" else "times_s"
 
 def instructions(i):
     try:
@@ -238,7 +261,7 @@ def instructions(i):
 
 for i, p in enumerate(programs):
     p["instructions"] = instructions(i)
-    p["median_s"] = {r: statistics.median(p["times_s"][r]) for r in runners}
+    p["median_s"] = {r: statistics.median(p[measured][r]) for r in runners}
     med = p["median_s"]
     # Guest instructions per second: the native build runs none.
     p["mips"] = {r: (p["instructions"] / med[r] / 1e6 if p["instructions"] else None)
@@ -263,7 +286,8 @@ print(f"qemu   {qemu} ({qemu_version})")
 if cc:
     print(f"native {cc} -O2 -static (the same C sources, built for the host)")
 print(f"load   {load_start} at start, {load_end} at end (1/5/15 min averages)")
-print("times: medians of whole-process wall time, s; MIPS: interp-counted guest instructions / median;")
+what = "CPU time (user + system)" if measure == "cpu" else "wall time"
+print(f"times: medians of whole-process {what}, s; MIPS: interp-counted guest instructions / median;")
 print("jit/interp = interp time / jit time, jit/qemu = qemu time / jit time (> 1: the JIT is faster)")
 if cc:
     print("jit/native, qemu/native = native time / their time: the fraction of native speed reached")
@@ -296,7 +320,7 @@ if json_path:
     document = {"runs": runs, "runners": {"jit": "vm run --engine jit", "interp": "vm run --engine interp",
                                           "qemu": "qemu-riscv64",
                                           **({"native": f"{cc} -O2 -static"} if cc else {})},
-                "vm": os.path.abspath(vm), "qemu": qemu, "qemu_version": qemu_version,
+                "measure": measure, "vm": os.path.abspath(vm), "qemu": qemu, "qemu_version": qemu_version,
                 "loadavg": {"start": load_start, "end": load_end},
                 "programs": programs, "geomean": geo}
     with open(json_path, "w") as f:
