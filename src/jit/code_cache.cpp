@@ -139,8 +139,7 @@ std::size_t CodeCache::invalidate_range(GuestAddr start, GuestAddr end) {
   return killed;
 }
 
-void CodeCache::collect() {
-  if (m_dead.empty()) return;
+void CodeCache::collect_dead() {
   // A dead block may still be listed under its other pages: drop those entries.
   for (auto it = m_pages.begin(); it != m_pages.end();) {
     auto& blocks = it->second;

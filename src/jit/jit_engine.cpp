@@ -279,6 +279,17 @@ std::optional<cpu::Stop> JitEngine::interpret_block(std::uint32_t length) {
   return stop;
 }
 
+std::optional<cpu::Stop> JitEngine::offer_ecall(const cpu::Stop& ecall) {
+  if (!m_ecall_handler || m_ctx.remaining == 0) return ecall;
+  m_hart.instret = m_instret_base + (m_budget - m_ctx.remaining);
+  const cpu::EcallAction action = m_ecall_handler(m_hart);
+  if (action == cpu::EcallAction::kNotHandled) return ecall;
+  --m_ctx.remaining;  // the ecall retired
+  ++m_counters.ecalls_handled;
+  if (action == cpu::EcallAction::kStop) return ecall;
+  return std::nullopt;
+}
+
 cpu::Stop JitEngine::run(std::uint64_t budget) {
   const x86_64::DefaultFpMode fp_mode;  // what translated F/D code computes in
   m_budget = budget;
@@ -300,7 +311,10 @@ cpu::Stop JitEngine::run(std::uint64_t budget) {
     Block* block = m_cache.find(m_hart.pc);
     std::uint32_t block_length = 0;
     if (block == nullptr && !heat_up(m_hart.pc, block_length)) {
-      if (std::optional<cpu::Stop> stop = interpret_block(block_length)) return finish(*stop);
+      if (std::optional<cpu::Stop> stop = interpret_block(block_length)) {
+        if (stop->reason != cpu::StopReason::kEcall) return finish(*stop);
+        if (std::optional<cpu::Stop> end = offer_ecall(*stop)) return finish(*end);
+      }
       if (m_options.single_region) return finish(cpu::Stop{});
       continue;
     }
@@ -340,9 +354,13 @@ cpu::Stop JitEngine::run(std::uint64_t budget) {
         if (m_ctx.remaining == 0) return finish(cpu::Stop{});
         return interpret_tail();
       case ExitKind::kEcall:
-        return finish(cpu::Stop{
-            cpu::StopReason::kEcall,
-            m_hart.priv == cpu::Privilege::kUser ? cpu::Cause::kEcallFromU : cpu::Cause::kEcallFromM, 0});
+        if (std::optional<cpu::Stop> end = offer_ecall(cpu::Stop{
+                cpu::StopReason::kEcall,
+                m_hart.priv == cpu::Privilege::kUser ? cpu::Cause::kEcallFromU : cpu::Cause::kEcallFromM,
+                0})) {
+          return finish(*end);
+        }
+        break;
       case ExitKind::kStop:
         return finish(m_ctx.stop);
       case ExitKind::kResume:
@@ -378,6 +396,7 @@ cpu::EngineStats JitEngine::stats() const {
   stats.emplace_back("cold_blocks", static_cast<double>(c.cold_blocks));
   stats.emplace_back("cold_insns", static_cast<double>(c.cold_insns));
   stats.emplace_back("retried_accesses", static_cast<double>(c.retried_accesses));
+  stats.emplace_back("ecalls_in_run", static_cast<double>(c.ecalls_handled));
   if (m_count_stats) {
     // Every region entry not made by the dispatcher came through a chained branch
     // or the indirect-branch table.

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstring>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "vmm/cpu/trap.hpp"
@@ -98,6 +99,21 @@ const char* signal_name(int sig) {
 /// Signals whose default action is to ignore (or continue), not terminate.
 bool ignored_by_default(int sig) {
   return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+/// Whether a system call's outcome ends the process: exit, or a signal it
+/// raised whose default action terminates (handlers are not delivered).
+bool ends_run(const Syscalls::Outcome& outcome) {
+  return outcome.exited || (outcome.signal != 0 && !ignored_by_default(outcome.signal));
+}
+
+/// How the system call of the ecall at `ecall_pc` ended the run, if it did.
+std::optional<system::RunResult> end_of_run(const Syscalls::Outcome& outcome, GuestAddr ecall_pc) {
+  if (outcome.exited) return system::RunResult{system::RunResult::Kind::kExited, outcome.exit_code, {}, 0};
+  if (!ends_run(outcome)) return std::nullopt;
+  return system::RunResult{
+      system::RunResult::Kind::kSignaled, 128 + outcome.signal,
+      fmt::format("guest {}: raised by the guest at pc={:#x}", signal_name(outcome.signal), ecall_pc), 0};
 }
 
 }  // namespace
@@ -247,22 +263,39 @@ system::RunResult Process::fault_result(const cpu::Stop& stop) {
 std::optional<system::RunResult> Process::handle_stop(const cpu::Stop& stop) {
   if (stop.reason == cpu::StopReason::kHalt) return std::nullopt;
   if (stop.reason == cpu::StopReason::kException) return fault_result(stop);
+  if (m_ecall_ran) {  // the engine's ecall handler ran it, and counted it retired
+    m_ecall_ran = false;
+    return std::exchange(m_ecall_end, std::nullopt);
+  }
   // ecall: the system call retires the instruction.
-  Syscalls::Outcome outcome = m_syscalls->handle(m_hart);
+  const Syscalls::Outcome outcome = m_syscalls->handle(m_hart);
   m_hart.pc += 4;
   m_hart.instret += 1;
-  if (outcome.exited) return system::RunResult{system::RunResult::Kind::kExited, outcome.exit_code, {}, 0};
-  if (outcome.signal != 0 && !ignored_by_default(outcome.signal)) {
-    return system::RunResult{
-        system::RunResult::Kind::kSignaled, 128 + outcome.signal,
-        fmt::format("guest {}: raised by the guest at pc={:#x}", signal_name(outcome.signal), m_hart.pc - 4),
-        0};
-  }
-  return std::nullopt;
+  return end_of_run(outcome, m_hart.pc - 4);
+}
+
+cpu::EcallAction Process::ecall_in_engine(const std::atomic<bool>* interrupt) {
+  const Syscalls::Outcome outcome = m_syscalls->handle(m_hart);
+  m_hart.pc += 4;
+  // The run loop checks for Ctrl-C after every system call, as a blocked
+  // read may be what the signal interrupted.
+  const bool interrupted = interrupt != nullptr && interrupt->load(std::memory_order_relaxed);
+  if (!ends_run(outcome) && !interrupted) return cpu::EcallAction::kContinue;
+  m_ecall_ran = true;
+  m_ecall_end = end_of_run(outcome, m_hart.pc - 4);
+  return cpu::EcallAction::kStop;
 }
 
 system::RunResult Process::run(const system::RunOptions& options) {
-  return system::drive(*m_engine, options, [this](const cpu::Stop& stop) { return handle_stop(stop); });
+  // Instruction traces go through drive one instruction at a time.
+  if (!options.trace) {
+    m_engine->set_ecall_handler(
+        [this, interrupt = options.interrupt](cpu::HartState&) { return ecall_in_engine(interrupt); });
+  }
+  system::RunResult result =
+      system::drive(*m_engine, options, [this](const cpu::Stop& stop) { return handle_stop(stop); });
+  m_engine->set_ecall_handler(nullptr);
+  return result;
 }
 
 std::optional<std::string> Process::compare_memory(Process& other) {

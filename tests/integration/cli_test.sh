@@ -511,6 +511,19 @@ sigint_check() {
 case_interrupt_sigint() { sigint_check run "$G/loop"; }
 case_interrupt_sigint_bare() { sigint_check run --bare "$G/bare_loop"; }
 
+# A guest blocked reading a pipe that stays open (vm's stdin is its only
+# writer): Ctrl-C ends the run. The read sees EINTR and the run loop the
+# interrupt, even though the guest retries the read at once.
+case_interrupt_sigint_blocked_read() {
+    mkfifo "$T/fifo"
+    exec 3<> "$T/fifo"
+    LAST_CMD="timeout --preserve-status -s INT -k 10 1 $VM run $G/read_forever <&3 (an open, empty pipe)"
+    { timeout --preserve-status -s INT -k 10 1 "$VM" run "$G/read_forever" <&3 > "$T/out" 2> "$T/err"; rc=$?; } 2> /dev/null
+    exec 3>&-
+    expect_rc 130
+    expect_vm_line "interrupted"
+}
+
 # --- statistics ---
 
 case_stats_stderr() {

@@ -3,6 +3,7 @@
 // (system::drive), the user-mode process and the bare machine talk to this
 // interface only, so the engine is a run-time choice (`vm run --engine`).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,6 +28,15 @@ struct Stop {
   std::uint64_t tval = 0;
 };
 
+/// What an ecall handler (ExecutionEngine::set_ecall_handler) did with the
+/// ecall at hart.pc.
+enum class EcallAction : std::uint8_t {
+  kNotHandled,  ///< nothing: run() returns the ecall stop, as without a handler
+  kContinue,    ///< ran it and set pc past it: it retired, run() goes on
+  kStop,        ///< ran it and set pc past it: it retired, but run() returns (a kEcall stop)
+};
+using EcallHandler = std::function<EcallAction(HartState&)>;
+
 /// Named figures an engine reports for `vm run --stats`.
 using EngineStats = std::vector<std::pair<std::string, double>>;
 
@@ -44,6 +54,13 @@ class ExecutionEngine {
   /// The mapping of [start, end) changed (munmap, mprotect, mremap) or the
   /// guest asked for an instruction-cache flush; call between runs.
   virtual void flush_code_range(GuestAddr start, GuestAddr end) = 0;
+
+  /// Lets the engine run ecalls itself, without returning from run() for
+  /// each: called with the state exact (pc at the ecall, instret counting
+  /// what ran before it) while budget remains for the ecall. A null handler
+  /// removes it. Engines may ignore it (the interpreter does): then every
+  /// ecall stops run(), as it always may.
+  virtual void set_ecall_handler(EcallHandler handler) { (void)handler; }
 
   /// Decodes the instruction at `pc` as the guest would fetch it, or nullopt.
   virtual std::optional<isa::DecodedInsn> peek(GuestAddr pc) = 0;

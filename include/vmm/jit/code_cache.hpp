@@ -100,7 +100,10 @@ class CodeCache {
   /// Kills every block on pages in [start, end).
   std::size_t invalidate_range(GuestAddr start, GuestAddr end);
   /// Frees the metadata of killed blocks; call only from the dispatcher.
-  void collect();
+  /// Inline: the dispatcher calls it on every pass, mostly with none.
+  void collect() {
+    if (!m_dead.empty()) collect_dead();
+  }
   /// Drops every block (the arena is reset by the owner).
   void clear();
 
@@ -113,6 +116,7 @@ class CodeCache {
   }
 
  private:
+  void collect_dead();
   void kill(Block* block);
   static void patch_jump(std::uint8_t* jump, const std::uint8_t* destination);
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "vmm/core/result.hpp"
@@ -78,6 +79,7 @@ class JitEngine final : public cpu::ExecutionEngine {
   void flush_code_range(GuestAddr start, GuestAddr end) override;
   std::optional<isa::DecodedInsn> peek(GuestAddr pc) override { return m_interp.peek(pc); }
   void set_count_memory_ops(bool enabled) override;
+  void set_ecall_handler(cpu::EcallHandler handler) override { m_ecall_handler = std::move(handler); }
   [[nodiscard]] cpu::EngineStats stats() const override;
   [[nodiscard]] const char* name() const override { return "jit"; }
   [[nodiscard]] cpu::HartState& hart() override { return m_hart; }
@@ -96,6 +98,7 @@ class JitEngine final : public cpu::ExecutionEngine {
     std::uint64_t retried_accesses = 0;  ///< direct-view accesses left to the interpreter (ExitKind::kRetry)
     std::uint64_t blocks_invalidated = 0;
     std::uint64_t cache_flushes = 0;
+    std::uint64_t ecalls_handled = 0;  ///< ecalls the ecall handler ran without leaving run()
   };
   [[nodiscard]] const Counters& counters() const { return m_counters; }
   [[nodiscard]] const JitContext& context() const { return m_ctx; }
@@ -156,6 +159,10 @@ class JitEngine final : public cpu::ExecutionEngine {
   /// Interprets `length` instructions (fewer when the budget ends); the stop
   /// when the run ended early (ecall, fault, halt).
   std::optional<cpu::Stop> interpret_block(std::uint32_t length);
+  /// The ecall stop `ecall` (hart.pc at the ecall, not retired) offered to
+  /// the ecall handler: nullopt when it ran the ecall and run() goes on,
+  /// else what run() returns.
+  std::optional<cpu::Stop> offer_ecall(const cpu::Stop& ecall);
   /// Drops the entry counts (and block lengths) of pcs in [start, end).
   void forget_heat(GuestAddr start, GuestAddr end);
 
@@ -184,6 +191,7 @@ class JitEngine final : public cpu::ExecutionEngine {
   std::uint64_t m_instret_base = 0;
   bool m_code_changed = false;
   bool m_count_stats = false;
+  cpu::EcallHandler m_ecall_handler;
   Counters m_counters;
   std::vector<Heat> m_heat;
   memory::DirectView m_view{};

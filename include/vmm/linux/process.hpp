@@ -2,8 +2,10 @@
 // A user-mode Linux process (like qemu-riscv64): a static RV64 ELF loaded
 // into a private guest address space, its initial stack, and the system-call
 // layer that runs its ecalls on the host.
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -66,6 +68,10 @@ class Process {
   system::RunResult fault_result(const cpu::Stop& stop);
   /// What the run loop does with a stop other than an exhausted budget.
   std::optional<system::RunResult> handle_stop(const cpu::Stop& stop);
+  /// The engine's ecall handler during run(): system calls without leaving
+  /// the engine, unless one ends the run or `interrupt` is set (then the
+  /// engine returns and handle_stop reports how the run ended).
+  cpu::EcallAction ecall_in_engine(const std::atomic<bool>* interrupt);
   /// Lockstep: the first difference between this process's memory and `other`'s.
   std::optional<std::string> compare_memory(Process& other);
   /// Lockstep: gives `other` this process's registers, mappings and memory
@@ -77,6 +83,10 @@ class Process {
   cpu::HartState m_hart;
   std::unique_ptr<cpu::ExecutionEngine> m_engine;
   std::unique_ptr<Syscalls> m_syscalls;
+  /// Set when the engine returns after ecall_in_engine ran a system call:
+  /// handle_stop then only reports `m_ecall_end`.
+  bool m_ecall_ran = false;
+  std::optional<system::RunResult> m_ecall_end;
   Layout m_layout;
   std::vector<std::uint8_t> m_copy;  ///< lockstep: mappings the guest may not read, copied out
 };

@@ -918,5 +918,121 @@ TEST(JitTiers, MinstretWrittenInColdCodeIsCountedOnFromItsValue) {
 
 }  // namespace tiered
 
+namespace ecalls {
+
+/// a1 passes of: a7 = 7; ecall; a1 -= 1; loop. Then ebreak.
+std::vector<std::uint32_t> ecall_loop(std::int32_t passes) {
+  return {
+      rv::addi(a1, zero, passes),  //
+      rv::addi(a7, zero, 7),       // loop:
+      rv::ecall(),                 //
+      rv::addi(a1, a1, -1),        //
+      rv::bne(a1, zero, -12),      //
+      rv::ebreak(),
+  };
+}
+
+/// A system call of sorts: folds the state the ecall sees (a7, and instret,
+/// which counts the instructions before it) into a0, and moves pc past it.
+void fake_syscall(cpu::HartState& h) {
+  h.x[a0] = h.x[a0] * 3 + h.x[a7] + h.instret;
+  h.pc += 4;
+}
+
+/// The run loop without an ecall handler: run(), and every ecall stop is
+/// handled outside, retiring the ecall (what system::drive and
+/// Process::handle_stop do), until `total` instructions retired or a stop
+/// other than an ecall.
+cpu::Stop run_outside(JitMachine& m, std::uint64_t total) {
+  for (;;) {
+    if (m.hart.instret >= total) return cpu::Stop{};
+    cpu::Stop stop = m.run(std::min<std::uint64_t>(total - m.hart.instret, 1 + m.hart.instret % 4));
+    if (stop.reason == cpu::StopReason::kBudget) continue;
+    if (stop.reason != cpu::StopReason::kEcall) return stop;
+    fake_syscall(m.hart);
+    m.hart.instret += 1;
+  }
+}
+
+TEST(JitEcalls, AHandlerRunsEcallsWithoutLeavingRunAtTheStateOfTheLoopOutside) {
+  for (const jit::JitOptions& options : {vmm::test::eager_options(), tiered::tiered_options(10)}) {
+    JitMachine outside(options);
+    outside.load_code(ecall_loop(200));
+    ASSERT_EQ(run_outside(outside, 1'000'000).cause, cpu::Cause::kBreakpoint);
+
+    JitMachine inside(options);
+    inside.load_code(ecall_loop(200));
+    std::uint64_t calls = 0;
+    inside.engine->set_ecall_handler([&](cpu::HartState& h) {
+      ++calls;
+      fake_syscall(h);
+      return cpu::EcallAction::kContinue;
+    });
+    cpu::Stop stop = inside.run(1'000'000);
+    EXPECT_EQ(stop.cause, cpu::Cause::kBreakpoint);  // one run(): no ecall came back
+    EXPECT_EQ(calls, 200u);
+    EXPECT_EQ(inside.engine->counters().ecalls_handled, 200u);
+    EXPECT_EQ(inside.hart.x[a0], outside.hart.x[a0]);
+    EXPECT_EQ(inside.hart.instret, outside.hart.instret);
+    EXPECT_EQ(inside.hart.instret, 1u + 4u * 200u);
+    EXPECT_EQ(inside.hart.pc, outside.hart.pc);
+  }
+}
+
+TEST(JitEcalls, BudgetsAreExactWithEcallsRunByTheHandler) {
+  // Every total, run in pieces that often end right before or at an ecall:
+  // the handler's ecall takes one instruction of the budget, or is left to
+  // the caller when none is left.
+  for (std::uint64_t total : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 9u, 30u, 31u, 32u, 33u, 101u, 400u}) {
+    JitMachine outside(tiered::tiered_options(3));
+    outside.load_code(ecall_loop(100));
+    run_outside(outside, total);
+
+    JitMachine inside(tiered::tiered_options(3));
+    inside.load_code(ecall_loop(100));
+    inside.engine->set_ecall_handler([](cpu::HartState& h) {
+      fake_syscall(h);
+      return cpu::EcallAction::kContinue;
+    });
+    run_outside(inside, total);  // ecall stops still come back when a piece ends at one
+    EXPECT_EQ(inside.hart.instret, total) << total;
+    EXPECT_EQ(inside.hart.instret, outside.hart.instret) << total;
+    EXPECT_EQ(inside.hart.x[a0], outside.hart.x[a0]) << total;
+    EXPECT_EQ(inside.hart.x[a1], outside.hart.x[a1]) << total;
+    EXPECT_EQ(inside.hart.pc, outside.hart.pc) << total;
+  }
+}
+
+TEST(JitEcalls, StopAndNotHandledEndTheRunAfterAndAtTheEcall) {
+  JitMachine m;
+  m.load_code(ecall_loop(10));
+  int calls = 0;
+  m.engine->set_ecall_handler([&](cpu::HartState& h) {
+    if (++calls == 3) return cpu::EcallAction::kNotHandled;  // nothing done
+    fake_syscall(h);
+    return calls == 2 ? cpu::EcallAction::kStop : cpu::EcallAction::kContinue;
+  });
+  // kStop on the second ecall: run() returns after it, counted retired.
+  cpu::Stop stop = m.run(1000);
+  EXPECT_EQ(stop.reason, cpu::StopReason::kEcall);
+  EXPECT_EQ(m.hart.pc, kBase + 12);
+  EXPECT_EQ(m.hart.instret, 1u + 4u + 2u);  // li, a pass, a7 = 7, the ecall
+  // kNotHandled on the third: run() returns at it, not retired, as without a handler.
+  stop = m.run(1000);
+  EXPECT_EQ(stop.reason, cpu::StopReason::kEcall);
+  EXPECT_EQ(m.hart.pc, kBase + 8);
+  EXPECT_EQ(m.hart.instret, 1u + 4u + 4u + 1u);
+  // Without a handler every ecall comes back again.
+  m.engine->set_ecall_handler(nullptr);
+  fake_syscall(m.hart);
+  m.hart.instret += 1;
+  stop = m.run(1000);
+  EXPECT_EQ(stop.reason, cpu::StopReason::kEcall);
+  EXPECT_EQ(m.hart.pc, kBase + 8);
+  EXPECT_EQ(calls, 3);
+}
+
+}  // namespace ecalls
+
 }  // namespace
 }  // namespace vmm::jit
