@@ -211,7 +211,8 @@ Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
   std::uint64_t number = hart.x[17];
   Outcome outcome;
   std::int64_t ret = dispatch(number, a, outcome);
-  if (!outcome.exited && outcome.signal == 0) hart.x[10] = static_cast<std::uint64_t>(ret);
+  // A call that raised a signal returns too (kill of an ignored signal: 0).
+  if (!outcome.exited) hart.x[10] = static_cast<std::uint64_t>(ret);
   return outcome;
 }
 

@@ -52,7 +52,8 @@ class ExecutionEngine {
   /// Watch callback: a guest page holding decoded or translated code was written.
   virtual void invalidate_code_page(GuestAddr page) = 0;
   /// The mapping of [start, end) changed (munmap, mprotect, mremap) or the
-  /// guest asked for an instruction-cache flush; call between runs.
+  /// guest asked for an instruction-cache flush; call between runs, or from
+  /// the ecall handler (between regions).
   virtual void flush_code_range(GuestAddr start, GuestAddr end) = 0;
 
   /// Lets the engine run ecalls itself, without returning from run() for
