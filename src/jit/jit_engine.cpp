@@ -307,33 +307,40 @@ cpu::Stop JitEngine::run(std::uint64_t budget) {
     }
     m_cache.collect();
     if (m_ctx.remaining == 0) return finish(cpu::Stop{});
-    std::optional<cpu::Stop> fault;
-    Block* block = m_cache.find(m_hart.pc);
-    std::uint32_t block_length = 0;
-    if (block == nullptr && !heat_up(m_hart.pc, block_length)) {
-      if (std::optional<cpu::Stop> stop = interpret_block(block_length)) {
-        if (stop->reason != cpu::StopReason::kEcall) return finish(*stop);
-        if (std::optional<cpu::Stop> end = offer_ecall(*stop)) return finish(*end);
+    // A region entered before is in the lookup table (killed blocks leave
+    // it): no hash lookup then, as after most system calls.
+    const LookupEntry& known = m_ctx.lookup[JitContext::lookup_index(m_hart.pc)];
+    const void* code = known.pc == m_hart.pc ? known.code : nullptr;
+    if (code == nullptr) {
+      std::optional<cpu::Stop> fault;
+      Block* block = m_cache.find(m_hart.pc);
+      std::uint32_t block_length = 0;
+      if (block == nullptr && !heat_up(m_hart.pc, block_length)) {
+        if (std::optional<cpu::Stop> stop = interpret_block(block_length)) {
+          if (stop->reason != cpu::StopReason::kEcall) return finish(*stop);
+          if (std::optional<cpu::Stop> end = offer_ecall(*stop)) return finish(*end);
+        }
+        if (m_options.single_region) return finish(cpu::Stop{});
+        continue;
       }
-      if (m_options.single_region) return finish(cpu::Stop{});
-      continue;
-    }
-    if (block == nullptr) block = translate(m_hart.pc, fault);
-    if (block == nullptr) {
-      if (fault) return finish(*fault);
-      // The back end could not translate this region: interpret it instead.
-      return interpret_tail();
-    }
-    if (!m_options.single_region) {
-      m_ctx.lookup[JitContext::lookup_index(block->pc)] = LookupEntry{block->pc, block->entry};
+      if (block == nullptr) block = translate(m_hart.pc, fault);
+      if (block == nullptr) {
+        if (fault) return finish(*fault);
+        // The back end could not translate this region: interpret it instead.
+        return interpret_tail();
+      }
+      if (!m_options.single_region) {
+        m_ctx.lookup[JitContext::lookup_index(block->pc)] = LookupEntry{block->pc, block->entry};
+      }
+      code = block->entry;
     }
     ++m_counters.dispatches;
     m_code_changed = false;
     if (m_view.base != nullptr) {
       x86_64::FaultRedirect redirect(m_backend->fault_sites());
-      enter(block->entry);
+      enter(code);
     } else {
-      enter(block->entry);
+      enter(code);
     }
     switch (m_ctx.exit_kind) {
       case ExitKind::kLink: {
