@@ -351,6 +351,51 @@ TEST(JitEngine, NegationsMatchTheInterpreter) {
   }
 }
 
+/// A crc-like loop of data-dependent forward branches, each over one
+/// instruction (the JIT turns them into selects): into a host register and
+/// into the HartState, bodies that read their own destination, a *W body, a
+/// branch on the zero flag of the instruction before it, and the instruction
+/// skipped when the branch is taken refunded from the budget.
+std::vector<std::uint32_t> select_loop() {
+  return {
+      rv::addi(a2, zero, 40),    //
+      rv::srli(a1, a1, 1),       // loop
+      rv::andi(a4, a1, 1),       // the bit, its zero flag tested next
+      rv::beq(a4, zero, 8),      //
+      rv::xor_(a0, a0, a6),      // pinned, reads itself
+      rv::bne(a4, zero, 8),      //
+      rv::addiw(t3, t3, 0x7ff),  // HartState, *W, reads itself
+      rv::bltu(a1, a2, 8),       //
+      rv::slli(t4, a1, 3),       // HartState, from another register
+      rv::srli(a3, a0, 5),       //
+      rv::blt(a3, a2, 12),       // over two instructions: a branch, not a select
+      rv::add(a5, a5, a3),       //
+      rv::or_(a7, a7, a1),       //
+      rv::addi(a2, a2, -1),      //
+      rv::bne(a2, zero, -52),    //
+      rv::ebreak(),
+  };
+}
+
+TEST(JitEngine, SelectsMatchTheInterpreterAtEveryBudget) {
+  const std::vector<std::pair<unsigned, std::uint64_t>> regs = {
+      {a1, 0x9e3779b97f4a7c15}, {a6, 0xa001}, {t3, 0x7ffff000}, {a0, 0x1234}};
+  const std::vector<std::uint32_t> code = select_loop();
+  expect_same_registers(code, regs);
+  for (std::uint64_t budget = 1; budget <= 200; ++budget) {
+    JitMachine m;
+    m.load_code(code);
+    TestMachine t;
+    t.load_code(code);
+    for (auto [r, value] : regs) m.hart.x[r] = t.hart.x[r] = value;
+    m.run(budget);
+    t.run(budget);
+    EXPECT_EQ(m.hart.instret, t.hart.instret) << budget;
+    EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
+    for (unsigned r = 1; r < 32; ++r) EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r << " after " << budget;
+  }
+}
+
 std::uint32_t rotr32(std::uint32_t x, unsigned k) { return x >> k | x << (32 - k); }
 std::uint64_t rotr64(std::uint64_t x, unsigned k) { return x >> k | x << (64 - k); }
 

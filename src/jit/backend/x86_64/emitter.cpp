@@ -218,6 +218,7 @@ class Backend::RegionEmitter {
     allocate_registers();
     from_pins();
     for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
+      if (i < m_resume_at) continue;  // emitted by an if-conversion (emit_select)
       if (m_heads[i].label.isValid()) {
         m_a.bind(m_heads[i].label);
         m_checked_bases.fill(false);  // other paths join here
@@ -1468,6 +1469,110 @@ class Backend::RegionEmitter {
     return scratch;
   }
 
+  // ---- if-conversion ------------------------------------------------------------------
+  /// A forward branch over one register-only instruction (`if (!c) x = y op
+  /// z`): the instruction is computed into rcx whatever the branch does and
+  /// moved into place by a cmov, the skipped guest instructions refunded by
+  /// another. Such branches often test data (CoreMark's crc16 takes one per
+  /// bit, half of them mispredicted); the select costs two instructions more
+  /// when the branch is predictable.
+  bool emit_select(const IrInsn& branch) {
+    const std::size_t at = position(branch);
+    const IrInsn* body = select_body(at);
+    if (body == nullptr) return false;
+    const GuestReg d = body->dst;
+    const auto skipped =
+        static_cast<std::int32_t>(m_region.insns[*m_jump_to[at]].index - (branch.index + 1u));
+    // The body computes into rcx as if rcx were d's register (holding d
+    // first if the body reads it); d itself stays as it was.
+    m_rax_in = 0;
+    if (reads_register(*body, d)) read(rcx, d);
+    const int home = m_map[d];
+    m_map[d] = Gp::kIdCx;
+    emit_insn(*body);
+    m_map[d] = home;
+    forget_checked_bases(*body);
+    m_zero_flag_in = 0;  // the body's flags are not the branch's
+    m_rax_in = 0;
+    compare(branch);
+    const CondCode taken = cond_code(branch.cond);
+    m_a.lea(rdx, ptr(kRemaining, skipped));
+    m_a.cmov(taken, kRemaining, rdx);
+    if (pinned(d)) {
+      m_a.cmov(negate(taken), host(d), rcx);
+    } else {
+      m_a.cmov(taken, rcx, x_mem(d));
+      m_a.mov(x_mem(d), rcx);
+    }
+    m_rax_holds = 0;
+    m_zero_flag_of = 0;
+    m_resume_at = *m_jump_to[at];
+    return true;
+  }
+  /// The one instruction a forward branch at IR position `at` skips, when
+  /// it can be computed unconditionally into rcx: no memory, no exit, no
+  /// helper, nothing of rcx used as a scratch; nullptr otherwise.
+  const IrInsn* select_body(std::size_t at) const {
+    const std::optional<std::size_t> target = m_jump_to[at];
+    if (!target || *target <= at + 1) return nullptr;
+    const IrInsn* body = nullptr;
+    for (std::size_t k = at + 1; k < *target; ++k) {
+      if (m_heads[k].label.isValid()) return nullptr;  // entered from elsewhere too
+      const IrInsn& insn = m_region.insns[k];
+      if (insn.kind == IrKind::kNop) continue;
+      if (body != nullptr || !selectable(insn)) return nullptr;
+      body = &insn;
+    }
+    return body;
+  }
+  static bool selectable(const IrInsn& insn) {
+    if (insn.dst == 0) return false;
+    switch (insn.kind) {
+      case IrKind::kMovImm:
+      case IrKind::kMov:
+      case IrKind::kExtend:
+        return true;
+      case IrKind::kAluImm:
+        switch (insn.alu) {
+          case AluOp::kAdd:
+          case AluOp::kXor:
+          case AluOp::kOr:
+          case AluOp::kAnd:
+          case AluOp::kSll:
+          case AluOp::kSrl:
+          case AluOp::kSra:
+            return true;
+          default:
+            return false;
+        }
+      case IrKind::kAlu:
+        switch (insn.alu) {
+          case AluOp::kAdd:
+          case AluOp::kSub:
+          case AluOp::kXor:
+          case AluOp::kOr:
+          case AluOp::kAnd:
+            return true;
+          default:
+            return false;
+        }
+      default:
+        return false;
+    }
+  }
+  static bool reads_register(const IrInsn& insn, GuestReg r) {
+    switch (insn.kind) {
+      case IrKind::kMov:
+      case IrKind::kExtend:
+      case IrKind::kAluImm:
+        return insn.a == r;
+      case IrKind::kAlu:
+        return insn.a == r || insn.b == r;
+      default:
+        return false;
+    }
+  }
+
   void compare(const IrInsn& insn) {
     if (insn.a == 0 && insn.b == 0) {
       m_a.xor_(eax, eax);
@@ -1512,6 +1617,7 @@ class Backend::RegionEmitter {
   }
 
   void emit_branch(const IrInsn& insn) {
+    if (emit_select(insn)) return;
     Label not_taken = m_a.newLabel();
     compare(insn);
     m_a.j(negate(cond_code(insn.cond)), not_taken);
@@ -1789,7 +1895,8 @@ class Backend::RegionEmitter {
   x86::Assembler& m_a;
   std::uint32_t m_n;
   std::vector<Cold> m_cold;
-  PinMap m_map;  ///< guest register -> host register id inside this region, or -1
+  PinMap m_map;                 ///< guest register -> host register id inside this region, or -1
+  std::size_t m_resume_at = 0;  ///< IR position emission goes on from (past a select's body)
   std::vector<Swap> m_swaps;
   /// Whether `insn` is emitted as moves only (no flag changes): constants and
   /// copies (but not of x0, which is an xor) and extensions.
