@@ -594,22 +594,61 @@ class Backend::RegionEmitter {
   /// m_canonical: per IR position, the guest registers whose value is
   /// known to be canonical there (x0, results of *W operations, sign-
   /// extending loads...), from the last place where paths join.
+  /// m_small likewise: the registers known to hold a value in [-2^30, 2^30).
   void find_canonical() {
     m_canonical.assign(m_region.insns.size(), 0);
+    m_small.assign(m_region.insns.size(), 0);
     std::uint32_t known = 1;  // x0
+    std::uint32_t small = 1;
     for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
-      if (m_heads[i].label.isValid()) known = 1;
+      if (m_heads[i].label.isValid()) known = small = 1;
       m_canonical[i] = known;
+      m_small[i] = small;
       const IrInsn& insn = m_region.insns[i];
       if (insn.kind == IrKind::kFloat || insn.kind == IrKind::kInterpret) {
-        known = 1;  // a helper may write any register
+        known = small = 1;  // a helper may write any register
         continue;
       }
       const GuestReg dst = written_register(insn);
       if (dst == 0) continue;
       known &= ~(1u << dst);
+      small &= ~(1u << dst);
       if (canonical_result(insn, m_canonical[i])) known |= 1u << dst;
+      if (small_result(insn, m_small[i])) small |= 1u << dst;
     }
+  }
+  static constexpr std::int64_t kSmall = std::int64_t{1} << 30;
+  /// Whether `insn` leaves a value in [-2^30, 2^30) in its destination (in
+  /// full: none of these defers a sign extension), given the registers small before it.
+  static bool small_result(const IrInsn& insn, std::uint32_t small) {
+    switch (insn.kind) {
+      case IrKind::kMovImm:
+        return insn.imm >= -kSmall && insn.imm < kSmall;
+      case IrKind::kMov:
+        return (small & (1u << insn.a)) != 0;
+      case IrKind::kExtend:
+        return insn.size < 4 || (insn.size == 4 && insn.is_signed && (small & (1u << insn.a)) != 0);
+      case IrKind::kLoad:
+        return !insn.fp_data && insn.size < 4;
+      case IrKind::kAlu:
+      case IrKind::kAluImm:
+        if (insn.alu == AluOp::kSlt || insn.alu == AluOp::kSltu) return true;
+        if (insn.kind != IrKind::kAluImm) return false;
+        if (insn.alu == AluOp::kAnd) return insn.imm >= 0 && insn.imm < kSmall;
+        if (insn.alu == AluOp::kSrl) return insn.word ? insn.imm >= 2 : insn.imm >= 34;
+        return false;
+      default:
+        return false;
+    }
+  }
+  /// An addw/subw/negw of small values cannot overflow 32 bits: the 64-bit
+  /// operation gives the sign-extended result itself, with no extension
+  /// (`0 - (crc & 1)` in a bitwise CRC, differences of bytes).
+  bool small_word_operands(const IrInsn& insn) const {
+    if (!insn.word || (insn.alu != AluOp::kAdd && insn.alu != AluOp::kSub)) return false;
+    const std::uint32_t small = m_small[position(insn)];
+    auto is_small = [&](GuestReg r) { return (small & (1u << r)) != 0; };
+    return is_small(insn.a) && (insn.kind == IrKind::kAluImm || is_small(insn.b));
   }
   /// Whether `insn` leaves a canonical value in its destination, given the
   /// registers canonical before it.
@@ -973,7 +1012,7 @@ class Backend::RegionEmitter {
 
   void emit_alu(const IrInsn& insn) {
     const bool imm = insn.kind == IrKind::kAluImm;
-    const bool w = insn.word;
+    const bool w = insn.word && !small_word_operands(insn);
     switch (insn.alu) {
       case AluOp::kAdd:
       case AluOp::kSub:
@@ -1948,7 +1987,8 @@ class Backend::RegionEmitter {
   std::vector<std::uint32_t> m_low_test;
   /// Per IR position: guest registers (bit r) known to hold canonical values there (find_canonical).
   std::vector<std::uint32_t> m_canonical;
-  std::vector<LoopHead> m_heads;  ///< per IR position
+  std::vector<std::uint32_t> m_small;  ///< see find_canonical
+  std::vector<LoopHead> m_heads;       ///< per IR position
   /// Per IR position of a branch or jump: the position it jumps to inside the region.
   std::vector<std::optional<std::size_t>> m_jump_to;
   std::vector<std::pair<Label, EmbeddedInsn>> m_data;
