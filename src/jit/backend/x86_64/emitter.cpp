@@ -594,16 +594,15 @@ class Backend::RegionEmitter {
   /// m_canonical: per IR position, the guest registers whose value is
   /// known to be canonical there (x0, results of *W operations, sign-
   /// extending loads...), from the last place where paths join.
-  /// m_small likewise: the registers known to hold a value in [-2^30, 2^30).
+  /// Its upper 32 bits likewise: the registers known to hold a value in
+  /// [-2^30, 2^30) (small_word_operands).
   void find_canonical() {
     m_canonical.assign(m_region.insns.size(), 0);
-    m_small.assign(m_region.insns.size(), 0);
     std::uint32_t known = 1;  // x0
     std::uint32_t small = 1;
     for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
       if (m_heads[i].label.isValid()) known = small = 1;
-      m_canonical[i] = known;
-      m_small[i] = small;
+      m_canonical[i] = std::uint64_t{small} << 32 | known;
       const IrInsn& insn = m_region.insns[i];
       if (insn.kind == IrKind::kFloat || insn.kind == IrKind::kInterpret) {
         known = small = 1;  // a helper may write any register
@@ -613,8 +612,9 @@ class Backend::RegionEmitter {
       if (dst == 0) continue;
       known &= ~(1u << dst);
       small &= ~(1u << dst);
-      if (canonical_result(insn, m_canonical[i])) known |= 1u << dst;
-      if (small_result(insn, m_small[i])) small |= 1u << dst;
+      const std::uint64_t before = m_canonical[i];
+      if (canonical_result(insn, static_cast<std::uint32_t>(before))) known |= 1u << dst;
+      if (small_result(insn, static_cast<std::uint32_t>(before >> 32))) small |= 1u << dst;
     }
   }
   static constexpr std::int64_t kSmall = std::int64_t{1} << 30;
@@ -646,7 +646,7 @@ class Backend::RegionEmitter {
   /// (`0 - (crc & 1)` in a bitwise CRC, differences of bytes).
   bool small_word_operands(const IrInsn& insn) const {
     if (!insn.word || (insn.alu != AluOp::kAdd && insn.alu != AluOp::kSub)) return false;
-    const std::uint32_t small = m_small[position(insn)];
+    const auto small = static_cast<std::uint32_t>(m_canonical[position(insn)] >> 32);
     auto is_small = [&](GuestReg r) { return (small & (1u << r)) != 0; };
     return is_small(insn.a) && (insn.kind == IrKind::kAluImm || is_small(insn.b));
   }
@@ -1985,10 +1985,10 @@ class Backend::RegionEmitter {
   /// Per IR position of a zero test (beqz/bnez): guest registers (bit r)
   /// whose sign extension was deferred past it, so it tests their low half.
   std::vector<std::uint32_t> m_low_test;
-  /// Per IR position: guest registers (bit r) known to hold canonical values there (find_canonical).
-  std::vector<std::uint32_t> m_canonical;
-  std::vector<std::uint32_t> m_small;  ///< see find_canonical
-  std::vector<LoopHead> m_heads;       ///< per IR position
+  /// Per IR position: guest registers (bit r) known to hold canonical values there, small ones in the upper
+  /// half (find_canonical).
+  std::vector<std::uint64_t> m_canonical;
+  std::vector<LoopHead> m_heads;  ///< per IR position
   /// Per IR position of a branch or jump: the position it jumps to inside the region.
   std::vector<std::optional<std::size_t>> m_jump_to;
   std::vector<std::pair<Label, EmbeddedInsn>> m_data;
