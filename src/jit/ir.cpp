@@ -21,6 +21,31 @@ GuestReg written_register(const IrInsn& insn) {
   }
 }
 
+bool computes_only(const IrInsn& insn) {
+  switch (insn.kind) {
+    case IrKind::kMovImm:
+    case IrKind::kMov:
+    case IrKind::kExtend:
+    case IrKind::kAlu:
+    case IrKind::kAluImm:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::uint32_t registers_read(const IrInsn& insn) {
+  auto bit = [](GuestReg r) { return r == 0 ? 0u : 1u << r; };
+  switch (insn.kind) {
+    case IrKind::kAlu:
+      return bit(insn.a) | bit(insn.b);
+    case IrKind::kMovImm:
+      return 0;
+    default:
+      return bit(insn.a);
+  }
+}
+
 std::vector<std::optional<std::size_t>> in_region_targets(const IrRegion& region) {
   const std::vector<IrInsn>& insns = region.insns;
   // (pc, position) where each guest instruction's IR starts. A trace is a

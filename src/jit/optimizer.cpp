@@ -26,33 +26,6 @@ Joins join_points(const IrRegion& region) {
 
 std::uint32_t bit(GuestReg r) { return r == 0 ? 0 : 1u << r; }
 
-/// Whether `insn` only computes its destination from registers and
-/// constants: no memory, no helper, no way out.
-bool computes_only(const IrInsn& insn) {
-  switch (insn.kind) {
-    case IrKind::kMovImm:
-    case IrKind::kMov:
-    case IrKind::kExtend:
-    case IrKind::kAlu:
-    case IrKind::kAluImm:
-      return true;
-    default:
-      return false;
-  }
-}
-
-/// The registers a computes_only() instruction reads.
-std::uint32_t reads(const IrInsn& insn) {
-  switch (insn.kind) {
-    case IrKind::kAlu:
-      return bit(insn.a) | bit(insn.b);
-    case IrKind::kMovImm:
-      return 0;
-    default:
-      return bit(insn.a);
-  }
-}
-
 bool shift_by_imm(const IrInsn& insn, AluOp op) { return insn.kind == IrKind::kAluImm && insn.alu == op; }
 
 /// Whether `insn` combines two values whose set bits cannot overlap the
@@ -218,7 +191,7 @@ void remove_dead_writes(IrRegion& region, const Joins& joins) {
       }
       continue;
     }
-    unseen = (unseen | bit(insn.dst)) & ~reads(insn);
+    unseen = (unseen | bit(insn.dst)) & ~registers_read(insn);
   }
   auto first = std::find(dead.begin(), dead.end(), 1);
   std::size_t kept = static_cast<std::size_t>(first - dead.begin());

@@ -101,6 +101,13 @@ struct IrRegion {
 /// Helpers (kFloat, kInterpret) may write any: callers handle them.
 GuestReg written_register(const IrInsn& insn);
 
+/// Whether `insn` only computes its destination from registers and
+/// constants: no memory, no helper, no way out.
+bool computes_only(const IrInsn& insn);
+
+/// The registers (bit r; x0 never) a computes_only() instruction reads.
+std::uint32_t registers_read(const IrInsn& insn);
+
 /// Per IR position of a branch or jump whose target the region translated
 /// itself: the IR position it lands on (the first IR instruction of the
 /// guest instruction there); nullopt elsewhere.

@@ -1525,7 +1525,7 @@ class Backend::RegionEmitter {
     // The body computes into rcx as if rcx were d's register (holding d
     // first if the body reads it); d itself stays as it was.
     m_rax_in = 0;
-    if (reads_register(*body, d)) read(rcx, d);
+    if ((registers_read(*body) & (1u << d)) != 0) read(rcx, d);
     const int home = m_map[d];
     m_map[d] = Gp::kIdCx;
     emit_insn(*body);
@@ -1564,13 +1564,11 @@ class Backend::RegionEmitter {
     }
     return body;
   }
+  /// Register-only (computes_only), and none of the operations whose
+  /// emission takes rcx or rdx as a scratch (shifts by a register, mul, div...).
   static bool selectable(const IrInsn& insn) {
-    if (insn.dst == 0) return false;
+    if (insn.dst == 0 || !computes_only(insn)) return false;
     switch (insn.kind) {
-      case IrKind::kMovImm:
-      case IrKind::kMov:
-      case IrKind::kExtend:
-        return true;
       case IrKind::kAluImm:
         switch (insn.alu) {
           case AluOp::kAdd:
@@ -1596,19 +1594,7 @@ class Backend::RegionEmitter {
             return false;
         }
       default:
-        return false;
-    }
-  }
-  static bool reads_register(const IrInsn& insn, GuestReg r) {
-    switch (insn.kind) {
-      case IrKind::kMov:
-      case IrKind::kExtend:
-      case IrKind::kAluImm:
-        return insn.a == r;
-      case IrKind::kAlu:
-        return insn.a == r || insn.b == r;
-      default:
-        return false;
+        return true;  // constants, copies, extensions
     }
   }
 
