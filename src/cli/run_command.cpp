@@ -214,8 +214,8 @@ std::optional<std::string> take_command(CLI::App& run, RunSettings& settings) {
 
 int execute_run(const RunSettings& settings) {
   std::vector<std::string> command = settings.command;
-  elf::FileBytes file_bytes;
-  std::span<const std::uint8_t> image;
+  std::optional<elf::OpenFile> file;
+  elf::ByteSource image(std::span<const std::uint8_t>{});
   std::string name;
   std::string exec_path;
   if (command.empty()) {
@@ -223,7 +223,7 @@ int execute_run(const RunSettings& settings) {
       fmt::print(stderr, "vm: --bare needs a PROGRAM\n");
       return 2;
     }
-    image = std::span<const std::uint8_t>(vmm_default_guest_begin, vmm_default_guest_end);
+    image = elf::ByteSource(std::span<const std::uint8_t>(vmm_default_guest_begin, vmm_default_guest_end));
     name = "default-guest";
     exec_path = "/default-guest";
     command.push_back(name);
@@ -234,13 +234,13 @@ int execute_run(const RunSettings& settings) {
       fmt::print(stderr, "vm: cannot load '{}': is a directory\n", name);
       return 1;
     }
-    auto bytes = elf::read_file(name);
-    if (!bytes) {
-      fmt::print(stderr, "vm: {}\n", bytes.error().message);
+    auto opened = elf::OpenFile::open(name);
+    if (!opened) {
+      fmt::print(stderr, "vm: {}\n", opened.error().message);
       return 1;
     }
-    file_bytes = std::move(bytes).value();
-    image = file_bytes.bytes();
+    file.emplace(std::move(opened).value());
+    image = file->source();
     exec_path = std::filesystem::absolute(name, ec).string();
   }
 

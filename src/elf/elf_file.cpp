@@ -2,11 +2,11 @@
 #include "vmm/elf/elf_file.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -45,45 +45,50 @@ std::string_view machine_name(std::uint16_t machine) {
 
 }  // namespace
 
-void FileUnmap::operator()(std::uint8_t* p) const { ::munmap(p, size); }
+bool ByteSource::read(std::uint64_t offset, std::span<std::uint8_t> out) const {
+  if (offset > m_size || m_size - offset < out.size()) return false;
+  if (m_fd < 0) {
+    if (!out.empty()) std::memcpy(out.data(), m_bytes.data() + offset, out.size());  // SAFETY: checked above
+    return true;
+  }
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t got =
+        ::pread(m_fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;  // an error, or the file shrank
+    done += static_cast<std::size_t>(got);
+  }
+  return true;
+}
 
-Result<FileBytes> read_file(const std::string& path) {
+Result<OpenFile> OpenFile::open(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return make_error(ErrorKind::kIo, "cannot open '{}': {}", path, std::strerror(errno));
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
+  OpenFile file(fd, 0);
   struct stat st {};
   if (::fstat(fd, &st) != 0)
     return make_error(ErrorKind::kIo, "cannot read '{}': {}", path, std::strerror(errno));
   if (!S_ISREG(st.st_mode)) return make_error(ErrorKind::kIo, "cannot read '{}': not a regular file", path);
-  FileBytes file;
-  const std::size_t capacity = std::max<std::size_t>(static_cast<std::size_t>(st.st_size), 1);
-  void* buffer =
-      ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-  if (buffer == MAP_FAILED)
-    return make_error(ErrorKind::kNoMemory, "cannot read '{}': {}", path, std::strerror(errno));
-  file.data =
-      std::unique_ptr<std::uint8_t[], FileUnmap>(static_cast<std::uint8_t*>(buffer), FileUnmap{capacity});
-  // A file that shrinks meanwhile gives fewer bytes (the parser then finds it truncated).
-  while (file.size < static_cast<std::size_t>(st.st_size)) {
-    const ssize_t got =
-        ::read(fd, file.data.get() + file.size, static_cast<std::size_t>(st.st_size) - file.size);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return make_error(ErrorKind::kIo, "cannot read '{}': {}", path, std::strerror(errno));
-    if (got == 0) break;
-    file.size += static_cast<std::size_t>(got);
-  }
+  file.m_size = static_cast<std::uint64_t>(st.st_size);
   return file;
 }
 
-Result<ElfFile> ElfFile::parse(std::span<const std::uint8_t> bytes, const std::string& name) {
+OpenFile::~OpenFile() {
+  if (m_fd >= 0) ::close(m_fd);
+}
+
+Result<ElfFile> ElfFile::parse(ByteSource source, const std::string& name) {
   auto bad = [&](std::string_view why) { return make_error(ErrorKind::kBadFormat, "'{}' {}", name, why); };
   auto unsupported = [&](std::string_view why) {
     return make_error(ErrorKind::kUnsupported, "'{}' {}", name, why);
   };
+  auto cannot_read = [&] { return make_error(ErrorKind::kIo, "cannot read '{}'", name); };
 
+  std::array<std::uint8_t, 64> header{};
+  const std::uint64_t file_size = source.size();
+  const std::span<const std::uint8_t> bytes(header.data(), std::min<std::uint64_t>(file_size, header.size()));
+  if (!source.read(0, std::span<std::uint8_t>(header.data(), bytes.size()))) return cannot_read();
   if (bytes.size() < 4 || std::memcmp(bytes.data(),
                                       "\x7f"
                                       "ELF",
@@ -95,7 +100,7 @@ Result<ElfFile> ElfFile::parse(std::span<const std::uint8_t> bytes, const std::s
   if (bytes[5] != 1) return unsupported("is big-endian; RISC-V is little-endian");
 
   ElfFile elf;
-  elf.m_bytes = bytes;
+  elf.m_source = source;
   std::uint16_t machine = 0;
   std::uint16_t ehsize = 0;
   (void)read_at(bytes, 16, elf.m_type);
@@ -115,24 +120,27 @@ Result<ElfFile> ElfFile::parse(std::span<const std::uint8_t> bytes, const std::s
   if (elf.m_type != 2 && elf.m_type != 3) return unsupported("is not an executable (ET_EXEC or ET_DYN)");
   if (elf.m_phnum == 0) return bad("has no program headers");
   if (elf.m_phentsize != 56) return bad("has a malformed program header size");
-  if (elf.m_phoff > bytes.size() || (bytes.size() - elf.m_phoff) / 56 < elf.m_phnum) {
+  if (elf.m_phoff > file_size || (file_size - elf.m_phoff) / 56 < elf.m_phnum) {
     return bad("is truncated (program headers lie past the end of the file)");
   }
+  std::vector<std::uint8_t> table(std::size_t{elf.m_phnum} * 56);
+  if (!source.read(elf.m_phoff, table)) return cannot_read();
+  const std::span<const std::uint8_t> headers(table);
 
   for (std::uint16_t i = 0; i < elf.m_phnum; ++i) {
-    std::uint64_t at = elf.m_phoff + std::uint64_t{i} * 56;
+    std::uint64_t at = std::uint64_t{i} * 56;
     std::uint32_t type = 0;
     Segment s;
-    (void)read_at(bytes, at, type);
-    (void)read_at(bytes, at + 4, s.flags);
-    (void)read_at(bytes, at + 8, s.file_offset);
-    (void)read_at(bytes, at + 16, s.vaddr);
-    (void)read_at(bytes, at + 24, s.paddr);
-    (void)read_at(bytes, at + 32, s.file_size);
-    (void)read_at(bytes, at + 40, s.mem_size);
+    (void)read_at(headers, at, type);
+    (void)read_at(headers, at + 4, s.flags);
+    (void)read_at(headers, at + 8, s.file_offset);
+    (void)read_at(headers, at + 16, s.vaddr);
+    (void)read_at(headers, at + 24, s.paddr);
+    (void)read_at(headers, at + 32, s.file_size);
+    (void)read_at(headers, at + 40, s.mem_size);
     if (type == kPtInterp) elf.m_has_interp = true;
     if (type != kPtLoad) continue;
-    if (s.file_offset > bytes.size() || bytes.size() - s.file_offset < s.file_size) {
+    if (s.file_offset > file_size || file_size - s.file_offset < s.file_size) {
       return bad(fmt::format("is truncated (segment {} extends past the end of the file)", i));
     }
     if (s.file_size > s.mem_size) return bad(fmt::format("has segment {} with file size > memory size", i));
@@ -145,35 +153,47 @@ Result<ElfFile> ElfFile::parse(std::span<const std::uint8_t> bytes, const std::s
   return elf;
 }
 
+namespace {
+
+/// The file bytes [offset, offset + size), cut off where the file ends.
+std::vector<std::uint8_t> read_clamped(const ByteSource& source, std::uint64_t offset, std::uint64_t size) {
+  if (offset >= source.size()) return {};
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(std::min(size, source.size() - offset)));
+  if (!source.read(offset, out)) out.clear();
+  return out;
+}
+
+}  // namespace
+
 std::optional<GuestAddr> ElfFile::symbol(const std::string& name) const {
   if (m_shentsize != 64 || m_shoff == 0) return std::nullopt;
+  const std::vector<std::uint8_t> sections = read_clamped(m_source, m_shoff, std::uint64_t{m_shnum} * 64);
   for (std::uint16_t i = 0; i < m_shnum; ++i) {
-    std::uint64_t sh = m_shoff + std::uint64_t{i} * 64;
+    std::uint64_t sh = std::uint64_t{i} * 64;
     std::uint32_t type = 0, link = 0;
     std::uint64_t offset = 0, size = 0, entsize = 0;
-    if (!read_at(m_bytes, sh + 4, type) || type != kShtSymtab) continue;
-    (void)read_at(m_bytes, sh + 24, offset);
-    (void)read_at(m_bytes, sh + 32, size);
-    (void)read_at(m_bytes, sh + 40, link);
-    (void)read_at(m_bytes, sh + 56, entsize);
+    if (!read_at(sections, sh + 4, type) || type != kShtSymtab) continue;
+    (void)read_at(sections, sh + 24, offset);
+    (void)read_at(sections, sh + 32, size);
+    (void)read_at(sections, sh + 40, link);
+    (void)read_at(sections, sh + 56, entsize);
     std::uint64_t str_offset = 0, str_size = 0;
-    std::uint64_t strtab = m_shoff + std::uint64_t{link} * 64;
-    if (link >= m_shnum || !read_at(m_bytes, strtab + 24, str_offset) ||
-        !read_at(m_bytes, strtab + 32, str_size)) {
+    std::uint64_t strtab = std::uint64_t{link} * 64;
+    if (link >= m_shnum || !read_at(sections, strtab + 24, str_offset) ||
+        !read_at(sections, strtab + 32, str_size)) {
       continue;
     }
     if (entsize != 24) continue;
-    for (std::uint64_t at = offset; at + 24 <= offset + size; at += 24) {
+    const std::vector<std::uint8_t> symbols = read_clamped(m_source, offset, size);
+    const std::vector<std::uint8_t> strings = read_clamped(m_source, str_offset, str_size);
+    for (std::uint64_t at = 0; at + 24 <= symbols.size(); at += 24) {
       std::uint32_t name_index = 0;
       std::uint64_t value = 0;
-      if (!read_at(m_bytes, at, name_index) || !read_at(m_bytes, at + 8, value)) break;
-      if (name_index >= str_size) continue;
-      std::uint64_t s = str_offset + name_index;
-      if (s >= m_bytes.size()) continue;
-      std::size_t max_len =
-          static_cast<std::size_t>(std::min<std::uint64_t>(m_bytes.size() - s, str_size - name_index));
-      auto* text = reinterpret_cast<const char*>(m_bytes.data() + s);  // SAFETY: s < size checked
-      if (std::string_view(text, strnlen(text, max_len)) == name) return value;
+      (void)read_at(symbols, at, name_index);
+      (void)read_at(symbols, at + 8, value);
+      if (name_index >= strings.size()) continue;
+      auto* text = reinterpret_cast<const char*>(strings.data() + name_index);  // SAFETY: index checked
+      if (std::string_view(text, strnlen(text, strings.size() - name_index)) == name) return value;
     }
   }
   return std::nullopt;

@@ -121,16 +121,15 @@ std::optional<system::RunResult> end_of_run(const Syscalls::Outcome& outcome, Gu
 Process::Process() = default;
 Process::~Process() = default;
 
-Result<std::unique_ptr<Process>> Process::create(std::span<const std::uint8_t> elf_bytes,
-                                                 const std::string& name, const ProcessConfig& config) {
+Result<std::unique_ptr<Process>> Process::create(elf::ByteSource elf_source, const std::string& name,
+                                                 const ProcessConfig& config) {
   std::unique_ptr<Process> process(new Process());
-  VMM_TRY(process->load(elf_bytes, name, config));
+  VMM_TRY(process->load(elf_source, name, config));
   return process;
 }
 
-Result<void> Process::load(std::span<const std::uint8_t> elf_bytes, const std::string& name,
-                           const ProcessConfig& config) {
-  auto parsed = elf::ElfFile::parse(elf_bytes, name);
+Result<void> Process::load(elf::ByteSource elf_source, const std::string& name, const ProcessConfig& config) {
+  auto parsed = elf::ElfFile::parse(elf_source, name);
   if (!parsed) return parsed.error();
   const elf::ElfFile& elf = parsed.value();
   if (elf.has_interpreter()) {
@@ -180,8 +179,8 @@ Result<void> Process::load(std::span<const std::uint8_t> elf_bytes, const std::s
   }
   m_memory = std::make_unique<memory::GuestMemory>(m_space);
   for (const elf::Segment& s : elf.load_segments()) {
-    auto bytes = elf.segment_bytes(s);
-    if (!bytes.empty() && !m_memory->poke_bytes(s.vaddr + bias, bytes.data(), bytes.size())) {
+    auto read = [&](std::span<std::uint8_t> host) { return elf.read_segment(s, host); };
+    if (s.file_size != 0 && !m_memory->poke_with(s.vaddr + bias, s.file_size, read)) {
       return make_error(ErrorKind::kOutOfRange, "cannot load segment at {:#x} of '{}'", s.vaddr, name);
     }
   }

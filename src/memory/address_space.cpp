@@ -268,7 +268,8 @@ bool AddressSpace::host_may(const Region& region, GuestAddr start, GuestAddr end
   return true;
 }
 
-bool AddressSpace::copy_unchecked(GuestAddr addr, std::uint8_t* bytes, std::uint64_t len, bool write) {
+template <class Access>
+bool AddressSpace::access_unchecked(GuestAddr addr, std::uint64_t len, bool write, Access&& access) {
   if (len == 0) return true;
   if (addr + len < addr || !m_page_map.fully_mapped(page_floor(addr), page_ceil(addr + len))) return false;
   const Region* region = find_region(addr);
@@ -287,22 +288,28 @@ bool AddressSpace::copy_unchecked(GuestAddr addr, std::uint8_t* bytes, std::uint
     if (view_region() != nullptr || m_view_given_up_failed) return false;
     open = true;
   }
-  if (write) {
-    std::memcpy(host, bytes, len);
-  } else {
-    std::memcpy(bytes, host, len);
-  }
+  const bool done = access(std::span<std::uint8_t>(host, len));
   if (!open) sync_view(page_floor(addr), page_ceil(addr + len));
-  return true;
+  return done;
 }
 
 bool AddressSpace::read_unchecked(GuestAddr addr, void* out, std::uint64_t len) {
-  return copy_unchecked(addr, static_cast<std::uint8_t*>(out), len, false);
+  return access_unchecked(addr, len, false, [&](std::span<std::uint8_t> host) {
+    std::memcpy(out, host.data(), host.size());
+    return true;
+  });
 }
 
 bool AddressSpace::write_unchecked(GuestAddr addr, const void* in, std::uint64_t len) {
-  // copy_unchecked only reads `bytes` for writes.
-  return copy_unchecked(addr, const_cast<std::uint8_t*>(static_cast<const std::uint8_t*>(in)), len, true);
+  return access_unchecked(addr, len, true, [&](std::span<std::uint8_t> host) {
+    std::memcpy(host.data(), in, host.size());
+    return true;
+  });
+}
+
+bool AddressSpace::fill_unchecked(GuestAddr addr, std::uint64_t len,
+                                  const std::function<bool(std::span<std::uint8_t>)>& fill) {
+  return access_unchecked(addr, len, true, fill);
 }
 
 void AddressSpace::watch_page(GuestAddr addr, WatchKind kind) {
@@ -318,7 +325,11 @@ void AddressSpace::watch_page(GuestAddr addr, WatchKind kind) {
     auto& entry = tlb->write[Tlb::index_of(page)];
     if (entry.tag == page) entry = TlbEntry{Tlb::kInvalidTag, 0};
   }
-  if (!was_watched) sync_view(page, page + kPageSize);
+  if (!was_watched && watch_changes_view(page)) sync_view(page, page + kPageSize);
+}
+
+bool AddressSpace::watch_changes_view(GuestAddr page) const {
+  return (m_page_map.perm_at(page) & kPermRW) == kPermRW;
 }
 
 void AddressSpace::unwatch_page(GuestAddr addr, WatchKind kind) {
@@ -327,7 +338,7 @@ void AddressSpace::unwatch_page(GuestAddr addr, WatchKind kind) {
   it->second = static_cast<std::uint8_t>(it->second & ~kind);
   if (it->second == 0) {
     m_watched.erase(it);
-    sync_view(page_floor(addr), page_floor(addr) + kPageSize);
+    if (watch_changes_view(page_floor(addr))) sync_view(page_floor(addr), page_floor(addr) + kPageSize);
   }
 }
 

@@ -179,4 +179,13 @@ bool GuestMemory::poke_bytes(GuestAddr addr, const void* in, std::uint64_t len) 
   return true;
 }
 
+bool GuestMemory::poke_with(GuestAddr addr, std::uint64_t len,
+                            const std::function<bool(std::span<std::uint8_t>)>& fill) {
+  if (addr + len < addr) return fault(addr, Access::kWrite);
+  m_space.prepare_write(addr, len);
+  const bool filled = m_space.fill_unchecked(addr, len, fill);
+  m_space.notify_write(addr, len);
+  return filled || fault(addr, Access::kWrite);
+}
+
 }  // namespace vmm::memory

@@ -7,16 +7,16 @@ namespace vmm::system {
 
 BareMachine::~BareMachine() = default;
 
-Result<std::unique_ptr<BareMachine>> BareMachine::create(std::span<const std::uint8_t> elf_bytes,
-                                                         const std::string& name, const BareConfig& config) {
+Result<std::unique_ptr<BareMachine>> BareMachine::create(elf::ByteSource elf_source, const std::string& name,
+                                                         const BareConfig& config) {
   std::unique_ptr<BareMachine> machine(new BareMachine());
-  VMM_TRY(machine->load(elf_bytes, name, config));
+  VMM_TRY(machine->load(elf_source, name, config));
   return machine;
 }
 
-Result<void> BareMachine::load(std::span<const std::uint8_t> elf_bytes, const std::string& name,
+Result<void> BareMachine::load(elf::ByteSource elf_source, const std::string& name,
                                const BareConfig& config) {
-  auto parsed = elf::ElfFile::parse(elf_bytes, name);
+  auto parsed = elf::ElfFile::parse(elf_source, name);
   if (!parsed) return parsed.error();
   const elf::ElfFile& elf = parsed.value();
   VMM_TRY(m_space.add_ram(config.ram_base, config.ram_size, memory::kPermRWX));
@@ -31,8 +31,8 @@ Result<void> BareMachine::load(std::span<const std::uint8_t> elf_bytes, const st
                         "'{}' has a segment at {:#x}+{:#x} outside guest RAM [{:#x}, {:#x})", name, s.paddr,
                         s.mem_size, config.ram_base, ram_end);
     }
-    auto bytes = elf.segment_bytes(s);
-    if (!bytes.empty() && !m_memory->poke_bytes(s.paddr, bytes.data(), bytes.size())) {
+    auto read = [&](std::span<std::uint8_t> host) { return elf.read_segment(s, host); };
+    if (s.file_size != 0 && !m_memory->poke_with(s.paddr, s.file_size, read)) {
       return make_error(ErrorKind::kOutOfRange, "cannot load segment at {:#x} of '{}'", s.paddr, name);
     }
   }

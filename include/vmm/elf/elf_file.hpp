@@ -25,11 +25,54 @@ struct Segment {
 
 inline constexpr std::uint32_t kPfX = 1, kPfW = 2, kPfR = 4;
 
+/// Where an ELF's bytes are read from: memory (the built-in guest, tests) or
+/// an open file, read on demand so that segments go from the file straight
+/// into guest memory. A small value that owns nothing: the bytes, or the
+/// file (OpenFile), must outlive it.
+class ByteSource {
+ public:
+  explicit ByteSource(std::span<const std::uint8_t> bytes) : m_bytes(bytes), m_size(bytes.size()) {}
+  ByteSource(int fd, std::uint64_t size) : m_fd(fd), m_size(size) {}
+
+  /// The size the file had when it was opened.
+  [[nodiscard]] std::uint64_t size() const { return m_size; }
+  /// Fills `out` with the bytes at `offset`; false unless all of them are
+  /// there (a read error, or a file that shrank since it was opened).
+  [[nodiscard]] bool read(std::uint64_t offset, std::span<std::uint8_t> out) const;
+
+ private:
+  std::span<const std::uint8_t> m_bytes;
+  int m_fd = -1;
+  std::uint64_t m_size = 0;
+};
+
+/// An open regular file, closed when this goes.
+class OpenFile {
+ public:
+  /// Opens `path` for reading; errors name it (missing, not a regular file...).
+  static Result<OpenFile> open(const std::string& path);
+  OpenFile(OpenFile&& other) noexcept : m_fd(other.m_fd), m_size(other.m_size) { other.m_fd = -1; }
+  OpenFile& operator=(OpenFile&&) = delete;
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  ~OpenFile();
+
+  [[nodiscard]] ByteSource source() const { return {m_fd, m_size}; }
+
+ private:
+  OpenFile(int fd, std::uint64_t size) : m_fd(fd), m_size(size) {}
+  int m_fd = -1;
+  std::uint64_t m_size = 0;
+};
+
 class ElfFile {
  public:
-  /// Parses and validates `bytes` (kept by reference: they must outlive the
-  /// ElfFile). `name` is used in error messages.
-  static Result<ElfFile> parse(std::span<const std::uint8_t> bytes, const std::string& name);
+  /// Parses and validates the ELF in `source` (kept: what it reads from must
+  /// outlive the ElfFile). `name` is used in error messages.
+  static Result<ElfFile> parse(ByteSource source, const std::string& name);
+  static Result<ElfFile> parse(std::span<const std::uint8_t> bytes, const std::string& name) {
+    return parse(ByteSource(bytes), name);
+  }
 
   [[nodiscard]] GuestAddr entry() const { return m_entry; }
   [[nodiscard]] bool is_dynamic_object() const { return m_type == 3; }  ///< ET_DYN
@@ -38,15 +81,17 @@ class ElfFile {
   [[nodiscard]] std::uint64_t phdr_offset() const { return m_phoff; }
   [[nodiscard]] std::uint16_t phdr_count() const { return m_phnum; }
   [[nodiscard]] std::uint16_t phdr_entry_size() const { return m_phentsize; }
-  /// File bytes of a segment (validated to lie inside the file).
-  [[nodiscard]] std::span<const std::uint8_t> segment_bytes(const Segment& segment) const {
-    return m_bytes.subspan(segment.file_offset, segment.file_size);
+  /// Reads the file bytes of a segment (validated to lie inside the file)
+  /// into `out` (segment.file_size bytes); false when the file no longer
+  /// holds them all.
+  [[nodiscard]] bool read_segment(const Segment& segment, std::span<std::uint8_t> out) const {
+    return out.size() == segment.file_size && m_source.read(segment.file_offset, out);
   }
   /// Value of a symbol from .symtab, if present.
   [[nodiscard]] std::optional<GuestAddr> symbol(const std::string& name) const;
 
  private:
-  std::span<const std::uint8_t> m_bytes;
+  ByteSource m_source{std::span<const std::uint8_t>{}};
   std::uint16_t m_type = 0;
   GuestAddr m_entry = 0;
   std::uint64_t m_phoff = 0;
@@ -58,23 +103,5 @@ class ElfFile {
   bool m_has_interp = false;
   std::vector<Segment> m_segments;
 };
-
-/// Releases a FileBytes buffer (its own mapping of `size` bytes).
-struct FileUnmap {
-  std::size_t size = 0;
-  void operator()(std::uint8_t* p) const;
-};
-/// A whole file's bytes, in a mapping of their own whose pages the kernel
-/// fills in one pass (MAP_POPULATE) rather than one fault at a time as
-/// read() copies: start-up reads the guest program through it (static
-/// hello-world: 0.4 ms less, of about 4).
-struct FileBytes {
-  std::unique_ptr<std::uint8_t[], FileUnmap> data;
-  std::size_t size = 0;
-  [[nodiscard]] std::span<const std::uint8_t> bytes() const { return {data.get(), size}; }
-};
-
-/// Reads a whole regular file into memory.
-Result<FileBytes> read_file(const std::string& path);
 
 }  // namespace vmm::elf

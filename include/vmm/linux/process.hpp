@@ -12,6 +12,7 @@
 
 #include "vmm/core/result.hpp"
 #include "vmm/cpu/engine.hpp"
+#include "vmm/elf/elf_file.hpp"
 #include "vmm/memory/address_space.hpp"
 #include "vmm/memory/guest_memory.hpp"
 #include "vmm/system/engine_choice.hpp"
@@ -43,8 +44,14 @@ class Syscalls;
 
 class Process {
  public:
+  /// Loads the static ELF that `elf` reads (an open file's segments go
+  /// straight into guest memory); `name` is used in error messages.
+  static Result<std::unique_ptr<Process>> create(elf::ByteSource elf, const std::string& name,
+                                                 const ProcessConfig& config);
   static Result<std::unique_ptr<Process>> create(std::span<const std::uint8_t> elf_bytes,
-                                                 const std::string& name, const ProcessConfig& config);
+                                                 const std::string& name, const ProcessConfig& config) {
+    return create(elf::ByteSource(elf_bytes), name, config);
+  }
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -63,8 +70,7 @@ class Process {
 
  private:
   Process();
-  Result<void> load(std::span<const std::uint8_t> elf_bytes, const std::string& name,
-                    const ProcessConfig& config);
+  Result<void> load(elf::ByteSource elf_source, const std::string& name, const ProcessConfig& config);
   system::RunResult fault_result(const cpu::Stop& stop);
   /// What the run loop does with a stop other than an exhausted budget.
   std::optional<system::RunResult> handle_stop(const cpu::Stop& stop);

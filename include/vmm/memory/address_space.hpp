@@ -126,6 +126,11 @@ class AddressSpace {
   [[nodiscard]] bool read_unchecked(GuestAddr addr, void* out, std::uint64_t len);
   /// Writes need prepare_write() before and notify_write() after, as any write.
   [[nodiscard]] bool write_unchecked(GuestAddr addr, const void* in, std::uint64_t len);
+  /// Like write_unchecked, but `fill` writes the host bytes of the range
+  /// itself (a loader reading a file straight into guest memory). False
+  /// when the range is not all mapped RAM (fill not called) or fill failed.
+  [[nodiscard]] bool fill_unchecked(GuestAddr addr, std::uint64_t len,
+                                    const std::function<bool(std::span<std::uint8_t>)>& fill);
 
   // Watched pages ------------------------------------------------------------
   void watch_page(GuestAddr addr, WatchKind kind);
@@ -162,6 +167,9 @@ class AddressSpace {
   /// Brings the direct view's host protections of [start, end) in line with
   /// the page map and the watched pages.
   void sync_view(GuestAddr start, GuestAddr end);
+  /// Whether watching or unwatching `page` changes its host protection in
+  /// the view: only a writable page's does (read-only while watched).
+  [[nodiscard]] bool watch_changes_view(GuestAddr page) const;
   [[nodiscard]] const Region* view_region() const;
   void give_up_view(const char* why);
   /// Whether every mapping in [start, end) has permissions x86 pages can
@@ -170,8 +178,11 @@ class AddressSpace {
   /// Whether the host may access [start, end) of `region` as `prot` says
   /// without changing the view's protections.
   [[nodiscard]] bool host_may(const Region& region, GuestAddr start, GuestAddr end, int prot) const;
-  /// Copies between the host and mapped RAM, opening the view where it must.
-  bool copy_unchecked(GuestAddr addr, std::uint8_t* bytes, std::uint64_t len, bool write);
+  /// Hands `access` the host bytes of mapped RAM [addr, addr+len), the
+  /// view opened for them where it must be; false if they are not all
+  /// mapped RAM, else what access returns.
+  template <class Access>
+  bool access_unchecked(GuestAddr addr, std::uint64_t len, bool write, Access&& access);
 
   std::map<GuestAddr, Region> m_regions;
   PageMap m_page_map;

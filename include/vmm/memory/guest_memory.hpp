@@ -4,6 +4,7 @@
 // misaligned accesses, watched pages and faults are out of line.
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <span>
 
 #include "vmm/memory/address_space.hpp"
@@ -76,6 +77,11 @@ class GuestMemory {
   /// Loader writes: ignore permissions, still require mapped RAM (all of it,
   /// or nothing is written).
   [[nodiscard]] bool poke_bytes(GuestAddr addr, const void* in, std::uint64_t len);
+  /// A loader write whose bytes `fill` puts into the range's host memory
+  /// itself (read from a file straight into guest memory); false when the
+  /// range is not all mapped RAM or fill failed.
+  [[nodiscard]] bool poke_with(GuestAddr addr, std::uint64_t len,
+                               const std::function<bool(std::span<std::uint8_t>)>& fill);
 
   [[nodiscard]] const MemFault& last_fault() const { return m_fault; }
 

@@ -10,6 +10,7 @@
 
 #include "vmm/core/result.hpp"
 #include "vmm/cpu/engine.hpp"
+#include "vmm/elf/elf_file.hpp"
 #include "vmm/memory/address_space.hpp"
 #include "vmm/memory/guest_memory.hpp"
 #include "vmm/system/engine_choice.hpp"
@@ -26,8 +27,14 @@ struct BareConfig {
 
 class BareMachine {
  public:
+  /// Loads the ELF that `elf` reads at its physical addresses; `name` is
+  /// used in error messages.
+  static Result<std::unique_ptr<BareMachine>> create(elf::ByteSource elf, const std::string& name,
+                                                     const BareConfig& config = {});
   static Result<std::unique_ptr<BareMachine>> create(std::span<const std::uint8_t> elf_bytes,
-                                                     const std::string& name, const BareConfig& config = {});
+                                                     const std::string& name, const BareConfig& config = {}) {
+    return create(elf::ByteSource(elf_bytes), name, config);
+  }
   ~BareMachine();
   BareMachine(const BareMachine&) = delete;
   BareMachine& operator=(const BareMachine&) = delete;
@@ -40,8 +47,7 @@ class BareMachine {
 
  private:
   BareMachine() = default;
-  Result<void> load(std::span<const std::uint8_t> elf_bytes, const std::string& name,
-                    const BareConfig& config);
+  Result<void> load(elf::ByteSource elf_source, const std::string& name, const BareConfig& config);
 
   memory::AddressSpace m_space;
   std::unique_ptr<memory::GuestMemory> m_memory;

@@ -1,11 +1,15 @@
 // ELF validation: every malformed input is an error with a clear message,
 // never an out-of-bounds read.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "vmm/elf/elf_file.hpp"
+#include "vmm/linux/process.hpp"
 
 namespace {
 
@@ -114,6 +118,77 @@ TEST(ElfFile, MissingSymbolTableGivesNoSymbol) {
   auto r = elf::ElfFile::parse(bytes, "prog");
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->symbol("tohost").has_value());
+}
+
+/// A temporary file holding `bytes`, removed with this.
+class TempFile {
+ public:
+  explicit TempFile(const std::vector<std::uint8_t>& bytes) {
+    const int fd = ::mkstemp(m_path.data());
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    ::close(fd);
+  }
+  ~TempFile() { ::unlink(m_path.c_str()); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  [[nodiscard]] const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path = ::testing::TempDir() + "elf_file_test_XXXXXX";
+};
+
+TEST(ElfFile, AnOpenFileReadsAsItsBytesDo) {
+  const auto bytes = make_elf();
+  TempFile temp(bytes);
+  auto file = elf::OpenFile::open(temp.path());
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_EQ(file->source().size(), bytes.size());
+  auto r = elf::ElfFile::parse(file->source(), "prog");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->entry(), 0x10078u);
+  ASSERT_EQ(r->load_segments().size(), 1u);
+  const elf::Segment& segment = r->load_segments()[0];
+  std::vector<std::uint8_t> read(segment.file_size);
+  ASSERT_TRUE(r->read_segment(segment, read));
+  EXPECT_EQ(read, bytes);
+  std::vector<std::uint8_t> short_buffer(segment.file_size - 1);
+  EXPECT_FALSE(r->read_segment(segment, short_buffer));
+}
+
+TEST(ElfFile, AFileThatShrinksAfterOpeningFailsToLoadCleanly) {
+  const auto bytes = make_elf();
+  TempFile temp(bytes);
+  auto file = elf::OpenFile::open(temp.path());
+  ASSERT_TRUE(file) << file.error().message;
+  auto r = elf::ElfFile::parse(file->source(), "prog");
+  ASSERT_TRUE(r) << r.error().message;
+  // Cut the segment's last bytes off, as a writer racing the loader might.
+  ASSERT_EQ(::truncate(temp.path().c_str(), static_cast<off_t>(bytes.size() - 8)), 0);
+  std::vector<std::uint8_t> read(r->load_segments()[0].file_size);
+  EXPECT_FALSE(r->read_segment(r->load_segments()[0], read));
+
+  linux_user::ProcessConfig config;
+  config.argv = {"prog"};
+  config.exec_path = "/prog";
+  auto process = linux_user::Process::create(file->source(), "prog", config);
+  ASSERT_FALSE(process);
+  EXPECT_NE(process.error().message.find("cannot load segment"), std::string::npos)
+      << process.error().message;
+  // Shorter than its header now: parsing again says so.
+  ASSERT_EQ(::truncate(temp.path().c_str(), 40), 0);
+  auto again = elf::OpenFile::open(temp.path());
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(elf::ElfFile::parse(again->source(), "prog"));
+}
+
+TEST(ElfFile, OpeningAMissingFileOrADirectoryIsAnError) {
+  auto missing = elf::OpenFile::open(::testing::TempDir() + "no_such_program");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("cannot open"), std::string::npos);
+  auto directory = elf::OpenFile::open(::testing::TempDir());
+  ASSERT_FALSE(directory);
+  EXPECT_NE(directory.error().message.find("not a regular file"), std::string::npos);
 }
 
 }  // namespace

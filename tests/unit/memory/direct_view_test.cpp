@@ -69,6 +69,27 @@ TEST_F(DirectViewTest, HostProtectionsFollowGuestPermissionsAndCodeWatches) {
   EXPECT_FALSE(host_can(host(0x1000), false));
 }
 
+TEST_F(DirectViewTest, WatchesFollowPermissionChangesOfReadOnlyCode) {
+  // Watching read-only code leaves its host protection alone (no mprotect
+  // per decoded page); the watch must still hold once the guest makes the
+  // page writable, and end with the watch.
+  ASSERT_TRUE(space.map(0x1000, 0x2000, kPermRead | kPermExec).ok());
+  space.watch_page(0x1000, kWatchCode);
+  space.watch_page(0x2000, kWatchCode);
+  EXPECT_TRUE(host_can(host(0x1000), false));
+  EXPECT_FALSE(host_can(host(0x1000), true));
+  ASSERT_TRUE(space.protect(0x1000, 0x2000, kPermRW | kPermExec).ok());
+  EXPECT_FALSE(host_can(host(0x1000), true)) << "a watched page became writable";
+  EXPECT_FALSE(host_can(host(0x2000), true)) << "a watched page became writable";
+  space.unwatch_page(0x1000, kWatchCode);
+  EXPECT_TRUE(host_can(host(0x1000), true));
+  EXPECT_FALSE(host_can(host(0x2000), true));
+  ASSERT_TRUE(space.protect(0x2000, 0x1000, kPermRead).ok());
+  space.unwatch_page(0x2000, kWatchCode);
+  EXPECT_TRUE(host_can(host(0x2000), false));
+  EXPECT_FALSE(host_can(host(0x2000), true));
+}
+
 TEST_F(DirectViewTest, GuestWritesToWatchedCodeDropTheWatchBeforeWriting) {
   ASSERT_TRUE(space.map(0x1000, 0x3000, kPermRW).ok());
   const GuestAddr store_page = 0x1000, bulk_page = 0x2000, atomic_page = 0x3000;

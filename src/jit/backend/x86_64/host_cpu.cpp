@@ -1,31 +1,17 @@
 #include "host_cpu.hpp"
 
-#include <cpuid.h>
+#include <sys/platform/x86.h>
 #include <xmmintrin.h>
 
 namespace vmm::jit::x86_64 {
 
-bool host_has_bmi2() {
-  static const bool has = [] {
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    // __get_cpuid_count checks that leaf 7 exists before asking it.
-    return __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) != 0 && (ebx & bit_BMI2) != 0;
-  }();
-  return has;
-}
+// glibc's dynamic loader asked cpuid once at start-up, for every process;
+// its answers cost nothing to read (cpuid itself: about 14 us a leaf in a
+// virtual machine, where it traps to the hypervisor).
+bool host_has_bmi2() { return CPU_FEATURE_ACTIVE(BMI2); }
 
-bool host_has_fma() {
-  static const bool has = [] {
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
-    constexpr unsigned kNeeded = bit_FMA | bit_AVX | bit_OSXSAVE;
-    if ((ecx & kNeeded) != kNeeded) return false;
-    unsigned xcr0_low = 0, xcr0_high = 0;
-    __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
-    return (xcr0_low & 6u) == 6u;  // the OS saves SSE and AVX registers
-  }();
-  return has;
-}
+// ACTIVE: the CPU has FMA3 and AVX, and the OS saves the AVX state.
+bool host_has_fma() { return CPU_FEATURE_ACTIVE(FMA) && CPU_FEATURE_ACTIVE(AVX); }
 
 namespace {
 constexpr unsigned kMxcsrFlags = 0x3f;      // sticky exception flags

@@ -1,16 +1,16 @@
 #pragma once
-// What the host x86-64 CPU offers the back end, asked of cpuid directly.
-// asmjit's CpuInfo::host() walks every cpuid leaf it knows (about 150 us in
-// a virtual machine, where each cpuid traps to the hypervisor): start-up
-// pays for one leaf instead.
+// What the host x86-64 CPU offers the back end, as glibc found it at
+// start-up (<sys/platform/x86.h>): no cpuid of our own. asmjit's
+// CpuInfo::host() walks every cpuid leaf it knows (about 150 us in a virtual
+// machine, where each cpuid traps to the hypervisor).
 
 namespace vmm::jit::x86_64 {
 
 /// BMI2 (shlx/shrx/sarx, rorx): cpuid leaf 7, subleaf 0, EBX bit 8.
 bool host_has_bmi2();
 
-/// FMA3 (vfmadd213sd...) usable: cpuid leaf 1 ECX bits 12 (FMA) and 28
-/// (AVX), with the OS saving the AVX state (OSXSAVE, XCR0 bits 1 and 2).
+/// FMA3 (vfmadd213sd...) usable: the CPU has FMA3 and AVX, and the OS saves
+/// the AVX state.
 bool host_has_fma();
 
 /// While it lives, the SSE control register (MXCSR) holds the default mode:
