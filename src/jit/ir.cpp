@@ -46,13 +46,14 @@ std::uint32_t registers_read(const IrInsn& insn) {
   }
 }
 
-std::vector<std::optional<std::size_t>> in_region_targets(const IrRegion& region) {
+std::pmr::vector<std::optional<std::size_t>> in_region_targets(const IrRegion& region,
+                                                               std::pmr::memory_resource* memory) {
   const std::vector<IrInsn>& insns = region.insns;
   // (pc, position) where each guest instruction's IR starts. A trace is a
   // few runs in address order (a followed jump starts the next), so each
   // run is searched by pc, the earliest first.
-  std::vector<std::pair<GuestAddr, std::size_t>> starts;
-  std::vector<std::size_t> run_ends;
+  std::pmr::vector<std::pair<GuestAddr, std::size_t>> starts(memory);
+  std::pmr::vector<std::size_t> run_ends(memory);
   starts.reserve(insns.size());
   for (std::size_t i = 0; i < insns.size(); ++i) {
     if (i != 0 && insns[i - 1].index == insns[i].index) continue;
@@ -61,7 +62,7 @@ std::vector<std::optional<std::size_t>> in_region_targets(const IrRegion& region
   }
   run_ends.push_back(starts.size());
   auto by_pc = [](const std::pair<GuestAddr, std::size_t>& s, GuestAddr pc) { return s.first < pc; };
-  std::vector<std::optional<std::size_t>> targets(insns.size());
+  std::pmr::vector<std::optional<std::size_t>> targets(insns.size(), memory);
   for (std::size_t j = 0; j < insns.size(); ++j) {
     if (insns[j].kind != IrKind::kBranch && insns[j].kind != IrKind::kJump) continue;
     const GuestAddr target = insns[j].target;

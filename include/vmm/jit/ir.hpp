@@ -6,6 +6,7 @@
 // compressed forms, x0 sinks or immediate layouts.
 #include <cstddef>
 #include <cstdint>
+#include <memory_resource>
 #include <optional>
 #include <vector>
 
@@ -111,6 +112,7 @@ std::uint32_t registers_read(const IrInsn& insn);
 /// Per IR position of a branch or jump whose target the region translated
 /// itself: the IR position it lands on (the first IR instruction of the
 /// guest instruction there); nullopt elsewhere.
-std::vector<std::optional<std::size_t>> in_region_targets(const IrRegion& region);
+std::pmr::vector<std::optional<std::size_t>> in_region_targets(
+    const IrRegion& region, std::pmr::memory_resource* memory = std::pmr::get_default_resource());
 
 }  // namespace vmm::jit

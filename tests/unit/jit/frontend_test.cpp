@@ -91,7 +91,7 @@ TEST(JitFrontend, BranchesToAnInstructionThatLowersToNothingFindIt) {
         rv::ecall(),
     };
     IrRegion r = region_of(code);
-    std::vector<std::optional<std::size_t>> targets = in_region_targets(r);
+    auto targets = in_region_targets(r);
     std::size_t branches = 0;
     for (std::size_t i = 0; i < r.insns.size(); ++i) {
       if (r.insns[i].kind != IrKind::kBranch) continue;

@@ -220,7 +220,7 @@ TEST(IrOptimizer, BranchesLandOnTheFirstCopyOfAPcThatATraceRepeats) {
   std::optional<IrRegion> region = build_region(fetch, kBase + 4, options);
   ASSERT_TRUE(region.has_value());
   optimize(*region);
-  std::vector<std::optional<std::size_t>> targets = in_region_targets(*region);
+  auto targets = in_region_targets(*region);
   unsigned branches = 0;
   for (std::size_t i = 0; i < region->insns.size(); ++i) {
     if (region->insns[i].kind != IrKind::kBranch) continue;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory_resource>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -200,13 +201,29 @@ Mem HartOperands::reservation_valid() const {
 
 class Backend::RegionEmitter {
  public:
-  RegionEmitter(const Backend& backend, const IrRegion& region, Block& block, x86::Assembler& a)
-      : m_b(backend),
+  /// `scratch` serves every container of the region's emission (a
+  /// monotonic buffer: no malloc and free per vector and region).
+  RegionEmitter(const Backend& backend, const IrRegion& region, Block& block, x86::Assembler& a,
+                std::pmr::memory_resource* scratch)
+      : m_links(scratch),
+        m_fault_labels(scratch),
+        m_b(backend),
         m_region(region),
         m_block(block),
         m_a(a),
         m_n(region.guest_insns),
-        m_map(backend.m_pins) {}
+        m_scratch(scratch),
+        m_cold(scratch),
+        m_map(backend.m_pins),
+        m_swaps(scratch),
+        m_extend_at_exit(scratch),
+        m_extend_after(scratch),
+        m_low_test(scratch),
+        m_canonical(scratch),
+        m_heads(scratch),
+        m_jump_to(scratch),
+        m_data(scratch),
+        m_records(scratch) {}
 
   void emit() {
     Label bail = m_a.newLabel();
@@ -256,9 +273,9 @@ class Backend::RegionEmitter {
     std::size_t jump = 0;
     std::size_t stub = 0;
   };
-  std::vector<PendingLink> m_links;
+  std::pmr::vector<PendingLink> m_links;
   /// (code offset of the access, slow path) of every access that may fault.
-  std::vector<std::pair<std::size_t, Label>> m_fault_labels;
+  std::pmr::vector<std::pair<std::size_t, Label>> m_fault_labels;
 
  private:
   // ---- operands ----------------------------------------------------------------
@@ -344,7 +361,7 @@ class Backend::RegionEmitter {
 
   void allocate_registers() {
     std::array<std::uint32_t, 32> uses{};
-    std::vector<std::uint8_t> depth = loop_depths();
+    std::pmr::vector<std::uint8_t> depth = loop_depths();
     // Only a loop repays the moves: straight-line regions are entered and
     // left about as often as their instructions run (recursion: 7% fewer
     // host instructions without their swaps, the rest within 0.3%).
@@ -352,7 +369,7 @@ class Backend::RegionEmitter {
     for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
       count_uses(m_region.insns[i], uses, loop_weight(depth[i]));
     }
-    std::vector<GuestReg> wanted;
+    std::pmr::vector<GuestReg> wanted(m_scratch);
     for (GuestReg r = 1; r < 32; ++r) {
       if (m_b.m_pins[r] < 0 && uses[r] >= kSwapMargin) wanted.push_back(r);
     }
@@ -410,11 +427,11 @@ class Backend::RegionEmitter {
   /// Per IR position: how many loops of this region (from a loop head to
   /// the last branch or jump back to it) hold it, where a use counts for
   /// every pass while a swap is paid once per region entry and exit.
-  std::vector<std::uint8_t> loop_depths() const {
+  std::pmr::vector<std::uint8_t> loop_depths() const {
     const std::size_t n = m_region.insns.size();
     // Per loop head (is_head): its last back edge.
-    std::vector<std::size_t> last_back_edge(n, 0);
-    std::vector<bool> is_head(n, false);
+    std::pmr::vector<std::size_t> last_back_edge(n, 0, m_scratch);
+    std::pmr::vector<bool> is_head(n, false, m_scratch);
     for (std::size_t j = 0; j < n; ++j) {
       const IrInsn& insn = m_region.insns[j];
       if (insn.kind != IrKind::kBranch && insn.kind != IrKind::kJump) continue;
@@ -423,7 +440,7 @@ class Backend::RegionEmitter {
       is_head[*at] = true;
       last_back_edge[*at] = std::max(last_back_edge[*at], j);
     }
-    std::vector<std::uint8_t> depth(n, 0);
+    std::pmr::vector<std::uint8_t> depth(n, 0, m_scratch);
     for (std::size_t h = 0; h < n; ++h) {
       if (!is_head[h]) continue;
       for (std::size_t i = h; i <= last_back_edge[h]; ++i) {
@@ -467,11 +484,13 @@ class Backend::RegionEmitter {
     if (!defer_extension(insn)) m_a.movsxd(work, work.r32());
   }
   /// (IR position, guest register) pairs.
-  using Places = std::vector<std::pair<std::size_t, GuestReg>>;
+  using Places = std::pmr::vector<std::pair<std::size_t, GuestReg>>;
   /// Where a deferred sign extension happens: on the ways out of these
   /// branches and jumps, and after these loop branches when they fall through
   /// (the loop's exit, not its hot path).
   struct Deferral {
+    explicit Deferral(std::pmr::memory_resource* scratch)
+        : exits(scratch), after(scratch), low_tests(scratch) {}
     Places exits;
     Places after;
     Places low_tests;  ///< zero tests (beqz/bnez) that may test the low half
@@ -484,7 +503,7 @@ class Backend::RegionEmitter {
   /// Whether the sign extension of insn's result can be left to side exits
   /// and loop exits (registered with them if so).
   bool defer_extension(const IrInsn& insn) {
-    Deferral d;
+    Deferral d(m_scratch);
     const std::size_t here = position(insn);
     if (!upper_half_unseen(insn.dst, here + 1, d, 0)) return false;
     // Code already emitted (reached again through a loop) cannot be given the extension.
@@ -719,7 +738,7 @@ class Backend::RegionEmitter {
     m_extend_at_exit.assign(m_region.insns.size(), 0);
     m_extend_after.assign(m_region.insns.size(), 0);
     m_low_test.assign(m_region.insns.size(), 0);
-    m_jump_to = in_region_targets(m_region);
+    m_jump_to = in_region_targets(m_region, m_scratch);
     for (const std::optional<std::size_t>& at : m_jump_to) {
       if (at && !m_heads[*at].label.isValid())
         m_heads[*at] = LoopHead{m_a.newLabel(), m_region.insns[*at].index};
@@ -1919,10 +1938,11 @@ class Backend::RegionEmitter {
   Block& m_block;
   x86::Assembler& m_a;
   std::uint32_t m_n;
-  std::vector<Cold> m_cold;
+  std::pmr::memory_resource* m_scratch;
+  std::pmr::vector<Cold> m_cold;
   PinMap m_map;                 ///< guest register -> host register id inside this region, or -1
   std::size_t m_resume_at = 0;  ///< IR position emission goes on from (past a select's body)
-  std::vector<Swap> m_swaps;
+  std::pmr::vector<Swap> m_swaps;
   /// Whether `insn` is emitted as moves only (no flag changes): constants and
   /// copies (but not of x0, which is an xor) and extensions.
   static bool keeps_flags(const IrInsn& insn) {
@@ -1965,19 +1985,19 @@ class Backend::RegionEmitter {
   std::size_t m_fp_victim = 0;
   /// Per IR position of a branch or jump: guest registers (bit r) whose sign
   /// extension was deferred to its way out of the region.
-  std::vector<std::uint32_t> m_extend_at_exit;
+  std::pmr::vector<std::uint32_t> m_extend_at_exit;
   /// Per IR position of a loop branch: the same, when it falls through.
-  std::vector<std::uint32_t> m_extend_after;
+  std::pmr::vector<std::uint32_t> m_extend_after;
   /// Per IR position of a zero test (beqz/bnez): guest registers (bit r)
   /// whose sign extension was deferred past it, so it tests their low half.
-  std::vector<std::uint32_t> m_low_test;
+  std::pmr::vector<std::uint32_t> m_low_test;
   /// Per IR position: guest registers (bit r) known to hold canonical values there, small ones in the upper
   /// half (find_canonical).
-  std::vector<std::uint64_t> m_canonical;
-  std::vector<LoopHead> m_heads;  ///< per IR position
+  std::pmr::vector<std::uint64_t> m_canonical;
+  std::pmr::vector<LoopHead> m_heads;  ///< per IR position
   /// Per IR position of a branch or jump: the position it jumps to inside the region.
-  std::vector<std::optional<std::size_t>> m_jump_to;
-  std::vector<std::pair<Label, EmbeddedInsn>> m_data;
+  std::pmr::vector<std::optional<std::size_t>> m_jump_to;
+  std::pmr::vector<std::pair<Label, EmbeddedInsn>> m_data;
   struct PendingRecord {
     Label label;
     std::uint64_t helper;
@@ -1986,7 +2006,7 @@ class Backend::RegionEmitter {
     std::uint32_t refund_before;
     std::uint32_t refund_after;
   };
-  std::vector<PendingRecord> m_records;
+  std::pmr::vector<PendingRecord> m_records;
   /// Guest registers whose value an earlier access of this straight-line run
   /// used as its base (DirectMemoryAccess checks them once).
   std::array<bool, 32> m_checked_bases{};
@@ -2155,7 +2175,8 @@ Result<bool> Backend::emit_region(const IrRegion& region, Block& block, CodeAren
   ErrorRecorder errors;
   code.setErrorHandler(&errors);
   x86::Assembler a(&code);
-  RegionEmitter emitter(*this, region, block, a);
+  std::pmr::monotonic_buffer_resource scratch(m_scratch.get(), kScratchBytes);
+  RegionEmitter emitter(*this, region, block, a, &scratch);
   emitter.emit();
   emitter.emit_data();
   if (errors.failed()) {
