@@ -396,6 +396,48 @@ TEST(JitEngine, SelectsMatchTheInterpreterAtEveryBudget) {
   }
 }
 
+TEST(JitEngine, SignExtensionCopiesWaitForTheWaysOutAtEveryBudget) {
+  // A bitwise CRC step as gcc writes it: `sext.w a0, a3` at the end of the
+  // loop, where only andi and srliw read a0 before it is overwritten, so
+  // the extension waits for the loop's ways out. t2 = sext.w of a small
+  // value is a plain copy; t4 = sext.w of a value read in full next stays
+  // an extension. s3 canonical or not (then a3 is not either).
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a7, zero, 8),   //
+      rv::andi(a3, a0, 1),     // loop:
+      rv::subw(a3, zero, a3),  //   negw
+      rv::srliw(a0, a0, 1),    //
+      rv::and_(a3, a3, s3),    //
+      rv::xor_(a3, a3, a0),    //
+      rv::addiw(a7, a7, -1),   //
+      rv::addiw(a0, a3, 0),    //   sext.w a0, a3
+      rv::addi(t1, zero, -3),  //
+      rv::addiw(t2, t1, 0),    //   sext.w of a small value
+      rv::addiw(t4, a4, 0),    //   sext.w read in full:
+      rv::add(t5, t4, t4),     //
+      rv::bne(a7, zero, -44),  //
+      rv::ebreak(),
+  };
+  for (std::uint64_t poly : {std::uint64_t{0xffffffffedb88320}, std::uint64_t{0xedb88320}}) {
+    const std::vector<std::pair<unsigned, std::uint64_t>> regs = {
+        {a0, 0x123456789abcdef0}, {s3, poly}, {a4, 0x180000000}, {t2, 0xdeadbeef00000000}};
+    expect_same_registers(code, regs);
+    for (std::uint64_t budget = 1; budget <= 1 + 12 * 8; ++budget) {
+      JitMachine m;
+      m.load_code(code);
+      TestMachine t;
+      t.load_code(code);
+      for (auto [r, value] : regs) m.hart.x[r] = t.hart.x[r] = value;
+      m.run(budget);
+      t.run(budget);
+      EXPECT_EQ(m.hart.instret, t.hart.instret) << budget;
+      EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
+      for (unsigned r = 1; r < 32; ++r)
+        EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r << " after " << budget;
+    }
+  }
+}
+
 TEST(JitEngine, WordOperationsOnSmallValuesMatchTheInterpreter) {
   // addw/subw/negw of values known to lie in [-2^30, 2^30) run as 64-bit
   // operations without a sign extension: bits, bytes and halves (extended
@@ -685,6 +727,23 @@ TEST_P(JitFaults, AccessBeyondTheGuestWindowFaultsPrecisely) {
   EXPECT_EQ(m.hart.pc, kBase + 12);
   EXPECT_EQ(m.hart.instret, 3u);
   EXPECT_EQ(m.hart.x[a0], 7u);
+}
+
+TEST_P(JitFaults, ASignExtensionCopyIsDoneBeforeAnAccessThatMayFault) {
+  // a0 = sext.w a3 is read only by srliw later, but a fault between must see it extended.
+  JitMachine m(vmm::test::eager_options(), GetParam());
+  m.load_code({
+      rv::addiw(a0, a3, 0),  //
+      rv::lui(a1, 0x10),     // 0x10000: unmapped
+      rv::ld(a2, 8, a1),     // faults
+      rv::srliw(a0, a0, 1),  //
+      rv::ebreak(),
+  });
+  m.hart.x[a3] = 0x00000000fffffff0;
+  cpu::Stop stop = m.run(100);
+  ASSERT_EQ(stop.reason, cpu::StopReason::kException);
+  EXPECT_EQ(m.hart.pc, kBase + 8);
+  EXPECT_EQ(m.hart.x[a0], 0xfffffffffffffff0u);
 }
 
 TEST_P(JitFaults, StoreFaultIsPrecise) {

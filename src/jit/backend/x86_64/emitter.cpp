@@ -660,6 +660,15 @@ class Backend::RegionEmitter {
         return false;
     }
   }
+  /// Whether the source of the extension `insn` holds a small value (in full).
+  bool small_source(const IrInsn& insn) const {
+    const auto small = static_cast<std::uint32_t>(m_canonical[position(insn)] >> 32);
+    return (small & (1u << insn.a)) != 0;
+  }
+  static Mem widened(Mem m) {
+    m.setSize(8);
+    return m;
+  }
   /// An addw/subw/negw of small values cannot overflow 32 bits: the 64-bit
   /// operation gives the sign-extended result itself, with no extension
   /// (`0 - (crc & 1)` in a bitwise CRC, differences of bytes).
@@ -1015,10 +1024,15 @@ class Backend::RegionEmitter {
         src.as<Mem>().setSize(insn.size);
       }
       if (insn.size == 4) {
-        if (insn.is_signed) {
+        if (insn.is_signed && small_source(insn)) {
+          // Small values are held in full: the copy is exact (and its result small, see small_result).
+          m_a.emit(Inst::kIdMov, dst, src.isReg() ? Operand(src.as<Gp>().r64()) : widened(src.as<Mem>()));
+        } else if (insn.is_signed && !defer_extension(insn)) {
           m_a.emit(Inst::kIdMovsxd, dst, src);
         } else {
-          m_a.emit(Inst::kIdMov, dst.r32(), src);  // writing a 32-bit register clears the upper half
+          // zext.w, or sext.w whose extension waits for the ways out (as a
+          // *W result's does): writing a 32-bit register clears the upper half.
+          m_a.emit(Inst::kIdMov, dst.r32(), src);
         }
       } else if (insn.is_signed) {
         m_a.emit(Inst::kIdMovsx, dst, src);
