@@ -377,12 +377,12 @@ std::vector<std::uint32_t> select_loop() {
   };
 }
 
-TEST(JitEngine, SelectsMatchTheInterpreterAtEveryBudget) {
-  const std::vector<std::pair<unsigned, std::uint64_t>> regs = {
-      {a1, 0x9e3779b97f4a7c15}, {a6, 0xa001}, {t3, 0x7ffff000}, {a0, 0x1234}};
-  const std::vector<std::uint32_t> code = select_loop();
-  expect_same_registers(code, regs);
-  for (std::uint64_t budget = 1; budget <= 200; ++budget) {
+/// Runs `code` from `regs` on both engines with every budget from 1 to
+/// `max_budget` and compares instret, pc and the registers after each.
+void expect_same_at_every_budget(const std::vector<std::uint32_t>& code,
+                                 const std::vector<std::pair<unsigned, std::uint64_t>>& regs,
+                                 std::uint64_t max_budget) {
+  for (std::uint64_t budget = 1; budget <= max_budget; ++budget) {
     JitMachine m;
     m.load_code(code);
     TestMachine t;
@@ -394,6 +394,14 @@ TEST(JitEngine, SelectsMatchTheInterpreterAtEveryBudget) {
     EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
     for (unsigned r = 1; r < 32; ++r) EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r << " after " << budget;
   }
+}
+
+TEST(JitEngine, SelectsMatchTheInterpreterAtEveryBudget) {
+  const std::vector<std::pair<unsigned, std::uint64_t>> regs = {
+      {a1, 0x9e3779b97f4a7c15}, {a6, 0xa001}, {t3, 0x7ffff000}, {a0, 0x1234}};
+  const std::vector<std::uint32_t> code = select_loop();
+  expect_same_registers(code, regs);
+  expect_same_at_every_budget(code, regs, 200);
 }
 
 TEST(JitEngine, SignExtensionCopiesWaitForTheWaysOutAtEveryBudget) {
@@ -422,19 +430,7 @@ TEST(JitEngine, SignExtensionCopiesWaitForTheWaysOutAtEveryBudget) {
     const std::vector<std::pair<unsigned, std::uint64_t>> regs = {
         {a0, 0x123456789abcdef0}, {s3, poly}, {a4, 0x180000000}, {t2, 0xdeadbeef00000000}};
     expect_same_registers(code, regs);
-    for (std::uint64_t budget = 1; budget <= 1 + 12 * 8; ++budget) {
-      JitMachine m;
-      m.load_code(code);
-      TestMachine t;
-      t.load_code(code);
-      for (auto [r, value] : regs) m.hart.x[r] = t.hart.x[r] = value;
-      m.run(budget);
-      t.run(budget);
-      EXPECT_EQ(m.hart.instret, t.hart.instret) << budget;
-      EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
-      for (unsigned r = 1; r < 32; ++r)
-        EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r << " after " << budget;
-    }
+    expect_same_at_every_budget(code, regs, 1 + 12 * 8);
   }
 }
 
