@@ -1,6 +1,8 @@
 #include "vmm/jit/frontend.hpp"
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "vmm/cpu/csr.hpp"
 
@@ -436,6 +438,15 @@ std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const 
   // allocation for most regions instead of a vector grown seven times.
   region.insns.reserve(std::size_t{options.max_insns} * 3 / 2);
   GuestAddr pc = entry;
+  // The address ranges translated so far: a trace that followed jumps is a
+  // few runs, the current one from run_start to pc.
+  std::vector<std::pair<GuestAddr, GuestAddr>> runs;
+  GuestAddr run_start = entry;
+  auto translated = [&](GuestAddr at) {
+    return (at >= run_start && at <= pc) || std::any_of(runs.begin(), runs.end(), [&](const auto& run) {
+             return at >= run.first && at <= run.second;
+           });
+  };
   auto note_page = [&](GuestAddr addr) {
     GuestAddr page = page_floor(addr);
     if (std::find(region.pages.begin(), region.pages.end(), page) == region.pages.end())
@@ -467,7 +478,11 @@ std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const 
         push.imm2 = pc + d.length;
         region.insns.push_back(push);
       }
-      bool inside = target >= entry && target <= pc;
+      // A jump back into code the region holds (also code reached by an
+      // earlier followed jump, before its entry) is a loop, not more trace:
+      // following it would translate that code again (CoreMark's nested
+      // matrix loops: a second copy of the outer pass).
+      const bool inside = translated(target);
       if (inside || call || region.guest_insns >= options.max_insns) {
         IrInsn i = l.base();
         i.kind = IrKind::kJump;
@@ -475,7 +490,8 @@ std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const 
         region.insns.push_back(i);
         return region;
       }
-      pc = target;
+      runs.emplace_back(run_start, pc);
+      run_start = pc = target;
       continue;
     }
     const bool may_fuse = d.op == Op::kSlli || d.op == Op::kSlliw || d.op == Op::kLui || d.op == Op::kAuipc;

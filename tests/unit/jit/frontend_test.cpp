@@ -39,6 +39,30 @@ TEST(JitFrontend, AJumpIsFollowedIntoItsTarget) {
   EXPECT_EQ(r.insns.back().pc, kBase + 16);
 }
 
+TEST(JitFrontend, AJumpBackIntoCodeAnEarlierJumpReachedIsALoop) {
+  // Entered at kBase + 12, the trace follows the jump back to kBase; the
+  // jump at kBase + 8 goes back to kBase again, which the region already
+  // holds: a loop, not a second copy.
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a0, a0, 1),  // kBase
+      rv::beq(a0, a1, 16),  // out, to kBase + 20
+      rv::jal(zero, -8),    // back to kBase
+      rv::addi(a2, a2, 1),  // kBase + 12: the entry
+      rv::jal(zero, -16),   // to kBase
+      rv::ecall(),
+  };
+  std::optional<IrRegion> region = build_region(test::fetch_code(code, kBase), kBase + 12, FrontendOptions{});
+  ASSERT_TRUE(region.has_value());
+  EXPECT_EQ(region->guest_insns, 5u);  // addi a2, jal, addi a0, beq, jal
+  ASSERT_FALSE(region->insns.empty());
+  const IrInsn& jump = region->insns.back();
+  EXPECT_EQ(jump.kind, IrKind::kJump);
+  EXPECT_EQ(jump.target, kBase);
+  auto targets = in_region_targets(*region);
+  ASSERT_TRUE(targets.back().has_value());
+  EXPECT_EQ(region->insns[*targets.back()].pc, kBase);
+}
+
 TEST(JitFrontend, ACallEndsTheRegionAtItsCallee) {
   // Both link registers the spec names for calls: the callee gets a region
   // of its own instead of a copy in every caller's.
