@@ -6,19 +6,9 @@
 namespace vmm::jit {
 
 GuestReg written_register(const IrInsn& insn) {
-  switch (insn.kind) {
-    case IrKind::kMovImm:
-    case IrKind::kMov:
-    case IrKind::kExtend:
-    case IrKind::kAlu:
-    case IrKind::kAluImm:
-    case IrKind::kJumpIndirect:
-      return insn.dst;
-    case IrKind::kLoad:
-      return insn.fp_data ? GuestReg{0} : insn.dst;
-    default:
-      return 0;
-  }
+  if (computes_only(insn) || insn.kind == IrKind::kJumpIndirect) return insn.dst;
+  if (insn.kind == IrKind::kLoad && !insn.fp_data) return insn.dst;
+  return 0;
 }
 
 bool computes_only(const IrInsn& insn) {

@@ -661,9 +661,11 @@ class Backend::RegionEmitter {
     }
   }
   /// Whether the source of the extension `insn` holds a small value (in full).
-  bool small_source(const IrInsn& insn) const {
+  bool small_source(const IrInsn& insn) const { return small_before(insn, insn.a); }
+  /// Whether r holds a small value (in full) where `insn` reads it.
+  bool small_before(const IrInsn& insn, GuestReg r) const {
     const auto small = static_cast<std::uint32_t>(m_canonical[position(insn)] >> 32);
-    return (small & (1u << insn.a)) != 0;
+    return (small & (1u << r)) != 0;
   }
   static Mem widened(Mem m) {
     m.setSize(8);
@@ -674,9 +676,7 @@ class Backend::RegionEmitter {
   /// (`0 - (crc & 1)` in a bitwise CRC, differences of bytes).
   bool small_word_operands(const IrInsn& insn) const {
     if (!insn.word || (insn.alu != AluOp::kAdd && insn.alu != AluOp::kSub)) return false;
-    const auto small = static_cast<std::uint32_t>(m_canonical[position(insn)] >> 32);
-    auto is_small = [&](GuestReg r) { return (small & (1u << r)) != 0; };
-    return is_small(insn.a) && (insn.kind == IrKind::kAluImm || is_small(insn.b));
+    return small_before(insn, insn.a) && (insn.kind == IrKind::kAluImm || small_before(insn, insn.b));
   }
   /// Whether `insn` leaves a canonical value in its destination, given the
   /// registers canonical before it.
