@@ -404,6 +404,39 @@ TEST(JitEngine, SelectsMatchTheInterpreterAtEveryBudget) {
   expect_same_at_every_budget(code, regs, 200);
 }
 
+TEST(JitEngine, LoopExitsAndSideExitsLeaveAfterTheBodyAtEveryBudget) {
+  // The ways out the back end places after the region's body: a side exit
+  // out of the region with a deferred sign extension pending (t0, from addw,
+  // overwritten at the loop's head and after its early exit), and an early
+  // exit from the loop to code further on in the region, the skipped
+  // instructions refunded there.
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a2, zero, 30),  //
+      rv::addi(a0, zero, 0),   //
+      rv::addw(t0, a0, a1),    // loop:
+      rv::beq(a0, a3, 40),     //   side exit -> out
+      rv::beq(a0, a6, 20),     //   early exit -> done
+      rv::addi(a4, a4, 1),     //
+      rv::addi(a0, a0, 1),     //
+      rv::bne(a0, a2, -20),    //   -> loop
+      rv::addi(a4, a4, 100),   //
+      rv::addi(t0, zero, 5),   // done:
+      rv::add(a5, t0, a4),     //
+      rv::ebreak(),            //
+      rv::addi(zero, zero, 0),
+      rv::addi(a5, t0, 7),  // out: beyond the region's end
+      rv::ebreak(),
+  };
+  for (std::uint64_t side_at : {std::uint64_t{13}, std::uint64_t{1000}}) {
+    for (std::uint64_t early_at : {std::uint64_t{17}, std::uint64_t{1000}}) {
+      const std::vector<std::pair<unsigned, std::uint64_t>> regs = {
+          {a1, 0x7fffffff}, {a3, side_at}, {a6, early_at}, {t0, 0x123456789}};
+      expect_same_registers(code, regs);
+      expect_same_at_every_budget(code, regs, 2 + 30 * 6 + 4);
+    }
+  }
+}
+
 TEST(JitEngine, SignExtensionCopiesWaitForTheWaysOutAtEveryBudget) {
   // A bitwise CRC step as gcc writes it: `sext.w a0, a3` at the end of the
   // loop, where only andi and srliw read a0 before it is overwritten, so

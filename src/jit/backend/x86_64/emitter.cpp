@@ -814,7 +814,8 @@ class Backend::RegionEmitter {
       kRetryWayOut,
       kReturnStackFull,
       kFpSlow,
-      kInterpretSlow
+      kInterpretSlow,
+      kBranchTaken
     };
     Kind kind;
     const IrInsn* insn;  ///< in m_region, which outlives emission
@@ -877,6 +878,8 @@ class Backend::RegionEmitter {
         reload_fp_copies(c.fp_cached);
         m_a.jmp(c.resume);
         return;
+      case Cold::kBranchTaken:
+        return emit_branch_taken(*c.insn);
     }
   }
 
@@ -1676,17 +1679,47 @@ class Backend::RegionEmitter {
 
   void emit_branch(const IrInsn& insn) {
     if (emit_select(insn)) return;
-    Label not_taken = m_a.newLabel();
     compare(insn);
-    m_a.j(negate(cond_code(insn.cond)), not_taken);
+    const LoopHead* head = loop_head(insn);
+    const std::uint32_t executed = insn.index + 1u;
+    if (head != nullptr && head->index == executed) {  // to the next instruction: nothing to refund
+      m_a.j(cond_code(insn.cond), head->label);
+      return;
+    }
+    if (head != nullptr &&
+        (head->index < executed || !leaves_a_loop(position(insn), *m_jump_to[position(insn)]))) {
+      // A loop's edge, taken on every pass but the last, or a skip inside a
+      // loop, where either way may be the common one: in line.
+      Label not_taken = m_a.newLabel();
+      m_a.j(negate(cond_code(insn.cond)), not_taken);
+      loop_back(*head, insn.target, executed, position(insn));
+      m_a.bind(not_taken);
+      extend_deferred(m_extend_after[position(insn)]);
+      return;
+    }
+    // A loop's exit or a side exit, seldom taken: its refund and way out go
+    // after the body, so the hot path runs on with no taken jump.
+    Label taken = m_a.newLabel();
+    m_a.j(cond_code(insn.cond), taken);
+    m_cold.push_back(Cold{Cold::kBranchTaken, &insn, taken, Label(), nullptr, false});
+  }
+  /// Whether a jump from IR position `from` forward to `to` leaves a loop
+  /// that holds `from`.
+  bool leaves_a_loop(std::size_t from, std::size_t to) const {
+    for (std::size_t j = from + 1; j < to && j < m_jump_to.size(); ++j) {
+      const std::optional<std::size_t> head = m_jump_to[j];
+      if (head && *head <= from) return true;  // the back edge of a loop around `from`, skipped
+    }
+    return false;
+  }
+  /// The taken path of the forward branch or side exit `insn`.
+  void emit_branch_taken(const IrInsn& insn) {
     if (const LoopHead* head = loop_head(insn)) {
       loop_back(*head, insn.target, insn.index + 1u, position(insn));
-    } else {
-      extend_deferred(m_extend_at_exit[position(insn)]);
-      direct_exit(insn.target, insn.index + 1u);
+      return;
     }
-    m_a.bind(not_taken);
-    extend_deferred(m_extend_after[position(insn)]);
+    extend_deferred(m_extend_at_exit[position(insn)]);
+    direct_exit(insn.target, insn.index + 1u);
   }
 
   void emit_indirect(const IrInsn& insn) {
