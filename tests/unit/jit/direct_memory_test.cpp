@@ -127,6 +127,100 @@ TEST(JitDirectMemory, ABaseRegisterRewrittenIsCheckedAgain) {
   }
 }
 
+/// A guest address whose view address + 8 is `host` (outside the view).
+std::uint64_t aimed_at(const JitMachine& m, const void* host) {
+  const auto view = reinterpret_cast<std::uint64_t>(m.space.direct_view().base);
+  return reinterpret_cast<std::uint64_t>(host) - view - 8;
+}
+
+TEST(JitDirectMemory, ABaseALoopRewritesIsCheckedOnEveryPass) {
+  // The loop's first pass loads through s1, checked where the region
+  // checked it before the loop; then s1 is rewritten (by lr.d, run by a
+  // helper, or by an ordinary load) to aim view + s1 + 8 at a host variable.
+  // The second pass must check s1 again and fault instead of reading it.
+  static const std::uint64_t host_secret = 0x1122334455667788;
+  for (std::uint32_t rewrite : {rv::lr_d(s1, a2), rv::ld(s1, 0, a2)}) {
+    DirectMachine m;
+    const std::uint64_t aimed = aimed_at(m, &host_secret);
+    m.load_code({
+        rv::ld(a0, 0, s1),       // s1 checked before the loop
+        rv::addi(a3, zero, 2),   //
+        rv::ld(a1, 8, s1),       // loop:
+        rewrite,                 //
+        rv::addi(a3, a3, -1),    //
+        rv::bne(a3, zero, -12),  //
+        rv::ebreak(),
+    });
+    m.load_bytes(kData, &aimed, sizeof(aimed));
+    m.hart.x[s1] = kData;
+    m.hart.x[a2] = kData;
+    cpu::Stop stop = m.run(100);
+    EXPECT_NE(m.hart.x[a1], host_secret);
+    ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+    EXPECT_EQ(stop.tval, aimed + 8);
+    EXPECT_EQ(m.hart.pc, kBase + 8);
+    EXPECT_EQ(m.hart.x[a3], 1u);
+  }
+}
+
+TEST(JitDirectMemory, ALoopsUnchangedBasesAreCheckedOnceAtItsEntry) {
+  // A loop from the region's entry: t0 (in the HartState) and s1 (pinned)
+  // never change in it, so they are checked once, before the first pass.
+  // Aimed at host memory, the load through either must still fault on the
+  // first pass, at its own pc; skipped by the branch, it must not fault at
+  // all, and the loop runs to its end.
+  static const std::uint64_t host_secret = 0x1122334455667788;
+  for (unsigned base : {t0, s1}) {
+    for (std::uint64_t load : {1, 0}) {
+      DirectMachine m;
+      const std::uint64_t aimed = aimed_at(m, &host_secret);
+      m.load_code({
+          rv::addi(a1, a1, 1),     // loop:
+          rv::beq(a2, zero, 8),    //   skips the load when a2 is 0
+          rv::ld(a0, 8, base),     //
+          rv::addi(a3, a3, -1),    //
+          rv::bne(a3, zero, -16),  //
+          rv::ebreak(),
+      });
+      m.hart.x[base] = aimed;
+      m.hart.x[a2] = load;
+      m.hart.x[a3] = 5;
+      cpu::Stop stop = m.run(100);
+      EXPECT_NE(m.hart.x[a0], host_secret);
+      if (load != 0) {
+        ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault) << base;
+        EXPECT_EQ(stop.tval, aimed + 8);
+        EXPECT_EQ(m.hart.pc, kBase + 8);
+        EXPECT_EQ(m.hart.x[a1], 1u);
+      } else {
+        ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint) << base;
+        EXPECT_EQ(m.hart.x[a1], 5u);
+        EXPECT_EQ(m.hart.instret, 5u * 4u);
+      }
+    }
+  }
+}
+
+TEST(JitDirectMemory, ALoopsUnchangedBaseInsideTheWindowServesEveryPass) {
+  // The same loop with t0 inside the window: every pass loads through it
+  // with the entry's check alone.
+  DirectMachine m;
+  m.load_code({
+      rv::ld(a0, 8, t0),       // loop:
+      rv::add(a1, a1, a0),     //
+      rv::addi(a3, a3, -1),    //
+      rv::bne(a3, zero, -12),  //
+      rv::ebreak(),
+  });
+  const std::uint64_t value = 7;
+  m.load_bytes(kData + 8, &value, sizeof(value));
+  m.hart.x[t0] = kData;
+  m.hart.x[a3] = 6;
+  cpu::Stop stop = m.run(100);
+  ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+  EXPECT_EQ(m.hart.x[a1], 42u);
+}
+
 TEST(JitDirectMemory, ABaseServedByTheSlowPathStaysInsideTheGuards) {
   // s1 lies beyond the window, but s1 - 2048 is its last byte: the first load
   // takes the slow path and succeeds; the next one through s1 (unchecked) ends

@@ -223,22 +223,27 @@ class Backend::RegionEmitter {
         m_heads(scratch),
         m_jump_to(scratch),
         m_data(scratch),
-        m_records(scratch) {}
+        m_records(scratch),
+        m_checked_into(scratch),
+        m_loop_forgets(scratch) {}
 
   void emit() {
     Label bail = m_a.newLabel();
     find_loop_heads();
+    find_loop_forgets();
     find_canonical();
     m_a.sub(kRemaining, static_cast<std::int32_t>(m_n));
     m_a.jb(bail);
     if (m_b.m_config.count_stats) count(offsetof(JitContext, region_entries));
+    check_loop_bases();
     allocate_registers();
     from_pins();
+    bool falls_in = true;
     for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
       if (i < m_resume_at) continue;  // emitted by an if-conversion (emit_select)
       if (m_heads[i].label.isValid()) {
         m_a.bind(m_heads[i].label);
-        m_checked_bases.fill(false);  // other paths join here
+        join_checked_bases(i, falls_in);  // other paths join here
         m_zero_flag_of = 0;
         m_rax_holds = 0;
         m_fs_dirty = false;
@@ -251,8 +256,11 @@ class Backend::RegionEmitter {
       m_zero_flag_of = keeps_flags(insn) && insn.dst != m_zero_flag_in ? m_zero_flag_in : 0;
       m_rax_in = m_rax_holds;
       m_rax_holds = 0;
-      emit_insn(m_region.insns[i]);
-      forget_checked_bases(m_region.insns[i]);
+      emit_insn(insn);
+      m_checked_bases &= ~forgets_checks(insn);
+      if (std::optional<std::size_t> to = m_jump_to[i]; to && *to > i) m_checked_into[*to] &= m_checked_bases;
+      falls_in =
+          insn.kind != IrKind::kJump && insn.kind != IrKind::kJumpIndirect && insn.kind != IrKind::kEcall;
     }
     m_rax_in = 0;
     if (m_region.ends_with_fallthrough) direct_exit(m_region.next_pc, m_n);
@@ -815,7 +823,8 @@ class Backend::RegionEmitter {
       kReturnStackFull,
       kFpSlow,
       kInterpretSlow,
-      kBranchTaken
+      kBranchTaken,
+      kEntryCheckFailed
     };
     Kind kind;
     const IrInsn* insn;  ///< in m_region, which outlives emission
@@ -880,6 +889,10 @@ class Backend::RegionEmitter {
         return;
       case Cold::kBranchTaken:
         return emit_branch_taken(*c.insn);
+      case Cold::kEntryCheckFailed:
+        m_a.add(kRemaining, static_cast<std::int32_t>(m_n));
+        m_a.mov(rax, m_region.entry);
+        return jump_abs(m_b.m_runtime.exit_retry);
     }
   }
 
@@ -1384,48 +1397,104 @@ class Backend::RegionEmitter {
     }
   }
 
-  /// After `insn`: base registers it may have changed are no longer checked.
-  void forget_checked_bases(const IrInsn& insn) {
+  /// Displacements stay within the guard pages of a direct view.
+  static constexpr std::int64_t kMaxAccessDisp = 2048;
+  /// The base registers whose check `insn` undoes: those it may change (bit r).
+  static std::uint32_t forgets_checks(const IrInsn& insn) {
     switch (insn.kind) {
       case IrKind::kFloat:
       case IrKind::kInterpret:
-        m_checked_bases.fill(false);  // the helper may write any register
-        return;
+        return ~0u;  // the helper may write any register
       case IrKind::kStore:
       case IrKind::kBranch:
       case IrKind::kJump:
       case IrKind::kEcall:
       case IrKind::kCall:
       case IrKind::kNop:
-        return;
+        return 0;
       case IrKind::kLoad:
-        if (!insn.fp_data) m_checked_bases[insn.dst] = false;
-        return;
+        return insn.fp_data ? 0 : 1u << insn.dst;
       default:
-        m_checked_bases[insn.dst] = false;
-        return;
+        return 1u << insn.dst;
+    }
+  }
+  /// Where paths join at label `at`: the bases checked on every way in. A
+  /// loop's back edges bring what its entry brought, less what its body may change.
+  void join_checked_bases(std::size_t at, bool falls_in) {
+    const std::uint32_t fall = falls_in ? m_checked_bases : ~0u;
+    m_checked_bases = fall & m_checked_into[at] & ~m_loop_forgets[at];
+  }
+  /// When a loop starts at the region's entry: the bases its accesses use and
+  /// its body never changes are checked once, here (still in the pin map's
+  /// registers), not on every pass. A failed check leaves before anything
+  /// ran, and the interpreter runs the first instruction (faulting there if
+  /// it must); the check costs nothing else, as the body may well not use
+  /// the base.
+  void check_loop_bases() {
+    if (!m_b.m_memory->checks_bases() || m_region.insns.empty()) return;
+    std::size_t last_back_edge = 0;
+    for (std::size_t j = 0; j < m_jump_to.size(); ++j) {
+      if (m_jump_to[j] == std::optional<std::size_t>(0)) last_back_edge = j;
+    }
+    if (last_back_edge == 0) return;
+    std::uint32_t bases = 0;
+    for (std::size_t k = 0; k <= last_back_edge; ++k) {
+      const IrInsn& insn = m_region.insns[k];
+      if ((insn.kind == IrKind::kLoad || insn.kind == IrKind::kStore) && insn.imm >= -kMaxAccessDisp &&
+          insn.imm < kMaxAccessDisp)
+        bases |= 1u << insn.a;
+    }
+    bases &= ~m_loop_forgets[0] & ~1u;
+    if (bases == 0) return;
+    Label fail = m_a.newLabel();
+    for (GuestReg r = 1; r < 32; ++r) {
+      if ((bases & (1u << r)) == 0) continue;
+      if (!pinned(r)) m_a.mov(rax, x_mem(r));
+      m_b.m_memory->emit_base_check(m_a, pinned(r) ? host(r) : Gp(rax), fail);
+    }
+    m_checked_bases = bases;
+    m_cold.push_back(Cold{Cold::kEntryCheckFailed, nullptr, fail, Label(), nullptr, false});
+  }
+  /// Per IR position of a loop's head: the checks its body (to its last back edge) may undo.
+  void find_loop_forgets() {
+    const std::size_t n = m_region.insns.size();
+    m_checked_into.assign(n, ~0u);
+    m_loop_forgets.assign(n, 0);
+    if (!m_b.m_memory->checks_bases()) return;  // nothing to keep
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::optional<std::size_t> head = m_jump_to[j];
+      if (!head || *head > j) continue;
+      for (std::size_t k = *head; k <= j; ++k) m_loop_forgets[*head] |= forgets_checks(m_region.insns[k]);
     }
   }
 
   /// The guest address a + imm as a host register and a displacement for the
   /// memory seam (rax when a is not in a host register).
-  std::pair<Gp, std::int32_t> address_operands(const IrInsn& insn) {
-    // Displacements stay within the guard pages of a direct view.
-    constexpr std::int64_t kMaxDisp = 2048;
-    if (pinned(insn.a) && insn.imm >= -kMaxDisp && insn.imm < kMaxDisp) {
-      return {host(insn.a), static_cast<std::int32_t>(insn.imm)};
+  /// A guest address as the memory seam takes it: a host register and a
+  /// displacement; `holds_base` when the register holds the guest base
+  /// register's value (else a + imm, computed afresh).
+  struct Address {
+    Gp base;
+    std::int32_t disp = 0;
+    bool holds_base = false;
+  };
+  Address address_operands(const IrInsn& insn) {
+    const bool small = insn.imm >= -kMaxAccessDisp && insn.imm < kMaxAccessDisp;
+    if (insn.a != 0 && small) {
+      if (pinned(insn.a)) return {host(insn.a), static_cast<std::int32_t>(insn.imm), true};
+      if (!take_rax(insn.a)) m_a.mov(rax, x_mem(insn.a));
+      return {rax, static_cast<std::int32_t>(insn.imm), true};
     }
     effective_address(insn);
-    return {rax, 0};
+    return {rax, 0, false};
   }
 
-  /// Whether the guest base register of `insn` (in host register `base`)
-  /// was checked by an earlier access of this straight-line run; marks it
-  /// checked from now on.
-  bool base_checked(const IrInsn& insn, const Gp& base) {
-    if (insn.a == 0 || base.id() == Gp::kIdAx) return false;  // rax: a + imm, computed afresh
-    const bool checked = m_checked_bases[insn.a];
-    m_checked_bases[insn.a] = true;
+  /// Whether the guest base register of `insn` was checked by an earlier
+  /// access of this straight-line run; marks it checked from now on.
+  bool base_checked(const IrInsn& insn, const Address& address) {
+    if (insn.a == 0 || !address.holds_base) return false;
+    const bool checked = (m_checked_bases & (1u << insn.a)) != 0;
+    m_checked_bases |= 1u << insn.a;
     return checked;
   }
 
@@ -1450,9 +1519,9 @@ class Backend::RegionEmitter {
   void emit_load(const IrInsn& insn) {
     Label slow = m_a.newLabel(), resume = resume_label();
     count_access();
-    auto [base, disp] = address_operands(insn);
-    Mem source = m_b.m_memory->emit_address(m_a, memory::Access::kRead, insn.size, base, disp, slow,
-                                            base_checked(insn, base));
+    const Address address = address_operands(insn);
+    Mem source = m_b.m_memory->emit_address(m_a, memory::Access::kRead, insn.size, address.base, address.disp,
+                                            slow, base_checked(insn, address));
     fault_site(slow);
     load_value(insn, source);
     if (resume.isValid()) m_a.bind(resume);
@@ -1518,9 +1587,9 @@ class Backend::RegionEmitter {
   void emit_store(const IrInsn& insn) {
     Label slow = m_a.newLabel(), resume = resume_label();
     count_access();
-    auto [base, disp] = address_operands(insn);
-    Mem dst = m_b.m_memory->emit_address(m_a, memory::Access::kWrite, insn.size, base, disp, slow,
-                                         base_checked(insn, base));
+    const Address address = address_operands(insn);
+    Mem dst = m_b.m_memory->emit_address(m_a, memory::Access::kWrite, insn.size, address.base, address.disp,
+                                         slow, base_checked(insn, address));
     Gp value = store_value(insn, rdx);
     dst.setSize(insn.size);
     Gp sized = insn.size == 1   ? value.r8()
@@ -1566,7 +1635,7 @@ class Backend::RegionEmitter {
     m_map[d] = Gp::kIdCx;
     emit_insn(*body);
     m_map[d] = home;
-    forget_checked_bases(*body);
+    m_checked_bases &= ~forgets_checks(*body);
     m_zero_flag_in = 0;  // the body's flags are not the branch's
     m_rax_in = 0;
     compare(branch);
@@ -1929,7 +1998,7 @@ class Backend::RegionEmitter {
     if (d.rs2 != 0) x.rs2 = x_operand(d.rs2);
     if (pinned(d.rs1)) {
       x.address = host(d.rs1);
-      x.address_checked = m_checked_bases[d.rs1];
+      x.address_checked = (m_checked_bases & (1u << d.rs1)) != 0;
     } else {
       read(rax, d.rs1);
       x.address = rax;
@@ -2056,7 +2125,11 @@ class Backend::RegionEmitter {
   std::pmr::vector<PendingRecord> m_records;
   /// Guest registers whose value an earlier access of this straight-line run
   /// used as its base (DirectMemoryAccess checks them once).
-  std::array<bool, 32> m_checked_bases{};
+  std::uint32_t m_checked_bases = 0;  ///< bit r: guest register r was checked (base_checked)
+  /// Per label: the bases checked on every forward jump to it so far.
+  std::pmr::vector<std::uint32_t> m_checked_into;
+  /// Per loop head: the bases its body may change (find_loop_forgets).
+  std::pmr::vector<std::uint32_t> m_loop_forgets;
   Label m_way_out;        ///< to_pins, then exit_with_pc: where records leave when registers are swapped
   Label m_retry_way_out;  ///< to_pins, then exit_retry: where direct-view slow paths leave when swapped
 };

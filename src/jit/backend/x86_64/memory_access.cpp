@@ -92,12 +92,14 @@ x86::Mem DirectMemoryAccess::emit_address(x86::Assembler& a, memory::Access /*ac
   using namespace x86;
   // base < size puts base + disp (|disp| <= 2 KiB) + size - 1 inside the view or
   // its guards (kViewGuardBytes); so does a base an earlier access of the run checked.
-  if (!base_checked) {
-    a.cmp(base, qword_ptr(reinterpret_cast<std::uint64_t>(m_limit)));
-    a.jae(slow);
-  }
+  if (!base_checked) emit_base_check(a, base, slow);
   if (m_low_view != 0) return ptr(base, m_low_view + disp);
   return ptr(m_view_base, base, 0, disp);
+}
+
+void DirectMemoryAccess::emit_base_check(x86::Assembler& a, const x86::Gp& base, const Label& fail) const {
+  a.cmp(base, x86::qword_ptr(reinterpret_cast<std::uint64_t>(m_limit)));
+  a.jae(fail);
 }
 
 std::int32_t DirectMemoryAccess::low_view(const std::uint8_t* view) {

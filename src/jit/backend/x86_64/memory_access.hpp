@@ -20,8 +20,8 @@ class MemoryAccess {
   /// and returns the host operand for the access itself. Clobbers rax, rcx
   /// and rdx, never `base` before using it. Jumps to `slow` when the fast path
   /// cannot serve the access; the slow path computes the address again.
-  /// `base_checked`: an earlier access of this straight-line run went through
-  /// the same, unchanged base register (a strategy may skip its checks then).
+  /// `base_checked`: the base register, unchanged since, passed a check of
+  /// this region on every path here (a strategy may skip its checks then).
   virtual asmjit::x86::Mem emit_address(asmjit::x86::Assembler& a, memory::Access access, unsigned size,
                                         const asmjit::x86::Gp& base, std::int32_t disp,
                                         const asmjit::Label& slow, bool base_checked) const = 0;
@@ -38,6 +38,11 @@ class MemoryAccess {
   /// right when the fast path fails only on guest faults and watched code
   /// pages, not on every TLB miss.
   [[nodiscard]] virtual bool slow_path_leaves() const = 0;
+  /// Whether accesses check their base register (see base_checked); then
+  /// emit_base_check emits that check alone, jumping to `fail` when it fails.
+  [[nodiscard]] virtual bool checks_bases() const = 0;
+  virtual void emit_base_check(asmjit::x86::Assembler& a, const asmjit::x86::Gp& base,
+                               const asmjit::Label& fail) const = 0;
 };
 
 /// Inline lookup in memory::Tlb. The TLB is addressed relative to the hart
@@ -54,6 +59,9 @@ class TlbMemoryAccess final : public MemoryAccess {
                                            bool base_checked) const override;
   [[nodiscard]] bool may_fault() const override { return false; }
   [[nodiscard]] bool slow_path_leaves() const override { return false; }
+  [[nodiscard]] bool checks_bases() const override { return false; }
+  void emit_base_check(asmjit::x86::Assembler& /*a*/, const asmjit::x86::Gp& /*base*/,
+                       const asmjit::Label& /*fail*/) const override {}
 
  private:
   asmjit::x86::Mem lookup(asmjit::x86::Assembler& a, memory::Access access, bool also_read, unsigned size,
@@ -65,7 +73,7 @@ class TlbMemoryAccess final : public MemoryAccess {
 
 /// View base + guest address (memory::DirectView), the view base in a host
 /// register for the whole of translated code. The bounds check is on the base
-/// register alone, and only on its first access in a straight-line run: the
+/// register alone, and only until a check covers it (base_checked): the
 /// guards around the view catch the displacement. Its slow path leaves the
 /// region (the caller's choice), so a failed check never returns to the run.
 class DirectMemoryAccess final : public MemoryAccess {
@@ -89,6 +97,9 @@ class DirectMemoryAccess final : public MemoryAccess {
   }
   [[nodiscard]] bool may_fault() const override { return true; }
   [[nodiscard]] bool slow_path_leaves() const override { return true; }
+  [[nodiscard]] bool checks_bases() const override { return true; }
+  void emit_base_check(asmjit::x86::Assembler& a, const asmjit::x86::Gp& base,
+                       const asmjit::Label& fail) const override;
 
  private:
   const std::uint64_t* m_limit;
