@@ -407,6 +407,47 @@ bool fuse(Lowering& l, const isa::DecodedInsn& second) {
   return false;
 }
 
+/// Loop bodies this short are unrolled once (see unrolled_body).
+constexpr std::uint32_t kMaxUnrolledBody = 16;
+
+/// When the trace, at guest instruction `index`, closes its first loop (the
+/// innermost) with a jump back to `head` in its current run: the guest
+/// instructions of the body, if it is short enough to copy once more within
+/// `max_insns` and calls no helper (kInterpret), else 0. The trace then goes
+/// on with a second copy from the head, whose own jump back closes the loop:
+/// a pass runs two iterations, with half the budget checks and jumps back.
+std::uint32_t unrolled_body(const IrRegion& region, GuestAddr head, std::uint32_t index,
+                            std::uint32_t max_insns) {
+  auto first =
+      std::find_if(region.insns.begin(), region.insns.end(), [&](const IrInsn& i) { return i.pc == head; });
+  if (first == region.insns.end()) return 0;
+  const std::uint32_t body = index + 1u - first->index;
+  if (body > kMaxUnrolledBody || region.guest_insns + body > max_insns) return 0;
+  // A helper's loop (an lr/sc retry, CSR polling) seldom goes round, and the
+  // helper would dwarf the saving anyway.
+  if (std::any_of(first, region.insns.end(), [](const IrInsn& i) { return i.kind == IrKind::kInterpret; }))
+    return 0;
+  return body;
+}
+
+Cond negate(Cond cond) {
+  switch (cond) {
+    case Cond::kEq:
+      return Cond::kNe;
+    case Cond::kNe:
+      return Cond::kEq;
+    case Cond::kLt:
+      return Cond::kGe;
+    case Cond::kGe:
+      return Cond::kLt;
+    case Cond::kLtu:
+      return Cond::kGeu;
+    case Cond::kGeu:
+      return Cond::kLtu;
+  }
+  return cond;
+}
+
 }  // namespace
 
 bool accesses_fp_csr(const isa::DecodedInsn& d) {
@@ -447,6 +488,20 @@ std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const 
              return at >= run.first && at <= run.second;
            });
   };
+  // Whether the trace has closed a loop (and so unrolled any it will).
+  bool looped = false;
+  // A jump back to `head` from the instruction at `at` (index `index`): true
+  // when the trace goes on with a second copy of the loop's body.
+  auto unroll = [&](GuestAddr head, GuestAddr at, std::uint32_t index) {
+    const bool first_loop = !looped;
+    looped = true;
+    if (!first_loop || head < run_start || head > at ||
+        unrolled_body(region, head, index, options.max_insns) == 0)
+      return false;
+    runs.emplace_back(run_start, at);
+    run_start = pc = head;
+    return true;
+  };
   auto note_page = [&](GuestAddr addr) {
     GuestAddr page = page_floor(addr);
     if (std::find(region.pages.begin(), region.pages.end(), page) == region.pages.end())
@@ -483,6 +538,7 @@ std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const 
       // following it would translate that code again (CoreMark's nested
       // matrix loops: a second copy of the outer pass).
       const bool inside = translated(target);
+      if (inside && !call && int_reg(d.rd) == 0 && unroll(target, pc, l.index)) continue;
       if (inside || call || region.guest_insns >= options.max_insns) {
         IrInsn i = l.base();
         i.kind = IrKind::kJump;
@@ -504,9 +560,21 @@ std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const 
         continue;
       }
     }
+    const GuestAddr at = pc;
     pc += d.length;
     const std::size_t lowered_before = region.insns.size();
     const bool goes_on = lower(l, d.op, options);
+    if (goes_on && region.insns.size() > lowered_before && region.insns.back().kind == IrKind::kBranch &&
+        translated(region.insns.back().target)) {
+      IrInsn& branch = region.insns.back();
+      const GuestAddr next = pc;
+      if (unroll(branch.target, at, l.index)) {
+        // The first copy's jump back becomes the way out of the loop.
+        branch.cond = negate(branch.cond);
+        branch.target = next;
+        continue;
+      }
+    }
     // A nop, hint or fence leaves no IR; branches to it still need a place to land.
     if (region.insns.size() == lowered_before) {
       IrInsn nop = l.base();

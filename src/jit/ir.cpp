@@ -56,13 +56,16 @@ std::pmr::vector<std::optional<std::size_t>> in_region_targets(const IrRegion& r
   for (std::size_t j = 0; j < insns.size(); ++j) {
     if (insns[j].kind != IrKind::kBranch && insns[j].kind != IrKind::kJump) continue;
     const GuestAddr target = insns[j].target;
+    // A guest instruction may be translated more than once (an unrolled
+    // loop's copy): a jump lands on the first copy, unless its own run has
+    // the target ahead of it (a skip inside the copy).
     auto begin = starts.begin();
     for (std::size_t end : run_ends) {
       auto run_end = starts.begin() + static_cast<std::ptrdiff_t>(end);
       auto at = std::lower_bound(begin, run_end, target, by_pc);
+      const bool own_run = begin->second <= j && (run_end == starts.end() || run_end->second > j);
       if (at != run_end && at->first == target) {
-        targets[j] = at->second;
-        break;
+        if (!targets[j] || (own_run && at->second > j)) targets[j] = at->second;
       }
       begin = run_end;
     }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "support/code_fetch.hpp"
@@ -42,7 +43,8 @@ TEST(JitFrontend, AJumpIsFollowedIntoItsTarget) {
 TEST(JitFrontend, AJumpBackIntoCodeAnEarlierJumpReachedIsALoop) {
   // Entered at kBase + 12, the trace follows the jump back to kBase; the
   // jump at kBase + 8 goes back to kBase again, which the region already
-  // holds: a loop, not a second copy.
+  // holds: a loop, not more trace (once unrolled: the loop's short body is
+  // copied once, and the copy's jump closes the loop on the first copy).
   const std::vector<std::uint32_t> code = {
       rv::addi(a0, a0, 1),  // kBase
       rv::beq(a0, a1, 16),  // out, to kBase + 20
@@ -53,7 +55,7 @@ TEST(JitFrontend, AJumpBackIntoCodeAnEarlierJumpReachedIsALoop) {
   };
   std::optional<IrRegion> region = build_region(test::fetch_code(code, kBase), kBase + 12, FrontendOptions{});
   ASSERT_TRUE(region.has_value());
-  EXPECT_EQ(region->guest_insns, 5u);  // addi a2, jal, addi a0, beq, jal
+  EXPECT_EQ(region->guest_insns, 8u);  // addi a2, jal, addi a0, beq, jal, and the copy: addi a0, beq, jal
   ASSERT_FALSE(region->insns.empty());
   const IrInsn& jump = region->insns.back();
   EXPECT_EQ(jump.kind, IrKind::kJump);
@@ -61,6 +63,7 @@ TEST(JitFrontend, AJumpBackIntoCodeAnEarlierJumpReachedIsALoop) {
   auto targets = in_region_targets(*region);
   ASSERT_TRUE(targets.back().has_value());
   EXPECT_EQ(region->insns[*targets.back()].pc, kBase);
+  EXPECT_EQ(region->insns[*targets.back()].index, 2u);  // the first copy
 }
 
 TEST(JitFrontend, ACallEndsTheRegionAtItsCallee) {
@@ -106,7 +109,8 @@ TEST(JitFrontend, FpCsrsKeepTheRegionGoingOtherCsrsEndIt) {
 
 TEST(JitFrontend, BranchesToAnInstructionThatLowersToNothingFindIt) {
   // A fence (or a nop, an alignment pad before a loop) has no IR of its own;
-  // a branch back to it must still land inside the region: a loop.
+  // a branch back to it must still land inside the region: a loop (unrolled
+  // once: the first copy's branch becomes the way out, to the ecall).
   for (std::uint32_t head : {rv::fence(), rv::addi(zero, zero, 0)}) {
     const std::vector<std::uint32_t> code = {
         head,                 // kBase: the loop head
@@ -116,15 +120,57 @@ TEST(JitFrontend, BranchesToAnInstructionThatLowersToNothingFindIt) {
     };
     IrRegion r = region_of(code);
     auto targets = in_region_targets(r);
-    std::size_t branches = 0;
+    std::vector<GuestAddr> landings;
     for (std::size_t i = 0; i < r.insns.size(); ++i) {
       if (r.insns[i].kind != IrKind::kBranch) continue;
-      ++branches;
       ASSERT_TRUE(targets[i].has_value()) << head;
-      EXPECT_EQ(r.insns[*targets[i]].pc, kBase);
+      landings.push_back(r.insns[*targets[i]].pc);
+      if (r.insns[i].target == kBase) EXPECT_EQ(*targets[i], 0u) << head;  // the first copy's head
     }
-    EXPECT_EQ(branches, 1u);
+    EXPECT_EQ(landings, (std::vector<GuestAddr>{kBase + 12, kBase})) << head;
   }
+}
+
+TEST(JitFrontend, AShortLoopIsUnrolledOnce) {
+  // A pass of the translated loop runs two iterations: the first copy's
+  // branch back is turned into the way out (beq to the instruction after
+  // the loop), the second's closes the loop on the first copy. A skip
+  // inside the body lands in its own copy.
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a0, a0, 1),   // kBase: the loop
+      rv::beq(a2, zero, 8),  //   skips the load
+      rv::lbu(a2, 0, a0),    //
+      rv::bne(a0, a1, -12),  // kBase + 12
+      rv::ecall(),           // kBase + 16
+  };
+  IrRegion r = region_of(code);
+  EXPECT_EQ(r.guest_insns, 9u);  // two copies of four, and the ecall
+  auto targets = in_region_targets(r);
+  std::vector<std::pair<Cond, std::size_t>> branches;
+  for (std::size_t i = 0; i < r.insns.size(); ++i) {
+    if (r.insns[i].kind != IrKind::kBranch) continue;
+    ASSERT_TRUE(targets[i].has_value());
+    branches.emplace_back(r.insns[i].cond, r.insns[*targets[i]].index);
+  }
+  EXPECT_EQ(branches, (std::vector<std::pair<Cond, std::size_t>>{
+                          {Cond::kEq, 3}, {Cond::kEq, 8}, {Cond::kEq, 7}, {Cond::kNe, 0}}));
+}
+
+TEST(JitFrontend, OnlyTheFirstLoopOfATraceAndOnlyShortBodiesAreUnrolled) {
+  // 17 instructions of body: too long to copy.
+  std::vector<std::uint32_t> code(17, rv::addi(a0, a0, 1));
+  code.push_back(rv::bne(a0, a1, -17 * 4));
+  code.push_back(rv::ecall());
+  EXPECT_EQ(region_of(code).guest_insns, 19u);
+  // Two loops one after the other: the first is unrolled, the second not.
+  const std::vector<std::uint32_t> loops = {
+      rv::addi(a0, a0, 1),  // kBase
+      rv::bne(a0, a1, -4),  //
+      rv::addi(a2, a2, 1),  // kBase + 8
+      rv::bne(a2, a3, -4),  //
+      rv::ecall(),
+  };
+  EXPECT_EQ(region_of(loops).guest_insns, 4u + 2u + 1u);
 }
 
 }  // namespace

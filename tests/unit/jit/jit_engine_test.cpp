@@ -437,6 +437,36 @@ TEST(JitEngine, LoopExitsAndSideExitsLeaveAfterTheBodyAtEveryBudget) {
   }
 }
 
+TEST(JitEngine, UnrolledLoopsLeaveFromEitherCopyAtEveryBudget) {
+  // Short loops run two iterations a pass: an odd count leaves from the
+  // first copy, an even one from the second. A bottom-tested loop with a
+  // skip inside (each copy skips within itself), and a top-tested one closed
+  // by a jump.
+  const std::vector<std::uint32_t> bottom = {
+      rv::addi(a0, a0, 1),   // loop:
+      rv::andi(t1, a0, 1),   //
+      rv::beq(t1, zero, 8),  //   skips the next one on even a0
+      rv::add(a4, a4, a0),   //
+      rv::bne(a0, a1, -16),  //
+      rv::ebreak(),
+  };
+  const std::vector<std::uint32_t> top = {
+      rv::beq(a0, a1, 20),  // loop: out when a0 == a1
+      rv::addi(a0, a0, 1),  //
+      rv::slli(t1, a0, 2),  //
+      rv::add(a4, a4, t1),  //
+      rv::jal(zero, -16),   //
+      rv::ebreak(),
+  };
+  for (const std::vector<std::uint32_t>* code : {&bottom, &top}) {
+    for (std::uint64_t n : {1u, 2u, 3u, 6u, 7u}) {
+      const std::vector<std::pair<unsigned, std::uint64_t>> regs = {{a1, n}, {a4, 0x100000000}};
+      expect_same_registers(*code, regs);
+      expect_same_at_every_budget(*code, regs, 5 * n + 2);
+    }
+  }
+}
+
 TEST(JitEngine, SignExtensionCopiesWaitForTheWaysOutAtEveryBudget) {
   // A bitwise CRC step as gcc writes it: `sext.w a0, a3` at the end of the
   // loop, where only andi and srliw read a0 before it is overwritten, so
