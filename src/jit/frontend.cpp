@@ -430,24 +430,6 @@ std::uint32_t unrolled_body(const IrRegion& region, GuestAddr head, std::uint32_
   return body;
 }
 
-Cond negate(Cond cond) {
-  switch (cond) {
-    case Cond::kEq:
-      return Cond::kNe;
-    case Cond::kNe:
-      return Cond::kEq;
-    case Cond::kLt:
-      return Cond::kGe;
-    case Cond::kGe:
-      return Cond::kLt;
-    case Cond::kLtu:
-      return Cond::kGeu;
-    case Cond::kGeu:
-      return Cond::kLtu;
-  }
-  return cond;
-}
-
 }  // namespace
 
 bool accesses_fp_csr(const isa::DecodedInsn& d) {
@@ -570,7 +552,7 @@ std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const 
       const GuestAddr next = pc;
       if (unroll(branch.target, at, l.index)) {
         // The first copy's jump back becomes the way out of the loop.
-        branch.cond = negate(branch.cond);
+        branch.cond = opposite(branch.cond);
         branch.target = next;
         continue;
       }

@@ -5,6 +5,24 @@
 
 namespace vmm::jit {
 
+Cond opposite(Cond cond) {
+  switch (cond) {
+    case Cond::kEq:
+      return Cond::kNe;
+    case Cond::kNe:
+      return Cond::kEq;
+    case Cond::kLt:
+      return Cond::kGe;
+    case Cond::kGe:
+      return Cond::kLt;
+    case Cond::kLtu:
+      return Cond::kGeu;
+    case Cond::kGeu:
+      break;
+  }
+  return Cond::kLtu;
+}
+
 GuestReg written_register(const IrInsn& insn) {
   if (computes_only(insn) || insn.kind == IrKind::kJumpIndirect) return insn.dst;
   if (insn.kind == IrKind::kLoad && !insn.fp_data) return insn.dst;

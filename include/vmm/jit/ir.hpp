@@ -98,6 +98,9 @@ struct IrRegion {
   std::vector<GuestAddr> pages;  ///< guest pages whose bytes the region was made from
 };
 
+/// The condition that holds exactly when `cond` does not.
+Cond opposite(Cond cond);
+
 /// The integer register `insn` writes, when it names one (0 otherwise).
 /// Helpers (kFloat, kInterpret) may write any: callers handle them.
 GuestReg written_register(const IrInsn& insn);

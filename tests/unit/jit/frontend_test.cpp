@@ -125,7 +125,9 @@ TEST(JitFrontend, BranchesToAnInstructionThatLowersToNothingFindIt) {
       if (r.insns[i].kind != IrKind::kBranch) continue;
       ASSERT_TRUE(targets[i].has_value()) << head;
       landings.push_back(r.insns[*targets[i]].pc);
-      if (r.insns[i].target == kBase) EXPECT_EQ(*targets[i], 0u) << head;  // the first copy's head
+      if (r.insns[i].target == kBase) {
+        EXPECT_EQ(*targets[i], 0u) << head;  // the first copy's head
+      }
     }
     EXPECT_EQ(landings, (std::vector<GuestAddr>{kBase + 12, kBase})) << head;
   }
