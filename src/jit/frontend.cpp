@@ -546,8 +546,9 @@ std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const 
     pc += d.length;
     const std::size_t lowered_before = region.insns.size();
     const bool goes_on = lower(l, d.op, options);
+    // (A branch to the next instruction closes no loop.)
     if (goes_on && region.insns.size() > lowered_before && region.insns.back().kind == IrKind::kBranch &&
-        translated(region.insns.back().target)) {
+        region.insns.back().target != pc && translated(region.insns.back().target)) {
       IrInsn& branch = region.insns.back();
       const GuestAddr next = pc;
       if (unroll(branch.target, at, l.index)) {

@@ -161,6 +161,66 @@ TEST(JitDirectMemory, ABaseALoopRewritesIsCheckedOnEveryPass) {
   }
 }
 
+/// `count` copies of addi a2, a2, 1: loop bodies too long to unroll.
+std::vector<std::uint32_t> filler(unsigned count) {
+  return std::vector<std::uint32_t>(count, rv::addi(a2, a2, 1));
+}
+
+TEST(JitDirectMemory, ALoopEnteredPastItsHeadChecksItsBases) {
+  // The loop's head loads through a0, which the fall-through into the head
+  // checked; but the first instruction jumps into the body, past the head,
+  // so the back edge brings an a0 that was never checked. Aimed at host
+  // memory, the head's load must fault.
+  DirectMachine m;
+  const std::uint64_t aimed = aimed_at(m, &host_secret);
+  std::vector<std::uint32_t> code = {
+      rv::beq(a6, a7, 12),  // into the body when a6 == a7
+      rv::ld(a1, 0, a0),    // checks a0 on the fall-through only
+      rv::ld(a5, 8, a0),    // kBase + 8: the loop's head
+  };
+  for (std::uint32_t insn : filler(16)) code.push_back(insn);  // kBase + 12: the body
+  code.push_back(rv::bne(a2, a3, -4 * 17));                    // -> the head
+  code.push_back(rv::ebreak());
+  m.load_code(code);
+  m.hart.x[a0] = aimed;
+  m.hart.x[a3] = 1000;
+  cpu::Stop stop = m.run(1000);
+  EXPECT_NE(m.hart.x[a5], host_secret);
+  ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+  EXPECT_EQ(stop.tval, aimed + 8);
+  EXPECT_EQ(m.hart.pc, kBase + 8);
+  EXPECT_EQ(m.hart.x[a2], 16u);
+}
+
+TEST(JitDirectMemory, AnOverlappingLoopsRewriteIsCheckedAtTheOtherHead) {
+  // Loop A (from the region's entry) loads through a0 and never writes it
+  // between its head and its back edge; loop B, entered from A's middle,
+  // rewrites a0 after A's back edge and goes back into A's middle. The next
+  // pass of A must check a0 again: aimed at host memory, its load faults.
+  DirectMachine m;
+  const std::uint64_t aimed = aimed_at(m, &host_secret);
+  std::vector<std::uint32_t> code = {
+      rv::ld(a5, 8, a0),    // kBase: A's head
+      rv::addi(a6, a6, 1),  // kBase + 4: B's head
+  };
+  for (std::uint32_t insn : filler(16)) code.push_back(insn);
+  code.push_back(rv::beq(a6, a7, -4 * 18));  // -> A
+  code.push_back(rv::addi(a0, a3, 0));       // rewrites a0
+  code.push_back(rv::bne(s0, s1, -4 * 19));  // -> B
+  code.push_back(rv::ebreak());
+  m.load_code(code);
+  m.hart.x[a0] = kData;
+  m.hart.x[a3] = aimed;
+  m.hart.x[a7] = 2;
+  m.hart.x[s1] = 1;
+  cpu::Stop stop = m.run(1000);
+  EXPECT_NE(m.hart.x[a5], host_secret);
+  ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+  EXPECT_EQ(stop.tval, aimed + 8);
+  EXPECT_EQ(m.hart.pc, kBase);
+  EXPECT_EQ(m.hart.x[a6], 2u);
+}
+
 TEST(JitDirectMemory, ALoopsUnchangedBasesAreCheckedOnceAtItsEntry) {
   // A loop from the region's entry: t0 (in the HartState) and s1 (pinned)
   // never change in it, so they are checked once, before the first pass.

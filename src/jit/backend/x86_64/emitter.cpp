@@ -1419,7 +1419,9 @@ class Backend::RegionEmitter {
     }
   }
   /// Where paths join at label `at`: the bases checked on every way in. A
-  /// loop's back edges bring what its entry brought, less what its body may change.
+  /// loop's back edges bring what its entry brought, less what its body may
+  /// change (find_loop_forgets: everything, unless every way into the body
+  /// passes the head).
   void join_checked_bases(std::size_t at, bool falls_in) {
     const std::uint32_t fall = falls_in ? m_checked_bases : ~0u;
     m_checked_bases = fall & m_checked_into[at] & ~m_loop_forgets[at];
@@ -1455,17 +1457,35 @@ class Backend::RegionEmitter {
     m_checked_bases = bases;
     m_cold.push_back(Cold{Cold::kEntryCheckFailed, nullptr, fail, Label(), nullptr, false});
   }
-  /// Per IR position of a loop's head: the checks its body (to its last back edge) may undo.
+  /// Per IR position of a loop's head: the checks its body (to its last back
+  /// edge) may undo; all of them when the body may be entered other than
+  /// through the head (a jump from outside into its middle, an overlapping
+  /// loop's back edge), or when the memory strategy checks no bases.
   void find_loop_forgets() {
     const std::size_t n = m_region.insns.size();
     m_checked_into.assign(n, ~0u);
     m_loop_forgets.assign(n, 0);
-    if (!m_b.m_memory->checks_bases()) return;  // nothing to keep
+    std::pmr::vector<std::optional<std::size_t>> last_back_edge(n, std::nullopt, m_scratch);
     for (std::size_t j = 0; j < n; ++j) {
-      const std::optional<std::size_t> head = m_jump_to[j];
-      if (!head || *head > j) continue;
-      for (std::size_t k = *head; k <= j; ++k) m_loop_forgets[*head] |= forgets_checks(m_region.insns[k]);
+      if (m_jump_to[j] && *m_jump_to[j] <= j) last_back_edge[*m_jump_to[j]] = j;
     }
+    for (std::size_t head = 0; head < n; ++head) {
+      if (!last_back_edge[head]) continue;  // not a loop's head
+      const std::size_t end = *last_back_edge[head];
+      if (!m_b.m_memory->checks_bases() || entered_past_head(head, end)) {
+        m_loop_forgets[head] = ~0u;
+        continue;
+      }
+      for (std::size_t k = head; k <= end; ++k) m_loop_forgets[head] |= forgets_checks(m_region.insns[k]);
+    }
+  }
+  /// Whether a jump from outside the loop [head, end] lands inside it past its head.
+  bool entered_past_head(std::size_t head, std::size_t end) const {
+    for (std::size_t s = 0; s < m_jump_to.size(); ++s) {
+      const std::optional<std::size_t> to = m_jump_to[s];
+      if (to && *to > head && *to <= end && (s < head || s > end)) return true;
+    }
+    return false;
   }
 
   /// The guest address a + imm as a host register and a displacement for the
