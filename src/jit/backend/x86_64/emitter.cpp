@@ -1433,14 +1433,9 @@ class Backend::RegionEmitter {
   /// it must); the check costs nothing else, as the body may well not use
   /// the base.
   void check_loop_bases() {
-    if (!m_b.m_memory->checks_bases() || m_region.insns.empty()) return;
-    std::size_t last_back_edge = 0;
-    for (std::size_t j = 0; j < m_jump_to.size(); ++j) {
-      if (m_jump_to[j] == std::optional<std::size_t>(0)) last_back_edge = j;
-    }
-    if (last_back_edge == 0) return;
+    if (!m_b.m_memory->checks_bases() || !m_entry_loop_end) return;
     std::uint32_t bases = 0;
-    for (std::size_t k = 0; k <= last_back_edge; ++k) {
+    for (std::size_t k = 0; k <= *m_entry_loop_end; ++k) {
       const IrInsn& insn = m_region.insns[k];
       if ((insn.kind == IrKind::kLoad || insn.kind == IrKind::kStore) && insn.imm >= -kMaxAccessDisp &&
           insn.imm < kMaxAccessDisp)
@@ -1469,6 +1464,7 @@ class Backend::RegionEmitter {
     for (std::size_t j = 0; j < n; ++j) {
       if (m_jump_to[j] && *m_jump_to[j] <= j) last_back_edge[*m_jump_to[j]] = j;
     }
+    m_entry_loop_end = n != 0 ? last_back_edge[0] : std::nullopt;
     for (std::size_t head = 0; head < n; ++head) {
       if (!last_back_edge[head]) continue;  // not a loop's head
       const std::size_t end = *last_back_edge[head];
@@ -1488,8 +1484,6 @@ class Backend::RegionEmitter {
     return false;
   }
 
-  /// The guest address a + imm as a host register and a displacement for the
-  /// memory seam (rax when a is not in a host register).
   /// A guest address as the memory seam takes it: a host register and a
   /// displacement; `holds_base` when the register holds the guest base
   /// register's value (else a + imm, computed afresh).
@@ -1509,8 +1503,8 @@ class Backend::RegionEmitter {
     return {rax, 0, false};
   }
 
-  /// Whether the guest base register of `insn` was checked by an earlier
-  /// access of this straight-line run; marks it checked from now on.
+  /// Whether the guest base register of `insn` is checked on every path here
+  /// (m_checked_bases); marks it checked from now on.
   bool base_checked(const IrInsn& insn, const Address& address) {
     if (insn.a == 0 || !address.holds_base) return false;
     const bool checked = (m_checked_bases & (1u << insn.a)) != 0;
@@ -2143,13 +2137,15 @@ class Backend::RegionEmitter {
     std::uint32_t refund_after;
   };
   std::pmr::vector<PendingRecord> m_records;
-  /// Guest registers whose value an earlier access of this straight-line run
-  /// used as its base (DirectMemoryAccess checks them once).
-  std::uint32_t m_checked_bases = 0;  ///< bit r: guest register r was checked (base_checked)
+  /// Bit r: guest register r, unchanged since, passed a base check on every
+  /// path to here (DirectMemoryAccess checks a base once; join_checked_bases).
+  std::uint32_t m_checked_bases = 0;
   /// Per label: the bases checked on every forward jump to it so far.
   std::pmr::vector<std::uint32_t> m_checked_into;
   /// Per loop head: the bases its body may change (find_loop_forgets).
   std::pmr::vector<std::uint32_t> m_loop_forgets;
+  /// The last back edge to the region's entry, when a loop starts there.
+  std::optional<std::size_t> m_entry_loop_end;
   Label m_way_out;        ///< to_pins, then exit_with_pc: where records leave when registers are swapped
   Label m_retry_way_out;  ///< to_pins, then exit_retry: where direct-view slow paths leave when swapped
 };
