@@ -52,6 +52,9 @@ std::optional<std::uint8_t*> reserve_aligned(std::uint64_t bytes, std::uint64_t 
   return reinterpret_cast<std::uint8_t*>(placed);
 }
 
+/// The host bytes a direct view of `size` bytes reserves, with its guards.
+std::uint64_t view_reservation(std::uint64_t size) { return kViewGuardBytes + size + kViewGuardAfterBytes; }
+
 /// The direct view: inaccessible private memory (opened page by page) between
 /// two guards that are never opened. Returns the view's base.
 Result<std::uint8_t*> reserve_view(std::uint64_t size) {
@@ -65,12 +68,12 @@ Result<std::uint8_t*> reserve_view(std::uint64_t size) {
   // then reaches guest address a as [a + view] with a 32-bit displacement
   // and needs no register for the view.
   constexpr std::uintptr_t kLowHint = 0x10000000;
-  auto reserved = reserve_aligned(size + 2 * kViewGuardBytes, kHugePageSize - kViewGuardBytes,
+  auto reserved = reserve_aligned(view_reservation(size), kHugePageSize - kViewGuardBytes,
                                   kLowHint - kViewGuardBytes, PROT_NONE);
   if (!reserved) {
     return make_error(ErrorKind::kNoMemory, "cannot reserve {} MiB of host memory for guest RAM", size >> 20);
   }
-  // SAFETY: the reservation holds the view and a guard on either side.
+  // SAFETY: the reservation holds the view and a guard on either side (view_reservation).
   return *reserved + kViewGuardBytes;
 }
 
@@ -108,8 +111,7 @@ Result<void> AddressSpace::add_ram(GuestAddr base, std::uint64_t size, std::uint
       return make_error(ErrorKind::kInvalidArgument, "a direct view needs RAM at guest address 0");
     auto view = reserve_view(size);
     if (!view) return view.error();
-    m_regions.emplace(base,
-                      Region{base, size, view.value(), size, nullptr, true, size + 2 * kViewGuardBytes});
+    m_regions.emplace(base, Region{base, size, view.value(), size, nullptr, true, view_reservation(size)});
     if (perm != kPermNone) m_page_map.set(base, base + size, perm);
     sync_view(base, base + size);
     flush_tlbs();

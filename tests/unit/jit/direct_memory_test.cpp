@@ -5,9 +5,12 @@
 // also among jit_engine_test's JitFaults). Expected values come from the spec
 // semantics of the guest code; the interpreter's are the same by design.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 
+#include <array>
 #include <csignal>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "support/guest_asm.hpp"
@@ -166,6 +169,30 @@ std::vector<std::uint32_t> filler(unsigned count) {
   return std::vector<std::uint32_t>(count, rv::addi(a2, a2, 1));
 }
 
+TEST(JitDirectMemory, ABaseASkippedInstructionRewritesIsCheckedAgain) {
+  // s1 is checked by the first load; the branch skips one instruction that
+  // adds a3 to s1 (translated as a conditional move). When the branch falls
+  // through, s1 aims view + s1 + 8 at a host variable: the second load must
+  // check s1 again and fault instead of reading it.
+  DirectMachine m;
+  const std::uint64_t aimed = aimed_at(m, &host_secret);
+  m.load_code({
+      rv::ld(a0, 0, s1),    // checks s1
+      rv::beq(a4, a5, 8),   // not taken: a4 != a5
+      rv::add(s1, s1, a3),  // kBase + 8: s1 = aimed
+      rv::ld(a1, 8, s1),    // kBase + 12
+      rv::ebreak(),
+  });
+  m.hart.x[s1] = kData;
+  m.hart.x[a3] = aimed - kData;
+  m.hart.x[a5] = 1;
+  cpu::Stop stop = m.run(100);
+  EXPECT_NE(m.hart.x[a1], host_secret);
+  ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+  EXPECT_EQ(stop.tval, aimed + 8);
+  EXPECT_EQ(m.hart.pc, kBase + 12);
+}
+
 TEST(JitDirectMemory, ALoopEnteredPastItsHeadChecksItsBases) {
   // The loop's head loads through a0, which the fall-through into the head
   // checked; but the first instruction jumps into the body, past the head,
@@ -276,6 +303,156 @@ TEST(JitDirectMemory, ALoopsUnchangedBaseInsideTheWindowServesEveryPass) {
   cpu::Stop stop = m.run(100);
   ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
   EXPECT_EQ(m.hart.x[a1], 42u);
+}
+
+TEST(JitDirectMemory, AnIndexAddedToACheckedBaseNeedsNoCheckAndFaultsPrecisely) {
+  // s1 is checked by the first load; a3, loaded by lwu, is an index (below
+  // 2^32), so s1 + a3 is accessed without a check. Inside RAM it reads what
+  // is there; past the window, the guard after the view catches it and the
+  // load faults at its own pc.
+  for (std::uint64_t index : {std::uint64_t{16}, std::uint64_t{0xfffffff0}}) {
+    DirectMachine m;
+    m.load_code({
+        rv::ld(a0, 0, s1),    // checks s1
+        rv::lwu(a3, 8, s1),   //
+        rv::add(a4, s1, a3),  //
+        rv::ld(a1, 0, a4),    // kBase + 12
+        rv::ebreak(),
+    });
+    const std::uint64_t value = 0x0123456789abcdef;
+    m.load_bytes(kData + 8, &index, 4);
+    m.load_bytes(kData + 16, &value, sizeof(value));
+    m.hart.x[s1] = kData;
+    cpu::Stop stop = m.run(100);
+    if (index == 16) {
+      ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+      EXPECT_EQ(m.hart.x[a1], value);
+    } else {
+      ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+      EXPECT_EQ(stop.tval, kData + index);
+      EXPECT_EQ(m.hart.pc, kBase + 12);
+      EXPECT_EQ(m.hart.x[a4], kData + index);
+    }
+  }
+}
+
+/// A readable host page at view + `guest`, past the guard after the view,
+/// holding host_secret; unmapped when it goes.
+class PageBeyondTheGuard {
+ public:
+  PageBeyondTheGuard(const JitMachine& m, GuestAddr guest) : m_page(m.space.direct_view().base + guest) {
+    EXPECT_GE(guest, JitMachine::kWindow + memory::kViewGuardAfterBytes);
+    void* mapped = ::mmap(m_page, kPageSize, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    m_mapped = mapped == m_page;
+    if (m_mapped) std::memcpy(m_page, &host_secret, sizeof(host_secret));
+  }
+  ~PageBeyondTheGuard() {
+    if (m_mapped) ::munmap(m_page, kPageSize);
+  }
+  PageBeyondTheGuard(const PageBeyondTheGuard&) = delete;
+  PageBeyondTheGuard& operator=(const PageBeyondTheGuard&) = delete;
+  [[nodiscard]] bool mapped() const { return m_mapped; }
+
+ private:
+  std::uint8_t* m_page;
+  bool m_mapped = false;
+};
+
+TEST(JitDirectMemory, ASecondIndexAddedToAnIndexedBaseIsChecked) {
+  // a4 = s1 + a3 needs no check, but a4 is not a checked base: a5 = a4 + a3
+  // lies past the guard after the view, on a readable host page. The load
+  // through a5 must be checked and fault, not read the page.
+  DirectMachine m;
+  const std::uint64_t index = 0xfffff000;
+  const GuestAddr beyond = kData + 2 * index;
+  PageBeyondTheGuard page(m, beyond);
+  ASSERT_TRUE(page.mapped()) << "the host page past the view's guard is taken";
+  m.load_code({
+      rv::ld(a0, 0, s1),    // checks s1
+      rv::lwu(a3, 8, s1),   //
+      rv::add(a4, s1, a3),  //
+      rv::add(a5, a4, a3),  //
+      rv::ld(a1, 0, a5),    // kBase + 16
+      rv::ebreak(),
+  });
+  m.load_bytes(kData + 8, &index, 4);
+  m.hart.x[s1] = kData;
+  cpu::Stop stop = m.run(100);
+  EXPECT_NE(m.hart.x[a1], host_secret);
+  ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+  EXPECT_EQ(stop.tval, beyond);
+  EXPECT_EQ(m.hart.pc, kBase + 16);
+}
+
+TEST(JitDirectMemory, AnythingButAnIndexAddedToACheckedBaseIsChecked) {
+  // s1 is checked; a3 is 6 GiB: loaded whole by ld, or an index (lwu)
+  // doubled by slli or add. s1 + a3 lies past the guard after the view, on a
+  // readable host page; the load through it must fault, not read the page.
+  const std::uint64_t half = 0xc0000000;
+  struct Case {
+    std::uint32_t load;
+    std::uint32_t widen;
+    std::uint64_t stored;
+  };
+  for (Case c : {Case{rv::ld(a3, 8, s1), rv::addi(zero, zero, 0), 2 * half},
+                 Case{rv::lwu(a3, 8, s1), rv::slli(a3, a3, 1), half},
+                 Case{rv::lwu(a3, 8, s1), rv::add(a3, a3, a3), half}}) {
+    DirectMachine m;
+    const GuestAddr beyond = kData + 2 * half;
+    PageBeyondTheGuard page(m, beyond);
+    ASSERT_TRUE(page.mapped()) << "the host page past the view's guard is taken";
+    m.load_code({
+        rv::ld(a0, 0, s1),    // checks s1
+        c.load,               //
+        c.widen,              //
+        rv::add(a4, s1, a3),  //
+        rv::ld(a1, 0, a4),    // kBase + 16
+        rv::ebreak(),
+    });
+    m.load_bytes(kData + 8, &c.stored, sizeof(c.stored));
+    m.hart.x[s1] = kData;
+    cpu::Stop stop = m.run(100);
+    EXPECT_NE(m.hart.x[a1], host_secret);
+    ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+    EXPECT_EQ(stop.tval, beyond);
+    EXPECT_EQ(m.hart.pc, kBase + 16);
+  }
+}
+
+TEST(JitDirectMemory, APointerALoopIndexesIsCheckedOnceAtItsEntry) {
+  // A loop from the region's entry adds an index (srliw) to s0, which it never
+  // changes, and loads through the sum: s0 is checked once, before the first
+  // pass. Inside RAM the loop sums the bytes; with view + s0 at a host
+  // variable, the first pass's load must fault instead of reading it.
+  for (bool inside : {true, false}) {
+    DirectMachine m;
+    const std::uint64_t aimed = aimed_at(m, &host_secret) + 8;
+    m.load_code({
+        rv::srliw(a4, a2, 3),    // loop:
+        rv::add(a4, a4, s0),     //
+        rv::lbu(a5, 0, a4),      //   kBase + 8
+        rv::add(a1, a1, a5),     //
+        rv::addi(a2, a2, 8),     //
+        rv::addi(a3, a3, -1),    //
+        rv::bne(a3, zero, -24),  //
+        rv::ebreak(),
+    });
+    const std::array<std::uint8_t, 4> bytes = {1, 2, 3, 4};
+    m.load_bytes(kData, bytes.data(), bytes.size());
+    m.hart.x[s0] = inside ? kData : aimed;
+    m.hart.x[a3] = 4;
+    cpu::Stop stop = m.run(100);
+    if (inside) {
+      ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+      EXPECT_EQ(m.hart.x[a1], 10u);
+    } else {
+      EXPECT_EQ(m.hart.x[a1], 0u);
+      ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+      EXPECT_EQ(stop.tval, aimed);
+      EXPECT_EQ(m.hart.pc, kBase + 8);
+    }
+  }
 }
 
 TEST(JitDirectMemory, ABaseServedByTheSlowPathStaysInsideTheGuards) {

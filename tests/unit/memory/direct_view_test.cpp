@@ -5,6 +5,7 @@
 // and permissions x86 pages cannot express. Host access is probed with
 // process_vm_readv/writev, which honour page protections without faulting.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -166,6 +167,23 @@ TEST_F(DirectViewTest, TheViewIsAlignedToAHugePage) {
   ASSERT_TRUE(second.add_ram(0, kSize, kPermNone, RamBacking::kDirectView).ok());
   for (const AddressSpace* s : {&space, &second})
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(s->direct_view().base) % kHugePageSize, 0u);
+}
+
+TEST_F(DirectViewTest, TheGuardsAroundTheViewAreReservedAndClosed) {
+  // Translated code relies on them to fault: 8 KiB before the view, 4 GiB
+  // and 8 KiB after it. No byte of them is accessible, and no other mapping
+  // may take their place.
+  const std::uint8_t* view = space.direct_view().base;
+  for (const std::uint8_t* p :
+       {view - kViewGuardBytes, view - 1, view + kSize, view + kSize + (std::uint64_t{1} << 32),
+        view + kSize + kViewGuardAfterBytes - 1}) {
+    EXPECT_FALSE(host_can(p, false)) << static_cast<const void*>(p);
+    auto* page = reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(p) & ~(kPageSize - 1));
+    void* taken =
+        ::mmap(page, kPageSize, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    EXPECT_EQ(taken, MAP_FAILED) << static_cast<const void*>(p);
+    if (taken != MAP_FAILED) ::munmap(taken, kPageSize);
+  }
 }
 
 TEST_F(DirectViewTest, PermissionsX86CannotExpressGiveTheViewUp) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <memory_resource>
 #include <optional>
@@ -225,7 +226,8 @@ class Backend::RegionEmitter {
         m_data(scratch),
         m_records(scratch),
         m_checked_into(scratch),
-        m_loop_forgets(scratch) {}
+        m_loop_forgets(scratch),
+        m_checks_bases(backend.m_memory->checks_bases()) {}
 
   void emit() {
     Label bail = m_a.newLabel();
@@ -256,8 +258,10 @@ class Backend::RegionEmitter {
       m_zero_flag_of = keeps_flags(insn) && insn.dst != m_zero_flag_in ? m_zero_flag_in : 0;
       m_rax_in = m_rax_holds;
       m_rax_holds = 0;
+      const std::uint32_t index_base = forms_index_base(insn);
       emit_insn(insn);
-      m_checked_bases &= ~forgets_checks(insn);
+      forget_checks(insn);
+      m_index_bases |= index_base;
       if (std::optional<std::size_t> to = m_jump_to[i]; to && *to > i) m_checked_into[*to] &= m_checked_bases;
       falls_in =
           insn.kind != IrKind::kJump && insn.kind != IrKind::kJumpIndirect && insn.kind != IrKind::kEcall;
@@ -642,6 +646,86 @@ class Backend::RegionEmitter {
       const std::uint64_t before = m_canonical[i];
       if (canonical_result(insn, static_cast<std::uint32_t>(before))) known |= 1u << dst;
       if (small_result(insn, static_cast<std::uint32_t>(before >> 32))) small |= 1u << dst;
+    }
+  }
+  // ---- indexes: values known to lie in [0, 2^32) -----------------------------------
+  /// Widths of values: value < 2^w, so not negative (kAnyWidth: no bound known).
+  static constexpr std::uint8_t kAnyWidth = 64;
+  /// How many definitions back index_width follows operands: enough for
+  /// `(x >> s) & m` scaled by a shift, or a zero extension.
+  static constexpr unsigned kWidthDepth = 3;
+  /// Whether r holds an index where IR position `at` reads it.
+  bool is_index(GuestReg r, std::size_t at) const { return width_before(r, at, kWidthDepth) <= 32; }
+  /// The width of r's value where IR position `at` reads it, from its
+  /// definitions since the last place paths join (no bound past it, or past
+  /// a helper, which may write any register); asked only of the few adds
+  /// that could form index bases (forms_index_base), so computed there.
+  std::uint8_t width_before(GuestReg r, std::size_t at, unsigned depth) const {
+    if (r == 0) return 0;
+    for (std::size_t k = at; k > 0 && !m_heads[k].label.isValid(); --k) {
+      const IrInsn& insn = m_region.insns[k - 1];
+      if (insn.kind == IrKind::kFloat || insn.kind == IrKind::kInterpret) return kAnyWidth;
+      if (written_register(insn) != r) continue;
+      if (depth == 0) return kAnyWidth;
+      return result_width(insn, [&](GuestReg s) { return width_before(s, k - 1, depth - 1); });
+    }
+    return kAnyWidth;
+  }
+  /// The width of what `insn` leaves in its destination, given the widths
+  /// of its operands before it (width(r)).
+  template <class Width>
+  static std::uint8_t result_width(const IrInsn& insn, const Width& width) {
+    auto of = [](std::int64_t v) -> unsigned {
+      return v < 0 ? kAnyWidth : static_cast<unsigned>(std::bit_width(static_cast<std::uint64_t>(v)));
+    };
+    // A *W result is its low 32 bits sign-extended: below 2^31 it is what was computed.
+    auto fits = [&](unsigned bits) {
+      return static_cast<std::uint8_t>(bits <= (insn.word ? 31u : 63u) ? bits : kAnyWidth);
+    };
+    switch (insn.kind) {
+      case IrKind::kMovImm:
+        return static_cast<std::uint8_t>(of(insn.imm));
+      case IrKind::kMov:
+        return width(insn.a);
+      case IrKind::kExtend: {
+        const unsigned a = width(insn.a);
+        if (insn.is_signed) return static_cast<std::uint8_t>(a < 8u * insn.size ? a : kAnyWidth);
+        return static_cast<std::uint8_t>(std::min(a, 8u * insn.size));
+      }
+      case IrKind::kLoad:
+        return static_cast<std::uint8_t>(insn.fp_data || insn.is_signed ? kAnyWidth : 8u * insn.size);
+      case IrKind::kJumpIndirect:
+        return static_cast<std::uint8_t>(of(static_cast<std::int64_t>(insn.imm2)));
+      case IrKind::kAlu:
+      case IrKind::kAluImm:
+        break;
+      default:
+        return kAnyWidth;
+    }
+    if (insn.alu == AluOp::kSlt || insn.alu == AluOp::kSltu) return 1;
+    const bool imm = insn.kind == IrKind::kAluImm;
+    const unsigned a = width(insn.a);
+    const unsigned b = imm ? of(insn.imm) : width(insn.b);
+    switch (insn.alu) {
+      case AluOp::kAnd:
+        return fits(std::min(a, b));
+      case AluOp::kOr:
+      case AluOp::kXor:
+        return fits(std::max(a, b));
+      case AluOp::kAdd:
+        return fits(std::max(a, b) + 1);
+      case AluOp::kMul:
+        return fits(a + b);
+      case AluOp::kSll:
+        return imm ? fits(a + static_cast<unsigned>(insn.imm)) : kAnyWidth;
+      case AluOp::kSrl:
+        if (!imm) return fits(a);
+        if (insn.word) return static_cast<std::uint8_t>(insn.imm >= 1 ? 32 - insn.imm : fits(a));
+        return static_cast<std::uint8_t>(a > insn.imm ? a - static_cast<unsigned>(insn.imm) : 0);
+      case AluOp::kRemu:  // at most a, also when b is 0 (unlike divu: all ones)
+        return insn.word ? kAnyWidth : static_cast<std::uint8_t>(a);
+      default:
+        return kAnyWidth;
     }
   }
   static constexpr std::int64_t kSmall = std::int64_t{1} << 30;
@@ -1425,21 +1509,62 @@ class Backend::RegionEmitter {
   void join_checked_bases(std::size_t at, bool falls_in) {
     const std::uint32_t fall = falls_in ? m_checked_bases : ~0u;
     m_checked_bases = fall & m_checked_into[at] & ~m_loop_forgets[at];
+    m_index_bases = 0;
+  }
+  /// After `insn`: the checks of the registers it may change are undone.
+  void forget_checks(const IrInsn& insn) {
+    const std::uint32_t forgets = forgets_checks(insn);
+    m_checked_bases &= ~forgets;
+    m_index_bases &= ~forgets;
+  }
+  /// The register `insn` adds an index to (x0: none): one operand of a
+  /// 64-bit add holds an index (is_index), the other one does not.
+  GuestReg indexed_pointer(const IrInsn& insn) const {
+    if (insn.kind != IrKind::kAlu || insn.alu != AluOp::kAdd || insn.word || insn.dst == 0) return 0;
+    const bool a = is_index(insn.a, position(insn));
+    const bool b = is_index(insn.b, position(insn));
+    if (a == b) return 0;
+    return a ? insn.b : insn.a;
+  }
+  /// Bit dst when `insn` adds an index (is_index) to a checked base, or a
+  /// displacement of at most 2 KiB: the sum needs no check, the guard after
+  /// the view catching it (kViewGuardAfterBytes). The sum is not a checked
+  /// base itself: a second index added to it could pass the guard.
+  std::uint32_t forms_index_base(const IrInsn& insn) const {
+    if (!m_checks_bases || (insn.kind != IrKind::kAlu && insn.kind != IrKind::kAluImm)) return 0;
+    if (insn.alu != AluOp::kAdd || insn.word || insn.dst == 0) return 0;
+    auto checked = [&](GuestReg r) { return r != 0 && (m_checked_bases & (1u << r)) != 0; };
+    auto index = [&](GuestReg r) { return is_index(r, position(insn)); };
+    bool forms = false;
+    if (insn.kind == IrKind::kAluImm) {
+      forms = checked(insn.a) && insn.imm >= 0 && insn.imm < kMaxAccessDisp;
+    } else if (insn.kind == IrKind::kAlu) {
+      forms = (checked(insn.a) && index(insn.b)) || (checked(insn.b) && index(insn.a));
+    }
+    return forms ? 1u << insn.dst : 0;
   }
   /// When a loop starts at the region's entry: the bases its accesses use and
-  /// its body never changes are checked once, here (still in the pin map's
+  /// its body never changes, and such pointers it adds an index to before an
+  /// access (forms_index_base), are checked once, here (still in the pin map's
   /// registers), not on every pass. A failed check leaves before anything
   /// ran, and the interpreter runs the first instruction (faulting there if
   /// it must); the check costs nothing else, as the body may well not use
   /// the base.
   void check_loop_bases() {
-    if (!m_b.m_memory->checks_bases() || !m_entry_loop_end) return;
-    std::uint32_t bases = 0;
-    for (std::size_t k = 0; k <= *m_entry_loop_end; ++k) {
+    if (!m_checks_bases || !m_entry_loop_end) return;
+    const std::size_t end = *m_entry_loop_end;
+    std::uint32_t accessed = 0;
+    for (std::size_t k = 0; k <= end; ++k) {
       const IrInsn& insn = m_region.insns[k];
       if ((insn.kind == IrKind::kLoad || insn.kind == IrKind::kStore) && insn.imm >= -kMaxAccessDisp &&
           insn.imm < kMaxAccessDisp)
-        bases |= 1u << insn.a;
+        accessed |= 1u << insn.a;
+    }
+    // And the pointers the loop adds an index to, to access memory through the sum.
+    std::uint32_t bases = accessed;
+    for (std::size_t k = 0; k <= end; ++k) {
+      const IrInsn& insn = m_region.insns[k];
+      if ((accessed & (1u << insn.dst)) != 0) bases |= 1u << indexed_pointer(insn);
     }
     bases &= ~m_loop_forgets[0] & ~1u;
     if (bases == 0) return;
@@ -1468,7 +1593,7 @@ class Backend::RegionEmitter {
     for (std::size_t head = 0; head < n; ++head) {
       if (!last_back_edge[head]) continue;  // not a loop's head
       const std::size_t end = *last_back_edge[head];
-      if (!m_b.m_memory->checks_bases() || entered_past_head(head, end)) {
+      if (!m_checks_bases || entered_past_head(head, end)) {
         m_loop_forgets[head] = ~0u;
         continue;
       }
@@ -1504,9 +1629,11 @@ class Backend::RegionEmitter {
   }
 
   /// Whether the guest base register of `insn` is checked on every path here
-  /// (m_checked_bases); marks it checked from now on.
+  /// (m_checked_bases) or holds a checked base plus an index (m_index_bases);
+  /// marks it checked from now on in the first case.
   bool base_checked(const IrInsn& insn, const Address& address) {
     if (insn.a == 0 || !address.holds_base) return false;
+    if ((m_index_bases & (1u << insn.a)) != 0) return true;
     const bool checked = (m_checked_bases & (1u << insn.a)) != 0;
     m_checked_bases |= 1u << insn.a;
     return checked;
@@ -1649,7 +1776,7 @@ class Backend::RegionEmitter {
     m_map[d] = Gp::kIdCx;
     emit_insn(*body);
     m_map[d] = home;
-    m_checked_bases &= ~forgets_checks(*body);
+    forget_checks(*body);
     m_zero_flag_in = 0;  // the body's flags are not the branch's
     m_rax_in = 0;
     compare(branch);
@@ -2140,10 +2267,14 @@ class Backend::RegionEmitter {
   /// Bit r: guest register r, unchanged since, passed a base check on every
   /// path to here (DirectMemoryAccess checks a base once; join_checked_bases).
   std::uint32_t m_checked_bases = 0;
+  /// Bit r: guest register r, unchanged since, holds a checked base plus an
+  /// index on every path from the last place paths join (forms_index_base).
+  std::uint32_t m_index_bases = 0;
   /// Per label: the bases checked on every forward jump to it so far.
   std::pmr::vector<std::uint32_t> m_checked_into;
   /// Per loop head: the bases its body may change (find_loop_forgets).
   std::pmr::vector<std::uint32_t> m_loop_forgets;
+  const bool m_checks_bases;  ///< the memory strategy checks base registers (MemoryAccess::checks_bases)
   /// The last back edge to the region's entry, when a loop starts there.
   std::optional<std::size_t> m_entry_loop_end;
   Label m_way_out;        ///< to_pins, then exit_with_pc: where records leave when registers are swapped
