@@ -47,7 +47,7 @@ enum class RamBacking : std::uint8_t {
 /// for a register r and displacement |d| <= 2 KiB whenever r < size or r + d'
 /// was a guest address below size for some |d'| <= 2 KiB: translated code
 /// checks r alone, once per straight-line run of accesses through it. The
-/// guard after the view is 4 GiB larger (kViewGuardAfterBytes): it also
+/// guard after the view is 4 GiB + 16 KiB (kViewGuardAfterBytes): it also
 /// catches r = p + i for such a checked p and an index 0 <= i < 2^32, which
 /// translated code then does not check at all.
 struct DirectView {

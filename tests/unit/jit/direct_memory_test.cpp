@@ -11,6 +11,8 @@
 #include <csignal>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <utility>
 #include <vector>
 
 #include "support/guest_asm.hpp"
@@ -248,12 +250,29 @@ TEST(JitDirectMemory, AnOverlappingLoopsRewriteIsCheckedAtTheOtherHead) {
   EXPECT_EQ(m.hart.x[a6], 2u);
 }
 
+/// Runs the loop at kBase once with every register in `warm` at kData, so
+/// that it is translated with values that pass base checks, then sets the
+/// registers in `aimed` up for the next run (pc at kBase again, a1 0, a3
+/// 5): the translated loop then meets them on its entry.
+void warm_up(JitMachine& m, std::initializer_list<unsigned> warm,
+             std::initializer_list<std::pair<unsigned, std::uint64_t>> aimed) {
+  for (unsigned r : warm) m.hart.x[r] = kData;
+  m.hart.x[a3] = 5;
+  cpu::Stop stop = m.run(1000);
+  ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+  m.hart.pc = kBase;
+  m.hart.x[a1] = 0;
+  m.hart.x[a3] = 5;
+  for (auto [r, value] : aimed) m.hart.x[r] = value;
+}
+
 TEST(JitDirectMemory, ALoopsUnchangedBasesAreCheckedOnceAtItsEntry) {
   // A loop from the region's entry: t0 (in the HartState) and s1 (pinned)
-  // never change in it, so they are checked once, before the first pass.
-  // Aimed at host memory, the load through either must still fault on the
-  // first pass, at its own pc; skipped by the branch, it must not fault at
-  // all, and the loop runs to its end.
+  // never change in it, so they are checked once, before the first pass
+  // (the loop was translated while they held guest addresses). Aimed at
+  // host memory, the load through either must still fault on the first
+  // pass, at its own pc; skipped by the branch, it must not fault at all,
+  // and the loop runs to its end.
   for (unsigned base : {t0, s1}) {
     for (std::uint64_t load : {1, 0}) {
       DirectMachine m;
@@ -266,9 +285,9 @@ TEST(JitDirectMemory, ALoopsUnchangedBasesAreCheckedOnceAtItsEntry) {
           rv::bne(a3, zero, -16),  //
           rv::ebreak(),
       });
-      m.hart.x[base] = aimed;
       m.hart.x[a2] = load;
-      m.hart.x[a3] = 5;
+      warm_up(m, {base}, {{base, aimed}});
+      const std::uint64_t instret = m.hart.instret;
       cpu::Stop stop = m.run(100);
       EXPECT_NE(m.hart.x[a0], host_secret);
       if (load != 0) {
@@ -279,7 +298,7 @@ TEST(JitDirectMemory, ALoopsUnchangedBasesAreCheckedOnceAtItsEntry) {
       } else {
         ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint) << base;
         EXPECT_EQ(m.hart.x[a1], 5u);
-        EXPECT_EQ(m.hart.instret, 5u * 4u);
+        EXPECT_EQ(m.hart.instret - instret, 5u * 4u);
       }
     }
   }
@@ -305,33 +324,36 @@ TEST(JitDirectMemory, ALoopsUnchangedBaseInsideTheWindowServesEveryPass) {
   EXPECT_EQ(m.hart.x[a1], 42u);
 }
 
-TEST(JitDirectMemory, AnIndexAddedToACheckedBaseNeedsNoCheckAndFaultsPrecisely) {
+TEST(JitDirectMemory, AnIndexAddedToACheckedBaseFaultsPreciselyInTheGuard) {
   // s1 is checked by the first load; a3, loaded by lwu, is an index (below
-  // 2^32), so s1 + a3 is accessed without a check. Inside RAM it reads what
-  // is there; past the window, the guard after the view catches it and the
-  // load faults at its own pc.
-  for (std::uint64_t index : {std::uint64_t{16}, std::uint64_t{0xfffffff0}}) {
-    DirectMachine m;
-    m.load_code({
-        rv::ld(a0, 0, s1),    // checks s1
-        rv::lwu(a3, 8, s1),   //
-        rv::add(a4, s1, a3),  //
-        rv::ld(a1, 0, a4),    // kBase + 12
-        rv::ebreak(),
-    });
-    const std::uint64_t value = 0x0123456789abcdef;
-    m.load_bytes(kData + 8, &index, 4);
-    m.load_bytes(kData + 16, &value, sizeof(value));
-    m.hart.x[s1] = kData;
-    cpu::Stop stop = m.run(100);
-    if (index == 16) {
-      ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
-      EXPECT_EQ(m.hart.x[a1], value);
-    } else {
-      ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
-      EXPECT_EQ(stop.tval, kData + index);
-      EXPECT_EQ(m.hart.pc, kBase + 12);
-      EXPECT_EQ(m.hart.x[a4], kData + index);
+  // 2^32), so s1 + a3 is accessed without a check (BM_JitMemoryHeavyDirect
+  // counts what that saves). Inside RAM it reads what is there; past the
+  // window, the guard after the view catches it and the load faults at its
+  // own pc. The sum in a pinned register (a4) or in the HartState (t1).
+  for (unsigned sum : {a4, t1}) {
+    for (std::uint64_t index : {std::uint64_t{16}, std::uint64_t{0xfffffff0}}) {
+      DirectMachine m;
+      m.load_code({
+          rv::ld(a0, 0, s1),     // checks s1
+          rv::lwu(a3, 8, s1),    //
+          rv::add(sum, s1, a3),  //
+          rv::ld(a1, 0, sum),    // kBase + 12
+          rv::ebreak(),
+      });
+      const std::uint64_t value = 0x0123456789abcdef;
+      m.load_bytes(kData + 8, &index, 4);
+      m.load_bytes(kData + 16, &value, sizeof(value));
+      m.hart.x[s1] = kData;
+      cpu::Stop stop = m.run(100);
+      if (index == 16) {
+        ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint) << sum;
+        EXPECT_EQ(m.hart.x[a1], value);
+      } else {
+        ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault) << sum;
+        EXPECT_EQ(stop.tval, kData + index);
+        EXPECT_EQ(m.hart.pc, kBase + 12);
+        EXPECT_EQ(m.hart.x[sum], kData + index);
+      }
     }
   }
 }
@@ -387,8 +409,9 @@ TEST(JitDirectMemory, ASecondIndexAddedToAnIndexedBaseIsChecked) {
 
 TEST(JitDirectMemory, AnythingButAnIndexAddedToACheckedBaseIsChecked) {
   // s1 is checked; a3 is 6 GiB: loaded whole by ld, or an index (lwu)
-  // doubled by slli or add. s1 + a3 lies past the guard after the view, on a
-  // readable host page; the load through it must fault, not read the page.
+  // doubled by slli, add, mul or sll (a5 is 2, then 1). s1 + a3 lies past the
+  // guard after the view, on a readable host page; the load through it must
+  // fault, not read the page.
   const std::uint64_t half = 0xc0000000;
   struct Case {
     std::uint32_t load;
@@ -397,17 +420,21 @@ TEST(JitDirectMemory, AnythingButAnIndexAddedToACheckedBaseIsChecked) {
   };
   for (Case c : {Case{rv::ld(a3, 8, s1), rv::addi(zero, zero, 0), 2 * half},
                  Case{rv::lwu(a3, 8, s1), rv::slli(a3, a3, 1), half},
-                 Case{rv::lwu(a3, 8, s1), rv::add(a3, a3, a3), half}}) {
+                 Case{rv::lwu(a3, 8, s1), rv::add(a3, a3, a3), half},
+                 Case{rv::lwu(a3, 8, s1), rv::mul(a3, a3, a5), half},
+                 Case{rv::lwu(a3, 8, s1), rv::sll(a3, a3, a6), half}}) {
     DirectMachine m;
     const GuestAddr beyond = kData + 2 * half;
     PageBeyondTheGuard page(m, beyond);
     ASSERT_TRUE(page.mapped()) << "the host page past the view's guard is taken";
     m.load_code({
-        rv::ld(a0, 0, s1),    // checks s1
-        c.load,               //
-        c.widen,              //
-        rv::add(a4, s1, a3),  //
-        rv::ld(a1, 0, a4),    // kBase + 16
+        rv::addi(a5, zero, 2),  // known small
+        rv::addi(a6, zero, 1),  //
+        rv::ld(a0, 0, s1),      // checks s1
+        c.load,                 //
+        c.widen,                //
+        rv::add(a4, s1, a3),    //
+        rv::ld(a1, 0, a4),      // kBase + 24
         rv::ebreak(),
     });
     m.load_bytes(kData + 8, &c.stored, sizeof(c.stored));
@@ -416,15 +443,16 @@ TEST(JitDirectMemory, AnythingButAnIndexAddedToACheckedBaseIsChecked) {
     EXPECT_NE(m.hart.x[a1], host_secret);
     ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
     EXPECT_EQ(stop.tval, beyond);
-    EXPECT_EQ(m.hart.pc, kBase + 16);
+    EXPECT_EQ(m.hart.pc, kBase + 24);
   }
 }
 
 TEST(JitDirectMemory, APointerALoopIndexesIsCheckedOnceAtItsEntry) {
   // A loop from the region's entry adds an index (srliw) to s0, which it never
   // changes, and loads through the sum: s0 is checked once, before the first
-  // pass. Inside RAM the loop sums the bytes; with view + s0 at a host
-  // variable, the first pass's load must fault instead of reading it.
+  // pass (the loop was translated while s0 held a guest address). Inside RAM
+  // the loop sums the bytes; with view + s0 at a host variable, the first
+  // pass's load must fault instead of reading it.
   for (bool inside : {true, false}) {
     DirectMachine m;
     const std::uint64_t aimed = aimed_at(m, &host_secret) + 8;
@@ -440,8 +468,7 @@ TEST(JitDirectMemory, APointerALoopIndexesIsCheckedOnceAtItsEntry) {
     });
     const std::array<std::uint8_t, 4> bytes = {1, 2, 3, 4};
     m.load_bytes(kData, bytes.data(), bytes.size());
-    m.hart.x[s0] = inside ? kData : aimed;
-    m.hart.x[a3] = 4;
+    warm_up(m, {s0}, {{s0, inside ? kData : aimed}, {a2, 0}, {a3, 4}});
     cpu::Stop stop = m.run(100);
     if (inside) {
       ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
@@ -453,6 +480,36 @@ TEST(JitDirectMemory, APointerALoopIndexesIsCheckedOnceAtItsEntry) {
       EXPECT_EQ(m.hart.pc, kBase + 8);
     }
   }
+}
+
+TEST(JitDirectMemory, ALoopsEntryLeavesOutRegistersThatFailTheCheckWhenTranslated) {
+  // A loop from the region's entry adds a1, which it never changes, to an
+  // index: but a1 is an offset (-16), not a pointer. Checked at the loop's
+  // entry, it would fail there on every entry and send the loop to the
+  // interpreter; as it fails the check when the loop is translated, only the
+  // accesses through the sum are checked, and the loop runs translated.
+  DirectMachine m;
+  m.load_code({
+      rv::lwu(t0, 0, a0),      // loop: an index, kData + 16
+      rv::add(t1, t0, a1),     //   kData
+      rv::ld(t2, 0, t1),       //
+      rv::add(a4, a4, t2),     //
+      rv::addi(a0, a0, 4),     //
+      rv::addi(a3, a3, -1),    //
+      rv::bne(a3, zero, -24),  //
+      rv::ebreak(),
+  });
+  const std::uint64_t value = 7;
+  m.load_bytes(kData, &value, sizeof(value));
+  const std::array<std::uint32_t, 5> indexes = {kData + 16, kData + 16, kData + 16, kData + 16, kData + 16};
+  m.load_bytes(kData + 0x100, indexes.data(), sizeof(indexes));
+  m.hart.x[a0] = kData + 0x100;
+  m.hart.x[a1] = static_cast<std::uint64_t>(-16);
+  m.hart.x[a3] = 5;
+  cpu::Stop stop = m.run(1000);
+  ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+  EXPECT_EQ(m.hart.x[a4], 35u);
+  EXPECT_EQ(m.engine->counters().retried_accesses, 0u);
 }
 
 TEST(JitDirectMemory, ABaseServedByTheSlowPathStaysInsideTheGuards) {

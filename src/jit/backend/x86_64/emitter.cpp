@@ -1549,7 +1549,10 @@ class Backend::RegionEmitter {
   /// registers), not on every pass. A failed check leaves before anything
   /// ran, and the interpreter runs the first instruction (faulting there if
   /// it must); the check costs nothing else, as the body may well not use
-  /// the base.
+  /// the base. So a register whose value fails the check now, as the region
+  /// is translated at its entry, is left to the accesses' own checks: an
+  /// offset (-16) added to an index, or a guarded sentinel (-1), would
+  /// otherwise fail the check on every entry, and the loop never run here.
   void check_loop_bases() {
     if (!m_checks_bases || !m_entry_loop_end) return;
     const std::size_t end = *m_entry_loop_end;
@@ -1566,7 +1569,7 @@ class Backend::RegionEmitter {
       const IrInsn& insn = m_region.insns[k];
       if ((accessed & (1u << insn.dst)) != 0) bases |= 1u << indexed_pointer(insn);
     }
-    bases &= ~m_loop_forgets[0] & ~1u;
+    bases &= ~m_loop_forgets[0] & ~1u & ~failing_now();
     if (bases == 0) return;
     Label fail = m_a.newLabel();
     for (GuestReg r = 1; r < 32; ++r) {
@@ -1576,6 +1579,16 @@ class Backend::RegionEmitter {
     }
     m_checked_bases = bases;
     m_cold.push_back(Cold{Cold::kEntryCheckFailed, nullptr, fail, Label(), nullptr, false});
+  }
+  /// The guest registers (bit r) whose value in the HartState fails a base check.
+  std::uint32_t failing_now() const {
+    const std::uint64_t* limit = m_b.m_view_limit;
+    if (limit == nullptr || m_b.m_config.hart == nullptr) return 0;
+    std::uint32_t failing = 0;
+    for (GuestReg r = 1; r < 32; ++r) {
+      if (m_b.m_config.hart->x[r] >= *limit) failing |= 1u << r;
+    }
+    return failing;
   }
   /// Per IR position of a loop's head: the checks its body (to its last back
   /// edge) may undo; all of them when the body may be entered other than
