@@ -177,7 +177,7 @@ Block* JitEngine::translate(GuestAddr pc, std::optional<cpu::Stop>& fault) {
     fault = cpu::Stop{cpu::StopReason::kException, cpu::Cause::kInsnAccessFault, m_memory.last_fault().addr};
     return nullptr;
   }
-  if (m_options.optimize) optimize(*region);
+  if (m_options.optimize) optimize(*region, uses_direct_memory());
   for (int attempt = 0; attempt < 2; ++attempt) {
     Block* block = m_cache.create(pc, count_links(*region));
     if (block == nullptr) return nullptr;

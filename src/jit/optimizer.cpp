@@ -12,14 +12,18 @@
 namespace vmm::jit {
 namespace {
 
-/// Per IR position: 1 where other paths join the fall-through one.
+/// Per IR position: 1 where other paths join the fall-through one, kLoopHead
+/// where a jump back joins it.
 using Joins = std::vector<std::uint8_t>;
+constexpr std::uint8_t kLoopHead = 2;
 
-/// The in-region targets of branches and jumps (the back end's loop heads).
+/// The in-region targets of branches and jumps (the back end's labels).
 Joins join_points(const IrRegion& region) {
   Joins joins(region.insns.size(), 0);
-  for (const std::optional<std::size_t>& at : in_region_targets(region)) {
-    if (at) joins[*at] = 1;
+  const std::pmr::vector<std::optional<std::size_t>> targets = in_region_targets(region);
+  for (std::size_t s = 0; s < targets.size(); ++s) {
+    if (const std::optional<std::size_t> at = targets[s])
+      joins[*at] = std::max(joins[*at], *at <= s ? kLoopHead : std::uint8_t{1});
   }
   return joins;
 }
@@ -168,13 +172,16 @@ void fuse_shifts(IrRegion& region, Joins& joins) {
   joins = std::move(fused_joins);
 }
 
-void remove_dead_writes(IrRegion& region, const Joins& joins) {
+void remove_dead_writes(IrRegion& region, const Joins& joins, bool leaves_before_loops) {
   std::vector<IrInsn>& insns = region.insns;
   std::vector<std::uint8_t> dead(insns.size(), 0);
   // Registers that every path from here overwrites before anything can
   // observe them. Nothing at the region's end: whoever runs next sees all.
   std::uint32_t unseen = 0;
   for (std::size_t i = insns.size(); i-- > 0;) {
+    // The back end may leave on the way into a loop, after checking its
+    // bases (check_before_loop): every register is seen there.
+    if (leaves_before_loops && i + 1 < insns.size() && joins[i + 1] == kLoopHead) unseen = 0;
     IrInsn& insn = insns[i];
     if (insn.kind == IrKind::kNop) continue;
     if (!computes_only(insn)) {
@@ -203,10 +210,10 @@ void remove_dead_writes(IrRegion& region, const Joins& joins) {
 
 }  // namespace
 
-void optimize(IrRegion& region) {
+void optimize(IrRegion& region, bool leaves_before_loops) {
   Joins joins = join_points(region);
   fuse_shifts(region, joins);
-  remove_dead_writes(region, joins);
+  remove_dead_writes(region, joins, leaves_before_loops);
 }
 
 }  // namespace vmm::jit

@@ -18,6 +18,9 @@ namespace vmm::jit {
 ///   observe it are removed: before any read of it, any way out of the
 ///   region and any instruction that may fault or call a helper (all of
 ///   which see every register). The shifts a fusion read are often dead then.
-void optimize(IrRegion& region);
+///   `leaves_before_loops`: the back end may also leave on the way into a
+///   loop (the direct view's checks of a loop's bases), which sees every
+///   register too.
+void optimize(IrRegion& region, bool leaves_before_loops);
 
 }  // namespace vmm::jit

@@ -47,15 +47,18 @@ enum class RamBacking : std::uint8_t {
 /// for a register r and displacement |d| <= 2 KiB whenever r < size or r + d'
 /// was a guest address below size for some |d'| <= 2 KiB: translated code
 /// checks r alone, once per straight-line run of accesses through it. The
-/// guard after the view is 4 GiB + 16 KiB (kViewGuardAfterBytes): it also
-/// catches r = p + i for such a checked p and an index 0 <= i < 2^32, which
-/// translated code then does not check at all.
+/// guard after the view is 32 GiB + 16 KiB (kViewGuardAfterBytes): it also
+/// catches r = p + i for such a checked p and an index 0 <= i < 2^35 (a
+/// 32-bit unsigned index scaled by up to 8), which translated code then does
+/// not check at all.
 struct DirectView {
   std::uint8_t* base = nullptr;
   std::uint64_t size = 0;
 };
 inline constexpr std::uint64_t kViewGuardBytes = 2 * kPageSize;
-inline constexpr std::uint64_t kViewGuardAfterBytes = (std::uint64_t{1} << 32) + 2 * kViewGuardBytes;
+inline constexpr unsigned kViewIndexBits = 35;
+inline constexpr std::uint64_t kViewGuardAfterBytes =
+    (std::uint64_t{1} << kViewIndexBits) + 2 * kViewGuardBytes;
 /// The host's transparent huge page: RAM regions are placed so that guest
 /// addresses aligned to it are aligned on the host too.
 inline constexpr std::uint64_t kHugePageSize = std::uint64_t{2} << 20;

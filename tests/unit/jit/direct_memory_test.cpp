@@ -325,19 +325,21 @@ TEST(JitDirectMemory, ALoopsUnchangedBaseInsideTheWindowServesEveryPass) {
 }
 
 TEST(JitDirectMemory, AnIndexAddedToACheckedBaseFaultsPreciselyInTheGuard) {
-  // s1 is checked by the first load; a3, loaded by lwu, is an index (below
-  // 2^32), so s1 + a3 is accessed without a check (BM_JitMemoryHeavyDirect
-  // counts what that saves). Inside RAM it reads what is there; past the
-  // window, the guard after the view catches it and the load faults at its
-  // own pc. The sum in a pinned register (a4) or in the HartState (t1).
+  // s1 is checked by the first load; a3, loaded by lwu and scaled by 8, is an
+  // index (below 2^35), so s1 + a3 is accessed without a check
+  // (BM_JitMemoryHeavyDirect counts what that saves). Inside RAM it reads
+  // what is there; past the window, the guard after the view catches it and
+  // the load faults at its own pc. The sum in a pinned register (a4) or in
+  // the HartState (t1).
   for (unsigned sum : {a4, t1}) {
-    for (std::uint64_t index : {std::uint64_t{16}, std::uint64_t{0xfffffff0}}) {
+    for (std::uint64_t index : {std::uint64_t{2}, std::uint64_t{0xfffffff0}}) {
       DirectMachine m;
       m.load_code({
           rv::ld(a0, 0, s1),     // checks s1
           rv::lwu(a3, 8, s1),    //
+          rv::slli(a3, a3, 3),   //
           rv::add(sum, s1, a3),  //
-          rv::ld(a1, 0, sum),    // kBase + 12
+          rv::ld(a1, 0, sum),    // kBase + 16
           rv::ebreak(),
       });
       const std::uint64_t value = 0x0123456789abcdef;
@@ -345,14 +347,14 @@ TEST(JitDirectMemory, AnIndexAddedToACheckedBaseFaultsPreciselyInTheGuard) {
       m.load_bytes(kData + 16, &value, sizeof(value));
       m.hart.x[s1] = kData;
       cpu::Stop stop = m.run(100);
-      if (index == 16) {
+      if (index == 2) {
         ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint) << sum;
         EXPECT_EQ(m.hart.x[a1], value);
       } else {
         ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault) << sum;
-        EXPECT_EQ(stop.tval, kData + index);
-        EXPECT_EQ(m.hart.pc, kBase + 12);
-        EXPECT_EQ(m.hart.x[sum], kData + index);
+        EXPECT_EQ(stop.tval, kData + 8 * index);
+        EXPECT_EQ(m.hart.pc, kBase + 16);
+        EXPECT_EQ(m.hart.x[sum], kData + 8 * index);
       }
     }
   }
@@ -386,16 +388,17 @@ TEST(JitDirectMemory, ASecondIndexAddedToAnIndexedBaseIsChecked) {
   // lies past the guard after the view, on a readable host page. The load
   // through a5 must be checked and fault, not read the page.
   DirectMachine m;
-  const std::uint64_t index = 0xfffff000;
-  const GuestAddr beyond = kData + 2 * index;
+  const std::uint64_t index = 0xfffff000;  // scaled by 8
+  const GuestAddr beyond = kData + 2 * 8 * index;
   PageBeyondTheGuard page(m, beyond);
   ASSERT_TRUE(page.mapped()) << "the host page past the view's guard is taken";
   m.load_code({
       rv::ld(a0, 0, s1),    // checks s1
       rv::lwu(a3, 8, s1),   //
+      rv::slli(a3, a3, 3),  //
       rv::add(a4, s1, a3),  //
       rv::add(a5, a4, a3),  //
-      rv::ld(a1, 0, a5),    // kBase + 16
+      rv::ld(a1, 0, a5),    // kBase + 20
       rv::ebreak(),
   });
   m.load_bytes(kData + 8, &index, 4);
@@ -404,37 +407,40 @@ TEST(JitDirectMemory, ASecondIndexAddedToAnIndexedBaseIsChecked) {
   EXPECT_NE(m.hart.x[a1], host_secret);
   ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
   EXPECT_EQ(stop.tval, beyond);
-  EXPECT_EQ(m.hart.pc, kBase + 16);
+  EXPECT_EQ(m.hart.pc, kBase + 20);
 }
 
 TEST(JitDirectMemory, AnythingButAnIndexAddedToACheckedBaseIsChecked) {
-  // s1 is checked; a3 is 6 GiB: loaded whole by ld, or an index (lwu)
-  // doubled by slli, add, mul or sll (a5 is 2, then 1). s1 + a3 lies past the
-  // guard after the view, on a readable host page; the load through it must
-  // fault, not read the page.
-  const std::uint64_t half = 0xc0000000;
+  // s1 is checked; a3 is 48 GiB: loaded whole by ld, or an index (lwu)
+  // scaled by 16 with slli, slli and add, mul or sll (a5 is 16, a6 4): past
+  // 2^35. s1 + a3 lies past the guard after the view, on a readable host
+  // page; the load through it must fault, not read the page.
+  const std::uint64_t part = 0xc0000000;
+  const std::uint32_t nop = rv::addi(zero, zero, 0);
   struct Case {
     std::uint32_t load;
     std::uint32_t widen;
+    std::uint32_t widen_more;
     std::uint64_t stored;
   };
-  for (Case c : {Case{rv::ld(a3, 8, s1), rv::addi(zero, zero, 0), 2 * half},
-                 Case{rv::lwu(a3, 8, s1), rv::slli(a3, a3, 1), half},
-                 Case{rv::lwu(a3, 8, s1), rv::add(a3, a3, a3), half},
-                 Case{rv::lwu(a3, 8, s1), rv::mul(a3, a3, a5), half},
-                 Case{rv::lwu(a3, 8, s1), rv::sll(a3, a3, a6), half}}) {
+  for (Case c : {Case{rv::ld(a3, 8, s1), nop, nop, 16 * part},
+                 Case{rv::lwu(a3, 8, s1), rv::slli(a3, a3, 4), nop, part},
+                 Case{rv::lwu(a3, 8, s1), rv::slli(a3, a3, 3), rv::add(a3, a3, a3), part},
+                 Case{rv::lwu(a3, 8, s1), rv::mul(a3, a3, a5), nop, part},
+                 Case{rv::lwu(a3, 8, s1), rv::sll(a3, a3, a6), nop, part}}) {
     DirectMachine m;
-    const GuestAddr beyond = kData + 2 * half;
+    const GuestAddr beyond = kData + 16 * part;
     PageBeyondTheGuard page(m, beyond);
     ASSERT_TRUE(page.mapped()) << "the host page past the view's guard is taken";
     m.load_code({
-        rv::addi(a5, zero, 2),  // known small
-        rv::addi(a6, zero, 1),  //
-        rv::ld(a0, 0, s1),      // checks s1
-        c.load,                 //
-        c.widen,                //
-        rv::add(a4, s1, a3),    //
-        rv::ld(a1, 0, a4),      // kBase + 24
+        rv::addi(a5, zero, 16),  // known small
+        rv::addi(a6, zero, 4),   //
+        rv::ld(a0, 0, s1),       // checks s1
+        c.load,                  //
+        c.widen,                 //
+        c.widen_more,            //
+        rv::add(a4, s1, a3),     //
+        rv::ld(a1, 0, a4),       // kBase + 28
         rv::ebreak(),
     });
     m.load_bytes(kData + 8, &c.stored, sizeof(c.stored));
@@ -443,7 +449,7 @@ TEST(JitDirectMemory, AnythingButAnIndexAddedToACheckedBaseIsChecked) {
     EXPECT_NE(m.hart.x[a1], host_secret);
     ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
     EXPECT_EQ(stop.tval, beyond);
-    EXPECT_EQ(m.hart.pc, kBase + 24);
+    EXPECT_EQ(m.hart.pc, kBase + 28);
   }
 }
 
@@ -510,6 +516,77 @@ TEST(JitDirectMemory, ALoopsEntryLeavesOutRegistersThatFailTheCheckWhenTranslate
   ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
   EXPECT_EQ(m.hart.x[a4], 35u);
   EXPECT_EQ(m.engine->counters().retried_accesses, 0u);
+}
+
+TEST(JitDirectMemory, ALoopPastTheEntryChecksItsUnchangedBasesBeforeItsFirstPass) {
+  // The loop starts past the region's entry. Its load goes through t0 (in
+  // the HartState), s1 (pinned), or s0 plus an index (srliw): none changes
+  // in the loop, so they are checked once on the way into it. Translated
+  // while they held guest addresses, the region then meets them aimed at host
+  // memory: the check before the loop leaves for its head, and the load
+  // faults at its own pc on the first pass, the instructions before it done.
+  for (unsigned base : {t0, s1, s0}) {
+    DirectMachine m;
+    const bool indexed = base == s0;
+    const std::uint64_t aimed = aimed_at(m, &host_secret) + (indexed ? 8 : 0);
+    m.load_code({
+        rv::addi(a1, a1, 1),                                      // the region's entry
+        rv::addi(a2, a2, 1),                                      // kBase + 4: the loop's head
+        rv::srliw(a4, a6, 3),                                     //
+        indexed ? rv::add(a4, a4, s0) : rv::addi(zero, zero, 0),  //
+        indexed ? rv::ld(a0, 0, a4) : rv::ld(a0, 8, base),        // kBase + 16
+        rv::addi(a3, a3, -1),                                     //
+        rv::bne(a3, zero, -20),                                   //
+        rv::ebreak(),
+    });
+    m.hart.x[base] = kData;
+    m.hart.x[a3] = 3;
+    cpu::Stop stop = m.run(1000);
+    ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+    m.hart.pc = kBase;
+    m.hart.x[a1] = m.hart.x[a2] = 0;
+    m.hart.x[a3] = 3;
+    m.hart.x[base] = aimed;
+    stop = m.run(1000);
+    EXPECT_NE(m.hart.x[a0], host_secret);
+    ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault) << base;
+    EXPECT_EQ(stop.tval, aimed + (indexed ? 0 : 8));
+    EXPECT_EQ(m.hart.pc, kBase + 16);
+    EXPECT_EQ(m.hart.x[a1], 1u);
+    EXPECT_EQ(m.hart.x[a2], 1u);
+  }
+}
+
+TEST(JitDirectMemory, NoSignExtensionIsPendingWhereTheCheckBeforeALoopLeaves) {
+  // addw leaves a5 = 0xffffffff80000000, which the loop overwrites before
+  // anything reads it or may leave: its extension could wait, but not past
+  // the check before the loop, which leaves when s1 fails it. One region at
+  // a time, the state after that way out must be exact.
+  jit::JitOptions options = vmm::test::eager_options();
+  options.single_region = true;
+  JitMachine m(options, JitRam::kDirectView);
+  m.load_code({
+      rv::addw(a5, a6, a7),    // the region's entry
+      rv::addi(a2, a2, 1),     // kBase + 4: the loop's head
+      rv::addi(a5, zero, 3),   //
+      rv::ld(a0, 8, s1),       //
+      rv::addi(a3, a3, -1),    //
+      rv::bne(a3, zero, -16),  //
+      rv::ebreak(),
+  });
+  m.hart.x[a6] = 0x7fffffff;
+  m.hart.x[a7] = 1;
+  m.hart.x[s1] = kData;
+  m.hart.x[a3] = 2;
+  for (int regions = 0; regions < 10 && m.hart.pc != kBase + 24; ++regions) m.run(1000);
+  ASSERT_EQ(m.hart.pc, kBase + 24) << "the loop did not run to its end";
+  m.hart.pc = kBase;
+  m.hart.x[a3] = 2;
+  m.hart.x[s1] = aimed_at(m, &host_secret);
+  m.run(1000);  // the region, then the interpreter runs the loop's head
+  EXPECT_EQ(m.engine->counters().retried_accesses, 1u);
+  EXPECT_EQ(m.hart.pc, kBase + 8);
+  EXPECT_EQ(m.hart.x[a5], 0xffffffff80000000ull);
 }
 
 TEST(JitDirectMemory, ABaseServedByTheSlowPathStaysInsideTheGuards) {

@@ -170,7 +170,7 @@ TEST_F(DirectViewTest, TheViewIsAlignedToAHugePage) {
 }
 
 TEST_F(DirectViewTest, TheGuardsAroundTheViewAreReservedAndClosed) {
-  // Translated code relies on them to fault: 8 KiB before the view, 4 GiB
+  // Translated code relies on them to fault: 8 KiB before the view, 32 GiB
   // and 16 KiB after it. No byte of them is accessible, and no other mapping
   // may take their place.
   const std::uint8_t* view = space.direct_view().base;

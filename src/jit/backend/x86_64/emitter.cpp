@@ -227,6 +227,7 @@ class Backend::RegionEmitter {
         m_records(scratch),
         m_checked_into(scratch),
         m_loop_forgets(scratch),
+        m_loop_checks(scratch),
         m_checks_bases(backend.m_memory->checks_bases()) {}
 
   void emit() {
@@ -244,6 +245,7 @@ class Backend::RegionEmitter {
     for (std::size_t i = 0; i < m_region.insns.size(); ++i) {
       if (i < m_resume_at) continue;  // emitted by an if-conversion (emit_select)
       if (m_heads[i].label.isValid()) {
+        if (falls_in && i > 0) check_before_loop(i);
         m_a.bind(m_heads[i].label);
         join_checked_bases(i, falls_in);  // other paths join here
         m_zero_flag_of = 0;
@@ -538,11 +540,13 @@ class Backend::RegionEmitter {
   /// A copy of r, or and/or/xor of r with a canonical operand, is as lazy as
   /// r (right low half, canonical true value): it must go unseen as well,
   /// and is tested for zero in full (`propagated`: its flags are a 64-bit op's).
-  bool upper_half_unseen(GuestReg r, std::size_t start, Deferral& d, int depth,
-                         bool propagated = false) const {
+  bool upper_half_unseen(GuestReg r, std::size_t start, Deferral& d, int depth, bool propagated = false,
+                         bool jumped = false) const {
     bool joined = false;
     for (std::size_t j = start; j < m_region.insns.size(); ++j) {
       if (++d.steps > kScanBudget) return false;
+      // Falling into a loop whose bases are checked first: a failed check leaves there.
+      if (m_any_loop_checks && j != 0 && m_loop_checks[j] != 0 && !(jumped && j == start)) return false;
       const IrInsn& next = m_region.insns[j];
       if (m_heads[j].label.isValid()) joined = true;
       switch (next.kind) {
@@ -597,7 +601,7 @@ class Backend::RegionEmitter {
           if (next.kind == IrKind::kJump && !in_region) return false;  // the region's end
           if (joined) return false;
           d.exits.emplace_back(j, r);  // a side exit, or the budget's way out of a loop
-          if (in_region && (depth > 0 || !upper_half_unseen(r, *head, d, depth + 1, propagated)))
+          if (in_region && (depth > 0 || !upper_half_unseen(r, *head, d, depth + 1, propagated, true)))
             return false;
           if (next.kind == IrKind::kJump) return true;  // nothing falls through
           if (in_region && *head <= j) {
@@ -648,14 +652,16 @@ class Backend::RegionEmitter {
       if (small_result(insn, static_cast<std::uint32_t>(before >> 32))) small |= 1u << dst;
     }
   }
-  // ---- indexes: values known to lie in [0, 2^32) -----------------------------------
+  // ---- indexes: values known to lie in [0, 2^35) -----------------------------------
   /// Widths of values: value < 2^w, so not negative (kAnyWidth: no bound known).
   static constexpr std::uint8_t kAnyWidth = 64;
   /// How many definitions back index_width follows operands: enough for
   /// `(x >> s) & m` scaled by a shift, or a zero extension.
   static constexpr unsigned kWidthDepth = 3;
   /// Whether r holds an index where IR position `at` reads it.
-  bool is_index(GuestReg r, std::size_t at) const { return width_before(r, at, kWidthDepth) <= 32; }
+  bool is_index(GuestReg r, std::size_t at) const {
+    return width_before(r, at, kWidthDepth) <= memory::kViewIndexBits;
+  }
   /// The width of r's value where IR position `at` reads it, from its
   /// definitions since the last place paths join (no bound past it, or past
   /// a helper, which may write any register); asked only of the few adds
@@ -908,7 +914,8 @@ class Backend::RegionEmitter {
       kFpSlow,
       kInterpretSlow,
       kBranchTaken,
-      kEntryCheckFailed
+      kEntryCheckFailed,
+      kLoopCheckFailed,
     };
     Kind kind;
     const IrInsn* insn;  ///< in m_region, which outlives emission
@@ -977,6 +984,8 @@ class Backend::RegionEmitter {
         m_a.add(kRemaining, static_cast<std::int32_t>(m_n));
         m_a.mov(rax, m_region.entry);
         return jump_abs(m_b.m_runtime.exit_retry);
+      case Cold::kLoopCheckFailed:
+        return leave_to_interpret(*c.insn);
     }
   }
 
@@ -989,6 +998,10 @@ class Backend::RegionEmitter {
       m_a.mov(rdx, reinterpret_cast<std::uintptr_t>(&m_b.m_config.tlb->accesses));
       m_a.dec(qword_ptr(rdx));
     }
+    leave_to_interpret(insn);
+  }
+  /// Leaves before `insn`, for the interpreter to run it (ExitKind::kRetry).
+  void leave_to_interpret(const IrInsn& insn) {
     adjust_remaining(insn.index);
     m_a.mov(rax, insn.pc);
     if (m_swaps.empty()) return jump_abs(m_b.m_runtime.exit_retry);
@@ -1549,36 +1562,34 @@ class Backend::RegionEmitter {
   /// registers), not on every pass. A failed check leaves before anything
   /// ran, and the interpreter runs the first instruction (faulting there if
   /// it must); the check costs nothing else, as the body may well not use
-  /// the base. So a register whose value fails the check now, as the region
-  /// is translated at its entry, is left to the accesses' own checks: an
-  /// offset (-16) added to an index, or a guarded sentinel (-1), would
-  /// otherwise fail the check on every entry, and the loop never run here.
+  /// the base (m_loop_checks leaves out those that fail now).
   void check_loop_bases() {
-    if (!m_checks_bases || !m_entry_loop_end) return;
-    const std::size_t end = *m_entry_loop_end;
-    std::uint32_t accessed = 0;
-    for (std::size_t k = 0; k <= end; ++k) {
-      const IrInsn& insn = m_region.insns[k];
-      if ((insn.kind == IrKind::kLoad || insn.kind == IrKind::kStore) && insn.imm >= -kMaxAccessDisp &&
-          insn.imm < kMaxAccessDisp)
-        accessed |= 1u << insn.a;
-    }
-    // And the pointers the loop adds an index to, to access memory through the sum.
-    std::uint32_t bases = accessed;
-    for (std::size_t k = 0; k <= end; ++k) {
-      const IrInsn& insn = m_region.insns[k];
-      if ((accessed & (1u << insn.dst)) != 0) bases |= 1u << indexed_pointer(insn);
-    }
-    bases &= ~m_loop_forgets[0] & ~1u & ~failing_now();
+    if (!m_entry_loop_end || m_loop_checks[0] == 0) return;
+    Label fail = m_a.newLabel();
+    emit_base_checks(m_loop_checks[0], fail);
+    m_checked_bases = m_loop_checks[0];
+    m_cold.push_back(Cold{Cold::kEntryCheckFailed, nullptr, fail, Label(), nullptr, false});
+  }
+  /// On the fall-through into the loop whose head is at IR position `head`
+  /// (past the region's entry): its bases, as check_loop_bases, where every
+  /// way in brings them checked then. A failed check leaves for the head's
+  /// instruction, which the interpreter runs; no sign extension is pending
+  /// there (upper_half_unseen stops at such heads).
+  void check_before_loop(std::size_t head) {
+    const std::uint32_t bases = m_loop_checks[head] & ~m_checked_bases & m_checked_into[head];
     if (bases == 0) return;
     Label fail = m_a.newLabel();
+    emit_base_checks(bases, fail);
+    m_checked_bases |= bases;
+    m_cold.push_back(Cold{Cold::kLoopCheckFailed, &m_region.insns[head], fail, Label(), nullptr, false});
+  }
+  /// Checks the registers in `bases` (bit r), in the pin map's or the region's registers.
+  void emit_base_checks(std::uint32_t bases, const Label& fail) {
     for (GuestReg r = 1; r < 32; ++r) {
       if ((bases & (1u << r)) == 0) continue;
       if (!pinned(r)) m_a.mov(rax, x_mem(r));
       m_b.m_memory->emit_base_check(m_a, pinned(r) ? host(r) : Gp(rax), fail);
     }
-    m_checked_bases = bases;
-    m_cold.push_back(Cold{Cold::kEntryCheckFailed, nullptr, fail, Label(), nullptr, false});
   }
   /// The guest registers (bit r) whose value in the HartState fails a base check.
   std::uint32_t failing_now() const {
@@ -1598,6 +1609,7 @@ class Backend::RegionEmitter {
     const std::size_t n = m_region.insns.size();
     m_checked_into.assign(n, ~0u);
     m_loop_forgets.assign(n, 0);
+    m_loop_checks.assign(n, 0);
     std::pmr::vector<std::optional<std::size_t>> last_back_edge(n, std::nullopt, m_scratch);
     for (std::size_t j = 0; j < n; ++j) {
       if (m_jump_to[j] && *m_jump_to[j] <= j) last_back_edge[*m_jump_to[j]] = j;
@@ -1611,7 +1623,35 @@ class Backend::RegionEmitter {
         continue;
       }
       for (std::size_t k = head; k <= end; ++k) m_loop_forgets[head] |= forgets_checks(m_region.insns[k]);
+      m_loop_checks[head] = loop_bases(head, end) & ~m_loop_forgets[head] & ~1u;
     }
+    // A register whose value fails the check now, as the region is
+    // translated at its entry, is left to the accesses' own checks: an offset
+    // (-16) added to an index, or a guarded sentinel (-1), would otherwise
+    // fail the check on every entry, and the loop never run here.
+    if (!m_checks_bases) return;
+    const std::uint32_t failing = failing_now();
+    for (std::uint32_t& checks : m_loop_checks) {
+      checks &= ~failing;
+      m_any_loop_checks = m_any_loop_checks || checks != 0;
+    }
+  }
+  /// The bases the loop [head, end] accesses memory through, and the
+  /// pointers it adds an index to for an access through the sum (forms_index_base).
+  std::uint32_t loop_bases(std::size_t head, std::size_t end) const {
+    std::uint32_t accessed = 0;
+    for (std::size_t k = head; k <= end; ++k) {
+      const IrInsn& insn = m_region.insns[k];
+      if ((insn.kind == IrKind::kLoad || insn.kind == IrKind::kStore) && insn.imm >= -kMaxAccessDisp &&
+          insn.imm < kMaxAccessDisp)
+        accessed |= 1u << insn.a;
+    }
+    std::uint32_t bases = accessed;
+    for (std::size_t k = head; k <= end; ++k) {
+      const IrInsn& insn = m_region.insns[k];
+      if ((accessed & (1u << insn.dst)) != 0) bases |= 1u << indexed_pointer(insn);
+    }
+    return bases;
   }
   /// Whether a jump from outside the loop [head, end] lands inside it past its head.
   bool entered_past_head(std::size_t head, std::size_t end) const {
@@ -2287,7 +2327,10 @@ class Backend::RegionEmitter {
   std::pmr::vector<std::uint32_t> m_checked_into;
   /// Per loop head: the bases its body may change (find_loop_forgets).
   std::pmr::vector<std::uint32_t> m_loop_forgets;
-  const bool m_checks_bases;  ///< the memory strategy checks base registers (MemoryAccess::checks_bases)
+  /// Per loop head: the bases checked before its loop (check_loop_bases, check_before_loop).
+  std::pmr::vector<std::uint32_t> m_loop_checks;
+  bool m_any_loop_checks = false;  ///< some entry of m_loop_checks is not 0
+  const bool m_checks_bases;       ///< the memory strategy checks base registers (MemoryAccess::checks_bases)
   /// The last back edge to the region's entry, when a loop starts there.
   std::optional<std::size_t> m_entry_loop_end;
   Label m_way_out;        ///< to_pins, then exit_with_pc: where records leave when registers are swapped
