@@ -583,10 +583,42 @@ TEST(JitDirectMemory, NoSignExtensionIsPendingWhereTheCheckBeforeALoopLeaves) {
   m.hart.pc = kBase;
   m.hart.x[a3] = 2;
   m.hart.x[s1] = aimed_at(m, &host_secret);
+  const std::uint64_t retried = m.engine->counters().retried_accesses;
+  const std::uint64_t instret = m.hart.instret;
   m.run(1000);  // the region, then the interpreter runs the loop's head
-  EXPECT_EQ(m.engine->counters().retried_accesses, 1u);
+  EXPECT_EQ(m.engine->counters().retried_accesses, retried + 1);
   EXPECT_EQ(m.hart.pc, kBase + 8);
+  EXPECT_EQ(m.hart.instret - instret, 2u);  // addw, then the head
   EXPECT_EQ(m.hart.x[a5], 0xffffffff80000000ull);
+}
+
+TEST(JitDirectMemory, AConstantThatFailsTheCheckIsNotCheckedBeforeALoop) {
+  // The region sets a1 to -16 before a loop that adds it to an index: a1 is
+  // an offset, not a pointer. Checked on the way into the loop, it would
+  // fail there on every entry; as a constant that fails the check, it is left
+  // to the accesses' own checks, and the loop runs translated.
+  DirectMachine m;
+  m.load_code({
+      rv::addi(a1, zero, -16),  // the region's entry
+      rv::lwu(t0, 0, a0),       // kBase + 4: loop, an index (kData + 16)
+      rv::add(t1, t0, a1),      //   kData
+      rv::ld(t2, 0, t1),        //
+      rv::add(a4, a4, t2),      //
+      rv::addi(a0, a0, 4),      //
+      rv::addi(a3, a3, -1),     //
+      rv::bne(a3, zero, -24),   //
+      rv::ebreak(),
+  });
+  const std::uint64_t value = 7;
+  m.load_bytes(kData, &value, sizeof(value));
+  const std::array<std::uint32_t, 5> indexes = {kData + 16, kData + 16, kData + 16, kData + 16, kData + 16};
+  m.load_bytes(kData + 0x100, indexes.data(), sizeof(indexes));
+  m.hart.x[a0] = kData + 0x100;
+  m.hart.x[a3] = 5;
+  cpu::Stop stop = m.run(1000);
+  ASSERT_EQ(stop.cause, cpu::Cause::kBreakpoint);
+  EXPECT_EQ(m.hart.x[a4], 35u);
+  EXPECT_EQ(m.engine->counters().retried_accesses, 0u);
 }
 
 TEST(JitDirectMemory, ABaseServedByTheSlowPathStaysInsideTheGuards) {

@@ -1615,6 +1615,7 @@ class Backend::RegionEmitter {
       if (m_jump_to[j] && *m_jump_to[j] <= j) last_back_edge[*m_jump_to[j]] = j;
     }
     m_entry_loop_end = n != 0 ? last_back_edge[0] : std::nullopt;
+    FailingBases failing(*this);
     for (std::size_t head = 0; head < n; ++head) {
       if (!last_back_edge[head]) continue;  // not a loop's head
       const std::size_t end = *last_back_edge[head];
@@ -1623,19 +1624,46 @@ class Backend::RegionEmitter {
         continue;
       }
       for (std::size_t k = head; k <= end; ++k) m_loop_forgets[head] |= forgets_checks(m_region.insns[k]);
-      m_loop_checks[head] = loop_bases(head, end) & ~m_loop_forgets[head] & ~1u;
-    }
-    // A register whose value fails the check now, as the region is
-    // translated at its entry, is left to the accesses' own checks: an offset
-    // (-16) added to an index, or a guarded sentinel (-1), would otherwise
-    // fail the check on every entry, and the loop never run here.
-    if (!m_checks_bases) return;
-    const std::uint32_t failing = failing_now();
-    for (std::uint32_t& checks : m_loop_checks) {
-      checks &= ~failing;
-      m_any_loop_checks = m_any_loop_checks || checks != 0;
+      m_loop_checks[head] = loop_bases(head, end) & ~m_loop_forgets[head] & ~1u & ~failing.at(head);
+      m_any_loop_checks = m_any_loop_checks || m_loop_checks[head] != 0;
     }
   }
+  /// The registers whose value would fail a base check at a loop's head, as
+  /// far as translation can tell: their value in the HartState now, as the
+  /// region is translated at its entry, unless the region writes them before
+  /// the head (then only a constant is known). Those are left to the
+  /// accesses' own checks: an offset (-16) added to an index, or a guarded
+  /// sentinel (-1), would fail the loop's check on every entry, and the loop
+  /// never run here.
+  class FailingBases {
+   public:
+    explicit FailingBases(const RegionEmitter& e) : m_e(e), m_now(e.m_checks_bases ? e.failing_now() : 0) {}
+    /// At IR position `head`, which no earlier call passed.
+    std::uint32_t at(std::size_t head) {
+      for (; m_seen < head; ++m_seen) note(m_e.m_region.insns[m_seen]);
+      return (m_now & ~m_written) | m_constants;
+    }
+
+   private:
+    void note(const IrInsn& insn) {
+      if (insn.kind == IrKind::kFloat || insn.kind == IrKind::kInterpret) {
+        m_written = ~0u;  // a helper may write any register
+        m_constants = 0;
+        return;
+      }
+      const GuestReg dst = written_register(insn);
+      if (dst == 0) return;
+      m_written |= 1u << dst;
+      const bool fails = insn.kind == IrKind::kMovImm && m_e.m_b.m_view_limit != nullptr &&
+                         static_cast<std::uint64_t>(insn.imm) >= *m_e.m_b.m_view_limit;
+      m_constants = fails ? m_constants | 1u << dst : m_constants & ~(1u << dst);
+    }
+    const RegionEmitter& m_e;
+    const std::uint32_t m_now;
+    std::uint32_t m_written = 0;    ///< registers written before m_seen
+    std::uint32_t m_constants = 0;  ///< ...whose last write there is a constant that fails a check
+    std::size_t m_seen = 0;
+  };
   /// The bases the loop [head, end] accesses memory through, and the
   /// pointers it adds an index to for an access through the sum (forms_index_base).
   std::uint32_t loop_bases(std::size_t head, std::size_t end) const {
