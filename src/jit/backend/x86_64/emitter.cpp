@@ -655,7 +655,7 @@ class Backend::RegionEmitter {
   // ---- indexes: values known to lie in [0, 2^35) -----------------------------------
   /// Widths of values: value < 2^w, so not negative (kAnyWidth: no bound known).
   static constexpr std::uint8_t kAnyWidth = 64;
-  /// How many definitions back index_width follows operands: enough for
+  /// How many definitions back width_before follows operands: enough for
   /// `(x >> s) & m` scaled by a shift, or a zero extension.
   static constexpr unsigned kWidthDepth = 3;
   /// Whether r holds an index where IR position `at` reads it.
