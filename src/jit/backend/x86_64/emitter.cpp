@@ -1564,7 +1564,7 @@ class Backend::RegionEmitter {
   /// it must); the check costs nothing else, as the body may well not use
   /// the base (m_loop_checks leaves out those that fail now).
   void check_loop_bases() {
-    if (!m_entry_loop_end || m_loop_checks[0] == 0) return;
+    if (m_loop_checks.empty() || m_loop_checks[0] == 0) return;  // no loop at the entry, or nothing to check
     Label fail = m_a.newLabel();
     emit_base_checks(m_loop_checks[0], fail);
     m_checked_bases = m_loop_checks[0];
@@ -1614,7 +1614,6 @@ class Backend::RegionEmitter {
     for (std::size_t j = 0; j < n; ++j) {
       if (m_jump_to[j] && *m_jump_to[j] <= j) last_back_edge[*m_jump_to[j]] = j;
     }
-    m_entry_loop_end = n != 0 ? last_back_edge[0] : std::nullopt;
     FailingBases failing(*this);
     for (std::size_t head = 0; head < n; ++head) {
       if (!last_back_edge[head]) continue;  // not a loop's head
@@ -2359,8 +2358,6 @@ class Backend::RegionEmitter {
   std::pmr::vector<std::uint32_t> m_loop_checks;
   bool m_any_loop_checks = false;  ///< some entry of m_loop_checks is not 0
   const bool m_checks_bases;       ///< the memory strategy checks base registers (MemoryAccess::checks_bases)
-  /// The last back edge to the region's entry, when a loop starts there.
-  std::optional<std::size_t> m_entry_loop_end;
   Label m_way_out;        ///< to_pins, then exit_with_pc: where records leave when registers are swapped
   Label m_retry_way_out;  ///< to_pins, then exit_retry: where direct-view slow paths leave when swapped
 };
