@@ -75,6 +75,8 @@ Block* CodeCache::create(GuestAddr pc, std::size_t links) {
 
 void CodeCache::publish(Block* block) {
   m_blocks[block->pc] = block;
+  const std::uint64_t bit = (block->pc >> 1) & (kStartBits - 1);
+  m_starts[bit / 64] |= std::uint64_t{1} << (bit % 64);
   for (GuestAddr page : block->pages) m_pages[page].push_back(block);
 }
 
@@ -157,6 +159,7 @@ void CodeCache::clear() {
     m_pool.destroy(block);
   }
   m_blocks.clear();
+  m_starts.fill(0);
   m_pages.clear();
   for (Block* block : m_dead) m_pool.destroy(block);
   m_dead.clear();

@@ -171,6 +171,7 @@ Block* JitEngine::translate(GuestAddr pc, std::optional<cpu::Stop>& fault) {
   // In U-mode mstatus.FS cannot change, so FP loads and stores need no check.
   options.inline_fp_memory =
       m_hart.priv == cpu::Privilege::kUser && (m_hart.mstatus & cpu::mstatus::kFs) != 0;
+  options.is_entry = [this](GuestAddr at) { return m_cache.starts_block(at); };
   std::optional<IrRegion> region =
       build_region([this](GuestAddr at) { return m_interp.peek(at); }, pc, options);
   if (!region) {

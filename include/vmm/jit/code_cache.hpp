@@ -7,6 +7,7 @@
 // the whole cache when the arena is full. Block metadata comes from a memory
 // pool. Every chained branch is recorded as a Link on both ends, so
 // invalidating a block severs every jump into it.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <unordered_map>
@@ -82,6 +83,13 @@ class CodeCache {
     auto it = m_blocks.find(pc);
     return it == m_blocks.end() ? nullptr : it->second;
   }
+  /// Whether a published block starts at `pc`: find() behind a bit per pc
+  /// (hashed), so most pcs, which start none, cost a bit test (the front
+  /// end asks for each instruction of a trace).
+  [[nodiscard]] bool starts_block(GuestAddr pc) const {
+    const std::uint64_t bit = (pc >> 1) & (kStartBits - 1);
+    return (m_starts[bit / 64] >> (bit % 64) & 1u) != 0 && find(pc) != nullptr;
+  }
   /// A new block (not yet visible to find()) with `links` outgoing links.
   [[nodiscard]] Block* create(GuestAddr pc, std::size_t links);
   /// Makes a fully emitted block visible and indexes its pages.
@@ -120,6 +128,10 @@ class CodeCache {
   void kill(Block* block);
   static void patch_jump(std::uint8_t* jump, const std::uint8_t* destination);
 
+  /// starts_block's bits: set when a block is published, cleared only with
+  /// every block (a bit may outlive its block: find() decides).
+  static constexpr std::size_t kStartBits = std::size_t{1} << 16;
+  std::array<std::uint64_t, kStartBits / 64> m_starts{};
   std::unordered_map<GuestAddr, Block*> m_blocks;
   std::unordered_map<GuestAddr, std::vector<Block*>> m_pages;
   std::vector<Block*> m_dead;

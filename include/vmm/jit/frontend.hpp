@@ -17,6 +17,11 @@ struct FrontendOptions {
   /// Translate FP loads and stores inline (their mstatus.FS check can be
   /// skipped because the hart runs in U-mode, where FS never changes).
   bool inline_fp_memory = false;
+  /// Whether another region already starts at a pc (null: none does). The
+  /// region then ends where its trace first reaches such a pc outside a
+  /// loop it closed, falling through to it, instead of translating that
+  /// code again.
+  std::function<bool(GuestAddr)> is_entry;
 };
 
 /// Decodes the instruction at a pc the way the guest would fetch it (and
@@ -30,8 +35,9 @@ bool ends_basic_block(isa::Op op);
 /// A Zicsr instruction on fflags, frm or fcsr: it does not end its region.
 bool accesses_fp_csr(const isa::DecodedInsn& d);
 
-/// Builds the region entered at `entry`; nullopt when not even the first
-/// instruction can be fetched (the caller reports the fetch fault).
+/// Builds the region entered at `entry` (see FrontendOptions::is_entry for
+/// where it may end early); nullopt when not even the first instruction can
+/// be fetched (the caller reports the fetch fault).
 std::optional<IrRegion> build_region(const Fetch& fetch, GuestAddr entry, const FrontendOptions& options);
 
 }  // namespace vmm::jit

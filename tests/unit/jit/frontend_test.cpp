@@ -2,6 +2,7 @@
 // past a direct jump and where it stops.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -173,6 +174,67 @@ TEST(JitFrontend, OnlyTheFirstLoopOfATraceAndOnlyShortBodiesAreUnrolled) {
       rv::ecall(),
   };
   EXPECT_EQ(region_of(loops).guest_insns, 4u + 2u + 1u);
+}
+
+/// build_region with regions already starting at `entries`.
+IrRegion region_with_entries(const std::vector<std::uint32_t>& code, std::vector<GuestAddr> entries) {
+  FrontendOptions options;
+  options.is_entry = [entries = std::move(entries)](GuestAddr pc) {
+    return std::find(entries.begin(), entries.end(), pc) != entries.end();
+  };
+  std::optional<IrRegion> region = build_region(test::fetch_code(code, kBase), kBase, options);
+  EXPECT_TRUE(region.has_value());
+  return region.value_or(IrRegion{});
+}
+
+TEST(JitFrontend, TheTraceEndsWhereAnotherRegionStarts) {
+  // Straight code, a branch's side exit and a followed jump: the region
+  // falls through to the first pc past its entry where a region starts,
+  // wherever the trace got there from.
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a0, a0, 1),  // kBase: the entry (a region there too does not count)
+      rv::beq(a0, a1, 8),   // a side exit, to kBase + 12
+      rv::jal(zero, 8),     // followed, to kBase + 16
+      rv::addi(a1, a1, 1),  // kBase + 12
+      rv::addi(a2, a2, 1),  // kBase + 16
+      rv::addi(a3, a3, 1),  // kBase + 20
+      rv::ecall(),
+  };
+  IrRegion whole = region_with_entries(code, {kBase, kBase + 12});
+  EXPECT_EQ(whole.guest_insns, 6u);  // a side exit's target is not on the trace
+  EXPECT_FALSE(whole.ends_with_fallthrough);
+
+  IrRegion cut = region_with_entries(code, {kBase, kBase + 20});
+  EXPECT_EQ(cut.guest_insns, 4u);  // addi, beq, jal, addi a2
+  EXPECT_TRUE(cut.ends_with_fallthrough);
+  EXPECT_EQ(cut.next_pc, kBase + 20);
+  ASSERT_FALSE(cut.insns.empty());
+  EXPECT_EQ(cut.insns.back().pc, kBase + 16);
+
+  IrRegion at_the_jump_target = region_with_entries(code, {kBase + 16, kBase + 20});
+  EXPECT_EQ(at_the_jump_target.guest_insns, 3u);
+  EXPECT_TRUE(at_the_jump_target.ends_with_fallthrough);
+  EXPECT_EQ(at_the_jump_target.next_pc, kBase + 16);
+}
+
+TEST(JitFrontend, ALoopTheTraceClosesStaysWholeWhereverRegionsStart) {
+  // A region at the loop's second instruction would cut the loop in two:
+  // it stays, and the trace ends at the region after the loop.
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a2, a2, 1),  // kBase: the entry
+      rv::addi(a0, a0, 1),  // kBase + 4: the loop
+      rv::addi(a3, a3, 1),  // kBase + 8
+      rv::bne(a0, a1, -8),  // kBase + 12
+      rv::addi(a4, a4, 1),  // kBase + 16
+      rv::addi(a5, a5, 1),  // kBase + 20
+      rv::ecall(),
+  };
+  IrRegion r = region_with_entries(code, {kBase + 8, kBase + 20});
+  EXPECT_TRUE(r.ends_with_fallthrough);
+  EXPECT_EQ(r.next_pc, kBase + 20);
+  EXPECT_EQ(r.guest_insns, 8u);  // addi a2, the loop unrolled once (three twice), addi a4
+  auto targets = in_region_targets(r);
+  EXPECT_TRUE(std::any_of(targets.begin(), targets.end(), [](const auto& t) { return t.has_value(); }));
 }
 
 }  // namespace

@@ -966,6 +966,29 @@ TEST(JitEngine, ChainsHotLoopsAndUnchainsOnInvalidation) {
   EXPECT_GT(m.engine->stats().size(), 5u);
 }
 
+TEST(JitEngine, ARegionEndsWhereATranslatedRegionStarts) {
+  // Entered at kBase + 8 first, then at kBase: the second region's trace
+  // reaches the first's entry and links to it instead of translating it again.
+  const std::vector<std::uint32_t> code = {
+      rv::addi(a0, a0, 1),  // kBase
+      rv::addi(a0, a0, 2),  //
+      rv::addi(a1, a1, 1),  // kBase + 8
+      rv::addi(a1, a1, 2),  //
+      rv::addi(a1, a1, 4),  //
+      rv::ebreak(),
+  };
+  JitMachine m;
+  m.load_code(code);
+  m.hart.pc = kBase + 8;
+  EXPECT_EQ(m.run(100).cause, cpu::Cause::kBreakpoint);
+  EXPECT_EQ(m.engine->counters().guest_insns_translated, 4u);
+  m.hart.pc = kBase;
+  EXPECT_EQ(m.run(100).cause, cpu::Cause::kBreakpoint);
+  EXPECT_EQ(m.engine->counters().guest_insns_translated, 4u + 2u);
+  EXPECT_EQ(m.hart.x[a0], 3u);
+  EXPECT_EQ(m.hart.x[a1], 14u);
+}
+
 TEST(JitEngine, FarTlbPathGivesTheSameResults) {
   jit::JitOptions options = vmm::test::eager_options();
   options.force_absolute_tlb = true;
