@@ -438,9 +438,20 @@ std::int64_t Syscalls::sys_iov(const Args& a, bool write) {
                       : ::readv(fd, iov.data(), static_cast<int>(count)));
 }
 
+bool Syscalls::writes_executable(int dirfd, const std::string& path, int flags) const {
+  if (!m_executable || ((flags & O_ACCMODE) == O_RDONLY && (flags & O_TRUNC) == 0)) return false;
+  // Before opening: O_TRUNC would already have cut the file. The guest has
+  // one thread, so nothing it does can change the path in between.
+  struct stat st {};
+  if (::fstatat(dirfd, path.c_str(), &st, (flags & O_NOFOLLOW) != 0 ? AT_SYMLINK_NOFOLLOW : 0) != 0)
+    return false;
+  return st.st_dev == m_executable->device && st.st_ino == m_executable->inode;
+}
+
 std::int64_t Syscalls::sys_openat(const Args& a) {
   std::string path;
   if (!read_string(a[1], path)) return -EFAULT;
+  if (writes_executable(static_cast<int>(a[0]), path, static_cast<int>(a[2]))) return -ETXTBSY;
   int fd = ::openat(static_cast<int>(a[0]), path.c_str(), static_cast<int>(a[2]), static_cast<mode_t>(a[3]));
   if (fd < 0) return -errno;
   if (exposes_host_memory(fd)) {

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
@@ -187,11 +189,69 @@ void AddressSpace::unmap(GuestAddr addr, std::uint64_t len) {
     }
     cursor = end;
   }
+  if (!m_file_pages.empty()) drop_file_pages(addr, addr + len);
   for (GuestAddr page = page_floor(addr); page < addr + len; page += kPageSize) {
     if (!m_watched.empty()) m_watched.erase(page);
   }
   sync_view(addr, addr + len);
   flush_tlbs();
+}
+
+bool AddressSpace::map_file(GuestAddr addr, std::uint64_t len, int fd, std::uint64_t offset) {
+  if (((addr | len | offset) & kPageOffsetMask) != 0 || len == 0 || addr + len < addr) return false;
+  const Region* region = find_region(addr);
+  if (region == nullptr || region->host == nullptr || addr + len - region->base > region->size ||
+      !m_page_map.fully_mapped(addr, addr + len))
+    return false;
+  prepare_write(addr, len);
+  // SAFETY: [addr, addr + len) lies inside the region, so the host range is inside its mapping.
+  std::uint8_t* host = region->host + (addr - region->base);
+  void* at = ::mmap(host, len, reserved_protection(*region), MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE, fd,
+                    static_cast<off_t>(offset));
+  const bool mapped = at != MAP_FAILED;
+  // A failed MAP_FIXED may have unmapped the range: put fresh pages back, or
+  // the host could map something else inside the guest's RAM.
+  if (!mapped && !replace_with_anonymous(*region, addr, addr + len)) {
+    std::fprintf(stderr, "vm: cannot restore guest RAM after a failed file mapping: %s\n",
+                 std::strerror(errno));
+    std::abort();
+  }
+  if (mapped) m_file_pages.emplace_back(addr, addr + len);
+  sync_view(addr, addr + len);
+  notify_write(addr, len);
+  return mapped;
+}
+
+bool AddressSpace::replace_with_anonymous(const Region& region, GuestAddr start, GuestAddr end) {
+  // SAFETY: the caller's [start, end) lies inside the region's mapping.
+  void* host = region.host + (start - region.base);
+  return ::mmap(host, end - start, reserved_protection(region),
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == host;
+}
+
+int AddressSpace::reserved_protection(const Region& region) const {
+  // The view's pages get theirs from sync_view, as any others.
+  return &region == view_region() ? PROT_NONE : PROT_READ | PROT_WRITE;
+}
+
+void AddressSpace::drop_file_pages(GuestAddr start, GuestAddr end) {
+  std::vector<std::pair<GuestAddr, GuestAddr>> kept;
+  for (const auto& [lo, hi] : m_file_pages) {
+    const GuestAddr from = std::max(lo, page_floor(start));
+    const GuestAddr to = std::min(hi, page_ceil(end));
+    if (from >= to) {
+      kept.emplace_back(lo, hi);
+      continue;
+    }
+    const Region* region = find_region(from);
+    if (region == nullptr || !replace_with_anonymous(*region, from, to)) {
+      std::fprintf(stderr, "vm: cannot give back file pages of guest RAM: %s\n", std::strerror(errno));
+      std::abort();
+    }
+    if (lo < from) kept.emplace_back(lo, from);
+    if (to < hi) kept.emplace_back(to, hi);
+  }
+  m_file_pages = std::move(kept);
 }
 
 bool AddressSpace::advise_huge_pages(GuestAddr addr, std::uint64_t len) {

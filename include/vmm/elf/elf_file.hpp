@@ -36,6 +36,8 @@ class ByteSource {
 
   /// The size the file had when it was opened.
   [[nodiscard]] std::uint64_t size() const { return m_size; }
+  /// The open file (a loader may map its pages), or -1 for bytes in memory.
+  [[nodiscard]] int fd() const { return m_fd; }
   /// Fills `out` with the bytes at `offset`; false unless all of them are
   /// there (a read error, or a file that shrank since it was opened).
   [[nodiscard]] bool read(std::uint64_t offset, std::span<std::uint8_t> out) const;
@@ -87,6 +89,8 @@ class ElfFile {
   [[nodiscard]] bool read_segment(const Segment& segment, std::span<std::uint8_t> out) const {
     return out.size() == segment.file_size && m_source.read(segment.file_offset, out);
   }
+  /// Where the ELF's bytes come from.
+  [[nodiscard]] const ByteSource& source() const { return m_source; }
   /// Value of a symbol from .symtab, if present.
   [[nodiscard]] std::optional<GuestAddr> symbol(const std::string& name) const;
 

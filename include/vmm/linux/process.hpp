@@ -71,6 +71,9 @@ class Process {
  private:
   Process();
   Result<void> load(elf::ByteSource elf_source, const std::string& name, const ProcessConfig& config);
+  /// Puts a PT_LOAD segment's file bytes at its address (+ bias); false when
+  /// the file no longer holds them.
+  bool load_segment(const elf::ByteSource& source, const elf::Segment& segment, GuestAddr bias);
   system::RunResult fault_result(const cpu::Stop& stop);
   /// What the run loop does with a stop other than an exhausted budget.
   std::optional<system::RunResult> handle_stop(const cpu::Stop& stop);
@@ -95,6 +98,7 @@ class Process {
   std::optional<system::RunResult> m_ecall_end;
   Layout m_layout;
   std::vector<std::uint8_t> m_copy;  ///< lockstep: mappings the guest may not read, copied out
+  bool m_executable_mapped = false;  ///< some segment's pages are the file's (load_segment)
 };
 
 }  // namespace vmm::linux_user

@@ -3,8 +3,11 @@
 // Arguments come from a0..a5 and the number from a7; results go to a0 as
 // Linux returns them (negative errno on failure). Files, pipes and the
 // terminal go through to the host, as qemu-user does.
+#include <sys/types.h>
+
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,6 +34,11 @@ class Syscalls {
   };
   /// Runs the system call described by the hart's registers.
   Outcome handle(cpu::HartState& hart);
+  /// The file whose pages back the executable's segments (Process maps them):
+  /// the guest may not open it for writing or truncation (ETXTBSY, as Linux
+  /// refuses for a running executable), since a shorter file would leave the
+  /// host SIGBUS on the mapped pages past its end.
+  void protect_executable(dev_t device, ino_t inode) { m_executable = FileId{device, inode}; }
 
  private:
   using Args = std::array<std::uint64_t, 6>;
@@ -55,6 +63,9 @@ class Syscalls {
   std::int64_t sys_pwrite(const Args& a);
   std::int64_t sys_iov(const Args& a, bool write);
   std::int64_t sys_openat(const Args& a);
+  /// Whether openat(dirfd, path, flags) would open the protected executable
+  /// for writing or truncate it.
+  [[nodiscard]] bool writes_executable(int dirfd, const std::string& path, int flags) const;
   std::int64_t sys_fstat(const Args& a);
   std::int64_t sys_newfstatat(const Args& a);
   std::int64_t sys_statx(const Args& a);
@@ -109,6 +120,11 @@ class Syscalls {
   std::array<std::uint64_t, 3> m_sigaltstack{0, 2, 0};  ///< ss_sp, ss_flags (SS_DISABLE), ss_size
   std::set<std::uint64_t> m_logged_unknown;
   std::vector<SharedMapping> m_shared;
+  struct FileId {
+    dev_t device;
+    ino_t inode;
+  };
+  std::optional<FileId> m_executable;  ///< protect_executable
 
   friend class Process;
 };

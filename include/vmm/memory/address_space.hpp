@@ -10,6 +10,7 @@
 #include <map>
 #include <span>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "vmm/core/result.hpp"
@@ -102,6 +103,16 @@ class AddressSpace {
   Result<void> protect(GuestAddr addr, std::uint64_t len, std::uint8_t perm);
   /// Unmaps [addr, addr+len): contents are discarded (read back as zero when remapped).
   void unmap(GuestAddr addr, std::uint64_t len);
+  /// Backs mapped RAM [addr, addr+len) (whole pages of one region) with
+  /// `len` bytes of file `fd` from `offset` (page aligned), mapped privately:
+  /// the pages read as the file's bytes, are read from it only when touched
+  /// and are copied on their first write, as Linux maps an executable's
+  /// segments. For loaders, in place of copying the bytes; the file must not
+  /// shrink meanwhile (a touched page past its end would be a host SIGBUS).
+  /// False when the range is not such pages (nothing changed), or when the
+  /// host refuses (the pages then read as zero: fresh ones replace whatever
+  /// the failed mapping took away).
+  bool map_file(GuestAddr addr, std::uint64_t len, int fd, std::uint64_t offset);
   /// Asks the host to back [addr, addr+len) of RAM with transparent huge
   /// pages (madvise MADV_HUGEPAGE): one fault then fills 2 MiB, where 4 KiB
   /// pages would take 512. Advice only, contents kept: false when the range
@@ -190,8 +201,19 @@ class AddressSpace {
   /// mapped RAM, else what access returns.
   template <class Access>
   bool access_unchecked(GuestAddr addr, std::uint64_t len, bool write, Access&& access);
+  /// Replaces the host pages of RAM [start, end) in `region` with fresh
+  /// anonymous ones (zero), with the protection the region's reservation has.
+  [[nodiscard]] bool replace_with_anonymous(const Region& region, GuestAddr start, GuestAddr end);
+  /// The host protection of `region`'s pages before sync_view: none in the
+  /// direct view, read and write elsewhere (and once the view is given up).
+  [[nodiscard]] int reserved_protection(const Region& region) const;
+  /// Gives the file-backed pages (map_file) in [start, end) back as zeros.
+  void drop_file_pages(GuestAddr start, GuestAddr end);
 
   std::map<GuestAddr, Region> m_regions;
+  /// Guest ranges [first, second) backed by a file (map_file), where
+  /// MADV_DONTNEED would bring the file's bytes back instead of zeros.
+  std::vector<std::pair<GuestAddr, GuestAddr>> m_file_pages;
   PageMap m_page_map;
   std::unordered_map<GuestAddr, std::uint8_t> m_watched;
   WatchCallback m_watch_callback;

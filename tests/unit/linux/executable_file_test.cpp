@@ -1,0 +1,112 @@
+// The executable whose pages back the guest's segments may not be opened
+// for writing or truncated (ETXTBSY, as Linux says for a running program):
+// a shorter file would leave the host SIGBUS on mapped pages past its end.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "vmm/cpu/interpreter.hpp"
+#include "vmm/linux/syscalls.hpp"
+#include "vmm/memory/address_space.hpp"
+#include "vmm/memory/guest_memory.hpp"
+
+namespace vmm::linux_user {
+namespace {
+
+constexpr std::uint64_t kWindow = std::uint64_t{1} << 32;
+constexpr std::uint64_t kSysOpenat = 56, kSysClose = 57;
+constexpr GuestAddr kStrings = 0x20000;
+constexpr auto kAtFdcwd = static_cast<std::uint64_t>(-100);
+
+class ExecutableFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(space.add_ram(0, kWindow, memory::kPermNone, memory::RamBacking::kDirectView).ok());
+    ASSERT_TRUE(space.map(kStrings, kPageSize, memory::kPermRW).ok());
+    m_dir = ::testing::TempDir() + "executable_file_XXXXXX";
+    ASSERT_NE(::mkdtemp(m_dir.data()), nullptr);
+    exe = m_dir + "/program";
+    other = m_dir + "/other";
+    for (const std::string& path : {exe, other}) {
+      const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT, 0755);
+      ASSERT_GE(fd, 0);
+      ASSERT_EQ(::write(fd, "0123456789", 10), 10);
+      ::close(fd);
+    }
+    struct stat st {};
+    ASSERT_EQ(::stat(exe.c_str(), &st), 0);
+    syscalls.protect_executable(st.st_dev, st.st_ino);
+  }
+  void TearDown() override {
+    for (const std::string& path : {exe, other, m_dir + "/link", m_dir + "/symlink"})
+      std::remove(path.c_str());
+    ::rmdir(m_dir.c_str());
+  }
+
+  /// openat(AT_FDCWD, path, flags) as the guest makes it; an opened fd is closed.
+  std::int64_t open(const std::string& path, std::uint64_t flags) {
+    EXPECT_TRUE(memory.write_bytes(kStrings, path.c_str(), path.size() + 1));
+    const auto result = static_cast<std::int64_t>(call(kSysOpenat, kAtFdcwd, kStrings, flags, 0644));
+    if (result >= 0) call(kSysClose, static_cast<std::uint64_t>(result));
+    return result;
+  }
+  std::uint64_t call(std::uint64_t number, std::uint64_t a0 = 0, std::uint64_t a1 = 0, std::uint64_t a2 = 0,
+                     std::uint64_t a3 = 0) {
+    hart.x[17] = number;
+    hart.x[10] = a0;
+    hart.x[11] = a1;
+    hart.x[12] = a2;
+    hart.x[13] = a3;
+    syscalls.handle(hart);
+    return hart.x[10];
+  }
+  static off_t size_of(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 ? st.st_size : -1;
+  }
+
+  static constexpr Layout kLayout{kWindow, kWindow - kPageSize, 8u << 20, kWindow / 2, 0x100000};
+  memory::AddressSpace space;
+  memory::GuestMemory memory{space};
+  cpu::HartState hart;
+  cpu::Interpreter engine{hart, memory};
+  Syscalls syscalls{memory, engine, kLayout, "/bin/test"};
+  std::string exe;
+  std::string other;
+
+ private:
+  std::string m_dir;
+};
+
+TEST_F(ExecutableFileTest, WritingOrTruncatingTheExecutableIsRefused) {
+  EXPECT_EQ(open(exe, O_WRONLY), -ETXTBSY);
+  EXPECT_EQ(open(exe, O_RDWR), -ETXTBSY);
+  EXPECT_EQ(open(exe, O_RDONLY | O_TRUNC), -ETXTBSY);
+  EXPECT_EQ(open(exe, O_WRONLY | O_TRUNC | O_CREAT), -ETXTBSY);
+  EXPECT_EQ(size_of(exe), 10);
+  // Reading it is fine; so is writing any other file.
+  EXPECT_GE(open(exe, O_RDONLY), 0);
+  EXPECT_GE(open(other, O_RDWR | O_TRUNC), 0);
+  EXPECT_EQ(size_of(other), 0);
+}
+
+TEST_F(ExecutableFileTest, EveryNameOfTheExecutableIsRefused) {
+  const std::string link = exe.substr(0, exe.rfind('/')) + "/link";
+  const std::string symlink = exe.substr(0, exe.rfind('/')) + "/symlink";
+  ASSERT_EQ(::link(exe.c_str(), link.c_str()), 0);
+  ASSERT_EQ(::symlink(exe.c_str(), symlink.c_str()), 0);
+  EXPECT_EQ(open(link, O_WRONLY | O_TRUNC), -ETXTBSY);
+  EXPECT_EQ(open(symlink, O_WRONLY | O_TRUNC), -ETXTBSY);
+  // Not followed, the symlink names itself, which cannot be opened anyway.
+  EXPECT_EQ(open(symlink, O_WRONLY | O_NOFOLLOW), -ELOOP);
+  EXPECT_EQ(size_of(exe), 10);
+}
+
+}  // namespace
+}  // namespace vmm::linux_user
