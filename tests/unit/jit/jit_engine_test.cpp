@@ -805,6 +805,68 @@ TEST_P(JitFaults, ASignExtensionCopyIsDoneBeforeAnAccessThatMayFault) {
   EXPECT_EQ(m.hart.x[a0], 0xfffffffffffffff0u);
 }
 
+TEST_P(JitFaults, WordResultsAreExtendedWhereAnAccessFaults) {
+  // a0 and a4 are *W results read later by *W instructions only: were their
+  // sign extensions put off past the accesses between (tried, and dropped
+  // for its translation cost), the access that faults (the load from a1, or
+  // the store through a5) must still see them extended.
+  for (const bool store_faults : {false, true}) {
+    JitMachine m(vmm::test::eager_options(), GetParam());
+    const std::vector<std::uint32_t> code = {
+        rv::addw(a0, a3, a3),  // 0xffffffe0: negative as 32 bits
+        rv::sw(a0, 0, a2),     // its low half, to memory that works
+        rv::addiw(a4, a3, 1),  // 0xfffffff1
+        rv::lw(t0, 0, a2),     // works
+        rv::ld(t1, 8, a1),     // faults, unless store_faults
+        rv::sd(t1, 0, a5),     // faults when store_faults
+        rv::srliw(a0, a0, 1),  //
+        rv::addw(a4, a4, a0),  //
+        rv::ebreak(),
+    };
+    m.load_code(code);
+    m.hart.x[a3] = 0x00000000fffffff0;
+    m.hart.x[a2] = kBase + 0x1000;
+    m.hart.x[a1] = store_faults ? kBase + 0x1000 : 0x10000;  // 0x10000: unmapped
+    m.hart.x[a5] = store_faults ? 0x10000 : kBase + 0x1000;
+    cpu::Stop stop = m.run(100);
+    ASSERT_EQ(stop.reason, cpu::StopReason::kException) << store_faults;
+    EXPECT_EQ(m.hart.pc, store_faults ? kBase + 20 : kBase + 16);
+    EXPECT_EQ(m.hart.x[a0], 0xffffffffffffffe0u) << store_faults;
+    EXPECT_EQ(m.hart.x[a4], 0xfffffffffffffff1u) << store_faults;
+    EXPECT_EQ(m.hart.x[t0], 0xffffffffffffffe0u) << store_faults;
+  }
+}
+
+TEST_P(JitFaults, WordResultsAndAccessesAreExactAtEveryBudget) {
+  // The same values when nothing faults, whatever budget stops the run
+  // (and with the TLB path's slow paths that come back on first touches).
+  const std::vector<std::uint32_t> code = {
+      rv::addw(a0, a3, a3),  //
+      rv::sw(a0, 0, a2),     //
+      rv::addiw(a4, a3, 1),  //
+      rv::lw(t0, 0, a2),     //
+      rv::ld(t1, 8, a2),     //
+      rv::sd(t1, 16, a2),    //
+      rv::srliw(a0, a0, 1),  //
+      rv::addw(a4, a4, a0),  //
+      rv::ebreak(),
+  };
+  for (std::uint64_t budget = 1; budget <= 8; ++budget) {
+    JitMachine m(vmm::test::eager_options(), GetParam());
+    m.load_code(code);
+    m.hart.x[a3] = 0x00000000fffffff0;
+    m.hart.x[a2] = kBase + 0x1000;
+    m.run(budget);
+    EXPECT_EQ(m.hart.instret, budget);
+    TestMachine t;
+    t.load_code(code);
+    t.hart.x[a3] = 0x00000000fffffff0;
+    t.hart.x[a2] = kBase + 0x1000;
+    t.run(budget);
+    for (unsigned r = 1; r < 32; ++r) EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r << " after " << budget;
+  }
+}
+
 TEST_P(JitFaults, StoreFaultIsPrecise) {
   JitMachine m(vmm::test::eager_options(), GetParam());
   m.load_code({rv::addi(a0, zero, 1), rv::sd(a0, 0, zero), rv::addi(a0, zero, 2)});
