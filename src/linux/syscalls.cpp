@@ -271,8 +271,13 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
       return sys_path_op(number, a);
     case kFchdir:
       return result(::fchdir(fd));
-    case kFtruncate:
+    case kFtruncate: {
+      struct stat st {};
+      if (m_executable && ::fstat(fd, &st) == 0 && st.st_dev == m_executable->device &&
+          st.st_ino == m_executable->inode)
+        return -ETXTBSY;  // an fd vm was given, open for writing (openat refuses the guest its own)
       return result(::ftruncate(fd, static_cast<off_t>(a[1])));
+    }
     case kFsync:
       return result(::fsync(fd));
     case kFdatasync:

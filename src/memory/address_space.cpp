@@ -4,7 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +18,7 @@
 namespace vmm::memory {
 
 AddressSpace::~AddressSpace() {
+  stop_watching_bus_errors();
   for (auto& [base, region] : m_regions) {
     if (region.view) {
       ::munmap(region.host - kViewGuardBytes, region.view_bytes);  // with its guards
@@ -197,8 +201,83 @@ void AddressSpace::unmap(GuestAddr addr, std::uint64_t len) {
   flush_tlbs();
 }
 
+namespace {
+
+// Address spaces with file-backed pages, for the SIGBUS handler.
+constexpr std::size_t kMaxFileBackedSpaces = 16;
+std::array<std::atomic<AddressSpace*>, kMaxFileBackedSpaces> g_file_backed{};
+struct sigaction g_previous_bus {};
+
+void on_sigbus(int sig, siginfo_t* info, void* context) {
+  for (std::atomic<AddressSpace*>& slot : g_file_backed) {
+    AddressSpace* space = slot.load(std::memory_order_relaxed);
+    if (space != nullptr && space->absorb_bus_error(info->si_addr)) return;
+  }
+  if ((g_previous_bus.sa_flags & SA_SIGINFO) != 0 && g_previous_bus.sa_sigaction != nullptr) {
+    g_previous_bus.sa_sigaction(sig, info, context);
+  } else if (g_previous_bus.sa_handler != SIG_DFL && g_previous_bus.sa_handler != SIG_IGN) {
+    g_previous_bus.sa_handler(sig);
+  } else {
+    ::signal(SIGBUS, SIG_DFL);  // the access faults again, and the process ends as it would have
+  }
+}
+
+bool install_bus_handler() {
+  static const bool installed = [] {
+    struct sigaction action {};
+    action.sa_sigaction = on_sigbus;
+    action.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    return ::sigaction(SIGBUS, &action, &g_previous_bus) == 0;
+  }();
+  return installed;
+}
+
+}  // namespace
+
+bool AddressSpace::watch_bus_errors() {
+  if (m_watching_bus_errors) return true;
+  if (!install_bus_handler()) return false;
+  for (std::atomic<AddressSpace*>& slot : g_file_backed) {
+    AddressSpace* empty = nullptr;
+    if (slot.compare_exchange_strong(empty, this)) return m_watching_bus_errors = true;
+  }
+  return false;
+}
+
+void AddressSpace::stop_watching_bus_errors() {
+  if (!m_watching_bus_errors) return;
+  for (std::atomic<AddressSpace*>& slot : g_file_backed) {
+    AddressSpace* self = this;
+    slot.compare_exchange_strong(self, nullptr);
+  }
+  m_watching_bus_errors = false;
+}
+
+bool AddressSpace::absorb_bus_error(const void* at) {
+  const auto host = reinterpret_cast<std::uintptr_t>(at);
+  for (const auto& [lo, hi] : m_file_pages) {
+    const Region* region = find_region(lo);
+    if (region == nullptr) continue;
+    const auto first = reinterpret_cast<std::uintptr_t>(region->host + (lo - region->base));
+    if (host < first || host - first >= hi - lo) continue;
+    // The file shrank under its pages. Fresh zero pages take the place of
+    // those past its end, readable and writable by the host: in the direct
+    // view, where protections stand for the guest's, the view is given up
+    // (translated code then checks every access, and drops the view at its
+    // next dispatch). No logging: this runs in a signal handler.
+    if (region == view_region()) open_view_to_host();
+    auto* page = reinterpret_cast<void*>(host & ~std::uintptr_t{kPageOffsetMask});
+    return ::mmap(page, kPageSize, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == page;
+  }
+  return false;
+}
+
 bool AddressSpace::map_file(GuestAddr addr, std::uint64_t len, int fd, std::uint64_t offset) {
   if (((addr | len | offset) & kPageOffsetMask) != 0 || len == 0 || addr + len < addr) return false;
+  // A file that shrinks under its pages would be a host SIGBUS on them.
+  if (!watch_bus_errors()) return false;
   const Region* region = find_region(addr);
   if (region == nullptr || region->host == nullptr || addr + len - region->base > region->size ||
       !m_page_map.fully_mapped(addr, addr + len))
@@ -449,9 +528,15 @@ void AddressSpace::remove_view_limit_word(std::uint64_t* word) {
 }
 
 void AddressSpace::give_up_view(const char* why) {
+  if (view_region() == nullptr) return;
+  log::debug("memory: direct view given up ({}); translated code takes the checked path", why);
+  open_view_to_host();
+  if (m_view_given_up_failed) log::error("memory: cannot open guest RAM after giving up the direct view");
+}
+
+void AddressSpace::open_view_to_host() {
   const Region* region = view_region();
   if (region == nullptr) return;
-  log::debug("memory: direct view given up ({}); translated code takes the checked path", why);
   for (std::uint64_t* word : m_view_limit_words) *word = 0;
   m_view_given_up = true;
   // The host reaches every page now (holes too: only checked paths look at
@@ -466,7 +551,6 @@ void AddressSpace::give_up_view(const char* why) {
     if (::mprotect(region->host + start, end - start, PROT_READ | PROT_WRITE) != 0)
       m_view_given_up_failed = true;
   }
-  if (m_view_given_up_failed) log::error("memory: cannot open guest RAM after giving up the direct view");
 }
 
 void AddressSpace::sync_view(GuestAddr start, GuestAddr end) {

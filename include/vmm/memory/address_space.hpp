@@ -113,6 +113,12 @@ class AddressSpace {
   /// host refuses (the pages then read as zero: fresh ones replace whatever
   /// the failed mapping took away).
   bool map_file(GuestAddr addr, std::uint64_t len, int fd, std::uint64_t offset);
+  /// For the process's SIGBUS handler: when `host` lies in file-backed pages
+  /// (the file shrank under them, by another process), replaces that page
+  /// with a zero one the host may read and write, gives the direct view up
+  /// if it was there, and returns true (the access then completes: the
+  /// guest reads zeros where Linux would send it SIGBUS, and vm lives on).
+  bool absorb_bus_error(const void* host);
   /// Asks the host to back [addr, addr+len) of RAM with transparent huge
   /// pages (madvise MADV_HUGEPAGE): one fault then fills 2 MiB, where 4 KiB
   /// pages would take 512. Advice only, contents kept: false when the range
@@ -190,6 +196,11 @@ class AddressSpace {
   [[nodiscard]] bool watch_changes_view(GuestAddr page) const;
   [[nodiscard]] const Region* view_region() const;
   void give_up_view(const char* why);
+  /// give_up_view without logging (also from the SIGBUS handler).
+  void open_view_to_host();
+  /// Registers this space with the SIGBUS handler (installed on first use); false when it cannot.
+  bool watch_bus_errors();
+  void stop_watching_bus_errors();
   /// Whether every mapping in [start, end) has permissions x86 pages can
   /// express (no write or execute without read).
   [[nodiscard]] bool expressible(GuestAddr start, GuestAddr end) const;
@@ -214,6 +225,7 @@ class AddressSpace {
   /// Guest ranges [first, second) backed by a file (map_file), where
   /// MADV_DONTNEED would bring the file's bytes back instead of zeros.
   std::vector<std::pair<GuestAddr, GuestAddr>> m_file_pages;
+  bool m_watching_bus_errors = false;  ///< registered with the SIGBUS handler
   PageMap m_page_map;
   std::unordered_map<GuestAddr, std::uint8_t> m_watched;
   WatchCallback m_watch_callback;

@@ -108,5 +108,19 @@ TEST_F(ExecutableFileTest, EveryNameOfTheExecutableIsRefused) {
   EXPECT_EQ(size_of(exe), 10);
 }
 
+TEST_F(ExecutableFileTest, AWritableFdVmWasGivenCannotTruncateIt) {
+  const int fd = ::open(exe.c_str(), O_RDWR);  // as if inherited: `vm run prog 5<>prog`
+  ASSERT_GE(fd, 0);
+  constexpr std::uint64_t kSysFtruncate = 46;
+  EXPECT_EQ(static_cast<std::int64_t>(call(kSysFtruncate, static_cast<std::uint64_t>(fd), 0)), -ETXTBSY);
+  EXPECT_EQ(size_of(exe), 10);
+  const int other_fd = ::open(other.c_str(), O_RDWR);
+  ASSERT_GE(other_fd, 0);
+  EXPECT_EQ(call(kSysFtruncate, static_cast<std::uint64_t>(other_fd), 4), 0u);
+  EXPECT_EQ(size_of(other), 4);
+  ::close(fd);
+  ::close(other_fd);
+}
+
 }  // namespace
 }  // namespace vmm::linux_user

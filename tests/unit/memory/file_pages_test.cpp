@@ -115,6 +115,26 @@ TEST_P(FilePagesTest, WhatTheHostRefusesLeavesFreshPages) {
   EXPECT_EQ(byte(kAt + 3), 7u);
 }
 
+TEST_P(FilePagesTest, AFileCutShortUnderItsPagesReadsAsZeroThere) {
+  // Another process may shrink the file: touching a mapped page past its
+  // new end is a host SIGBUS, which must not end vm.
+  ASSERT_TRUE(space.map_file(kAt, kPages * kPageSize, file.fd(), 0));
+  EXPECT_EQ(byte(kAt + 1), TempFile::byte_at(1));  // touched before
+  ASSERT_EQ(::ftruncate(file.fd(), static_cast<off_t>(kPageSize)), 0);
+  EXPECT_EQ(byte(kAt + kPageSize + 3), 0u);
+  EXPECT_EQ(byte(kAt + 2 * kPageSize), 0u);
+  GuestMemory memory(space);
+  std::uint64_t value = 1;
+  ASSERT_TRUE(memory.load(kAt + 2 * kPageSize + 8, value));
+  EXPECT_EQ(value, 0u);
+  // The fresh pages keep what is written; the direct view, whose host
+  // protections must stand for the guest's, is given up.
+  ASSERT_TRUE(memory.store<std::uint64_t>(kAt + 2 * kPageSize + 8, 42));
+  ASSERT_TRUE(memory.load(kAt + 2 * kPageSize + 8, value));
+  EXPECT_EQ(value, 42u);
+  EXPECT_EQ(space.view_given_up(), GetParam() == RamBacking::kDirectView);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backings, FilePagesTest,
                          ::testing::Values(RamBacking::kPrivate, RamBacking::kDirectView));
 
