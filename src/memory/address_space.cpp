@@ -209,24 +209,36 @@ std::array<std::atomic<AddressSpace*>, kMaxFileBackedSpaces> g_file_backed{};
 struct sigaction g_previous_bus {};
 
 void on_sigbus(int sig, siginfo_t* info, void* context) {
-  for (std::atomic<AddressSpace*>& slot : g_file_backed) {
-    AddressSpace* space = slot.load(std::memory_order_relaxed);
-    if (space != nullptr && space->absorb_bus_error(info->si_addr)) return;
+  // Only an access past the end of a mapped file (not a machine check, nor
+  // a SIGBUS another process sent, whose si_addr means nothing).
+  if (info->si_code == BUS_ADRERR) {
+    for (std::atomic<AddressSpace*>& slot : g_file_backed) {
+      AddressSpace* space = slot.load(std::memory_order_relaxed);
+      if (space != nullptr && space->absorb_bus_error(info->si_addr)) return;
+    }
   }
+  // Not ours: what would have happened without this handler.
   if ((g_previous_bus.sa_flags & SA_SIGINFO) != 0 && g_previous_bus.sa_sigaction != nullptr) {
     g_previous_bus.sa_sigaction(sig, info, context);
-  } else if (g_previous_bus.sa_handler != SIG_DFL && g_previous_bus.sa_handler != SIG_IGN) {
-    g_previous_bus.sa_handler(sig);
-  } else {
-    ::signal(SIGBUS, SIG_DFL);  // the access faults again, and the process ends as it would have
+    return;
   }
+  if (g_previous_bus.sa_handler != SIG_DFL && g_previous_bus.sa_handler != SIG_IGN) {
+    g_previous_bus.sa_handler(sig);
+    return;
+  }
+  const bool sent = info->si_code <= 0;  // by kill or sigqueue, not by a fault
+  if (sent && g_previous_bus.sa_handler == SIG_IGN) return;
+  ::signal(sig, SIG_DFL);
+  // A fault runs its instruction again on return, and ends the process; a
+  // sent signal would not come back.
+  if (sent) ::raise(sig);
 }
 
 bool install_bus_handler() {
   static const bool installed = [] {
     struct sigaction action {};
     action.sa_sigaction = on_sigbus;
-    action.sa_flags = SA_SIGINFO | SA_NODEFER;
+    action.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
     sigemptyset(&action.sa_mask);
     return ::sigaction(SIGBUS, &action, &g_previous_bus) == 0;
   }();
@@ -264,8 +276,13 @@ bool AddressSpace::absorb_bus_error(const void* at) {
     // The file shrank under its pages. Fresh zero pages take the place of
     // those past its end, readable and writable by the host: in the direct
     // view, where protections stand for the guest's, the view is given up
-    // (translated code then checks every access, and drops the view at its
-    // next dispatch). No logging: this runs in a signal handler.
+    // (translated code checks every access from its next check on, and the
+    // engine drops it at its next dispatch). Until then a loop whose bases
+    // were checked on the way in may still store to pages the guest could
+    // not, watched code among them: the guest's own semantics suffer, not
+    // the host, as every such access stays inside the view or its guards.
+    // No logging: this runs in a signal handler (vm's one thread touching
+    // guest memory: nothing here is being changed meanwhile).
     if (region == view_region()) open_view_to_host();
     auto* page = reinterpret_cast<void*>(host & ~std::uintptr_t{kPageOffsetMask});
     return ::mmap(page, kPageSize, PROT_READ | PROT_WRITE,
@@ -276,12 +293,12 @@ bool AddressSpace::absorb_bus_error(const void* at) {
 
 bool AddressSpace::map_file(GuestAddr addr, std::uint64_t len, int fd, std::uint64_t offset) {
   if (((addr | len | offset) & kPageOffsetMask) != 0 || len == 0 || addr + len < addr) return false;
-  // A file that shrinks under its pages would be a host SIGBUS on them.
-  if (!watch_bus_errors()) return false;
   const Region* region = find_region(addr);
   if (region == nullptr || region->host == nullptr || addr + len - region->base > region->size ||
       !m_page_map.fully_mapped(addr, addr + len))
     return false;
+  // A file that shrinks under its pages would be a host SIGBUS on them.
+  if (!watch_bus_errors()) return false;
   prepare_write(addr, len);
   // SAFETY: [addr, addr + len) lies inside the region, so the host range is inside its mapping.
   std::uint8_t* host = region->host + (addr - region->base);

@@ -39,8 +39,12 @@ void on_segv(int sig, siginfo_t* info, void* context) {
     g_previous.sa_handler(sig);
     return;
   }
-  // Returning re-runs the faulting instruction, which now kills the process.
+  const bool sent = info->si_code <= 0;  // by kill or sigqueue, not by a fault
+  if (sent && g_previous.sa_handler == SIG_IGN) return;
   ::signal(sig, SIG_DFL);
+  // A fault runs its instruction again on return, which now ends the
+  // process; a sent signal would not come back.
+  if (sent) ::raise(sig);
 }
 
 }  // namespace
