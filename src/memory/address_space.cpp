@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "vmm/core/log.hpp"
+#include "vmm/core/signals.hpp"
 
 namespace vmm::memory {
 
@@ -217,21 +218,7 @@ void on_sigbus(int sig, siginfo_t* info, void* context) {
       if (space != nullptr && space->absorb_bus_error(info->si_addr)) return;
     }
   }
-  // Not ours: what would have happened without this handler.
-  if ((g_previous_bus.sa_flags & SA_SIGINFO) != 0 && g_previous_bus.sa_sigaction != nullptr) {
-    g_previous_bus.sa_sigaction(sig, info, context);
-    return;
-  }
-  if (g_previous_bus.sa_handler != SIG_DFL && g_previous_bus.sa_handler != SIG_IGN) {
-    g_previous_bus.sa_handler(sig);
-    return;
-  }
-  const bool sent = info->si_code <= 0;  // by kill or sigqueue, not by a fault
-  if (sent && g_previous_bus.sa_handler == SIG_IGN) return;
-  ::signal(sig, SIG_DFL);
-  // A fault runs its instruction again on return, and ends the process; a
-  // sent signal would not come back.
-  if (sent) ::raise(sig);
+  pass_on_signal(sig, info, context, g_previous_bus);  // not ours
 }
 
 bool install_bus_handler() {

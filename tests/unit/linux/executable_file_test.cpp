@@ -11,15 +11,12 @@
 #include <cstdio>
 #include <string>
 
-#include "vmm/cpu/interpreter.hpp"
+#include "support/syscall_harness.hpp"
 #include "vmm/linux/syscalls.hpp"
-#include "vmm/memory/address_space.hpp"
-#include "vmm/memory/guest_memory.hpp"
 
 namespace vmm::linux_user {
 namespace {
 
-constexpr std::uint64_t kWindow = std::uint64_t{1} << 32;
 constexpr std::uint64_t kSysOpenat = 56, kSysClose = 57;
 constexpr GuestAddr kStrings = 0x20000;
 constexpr auto kAtFdcwd = static_cast<std::uint64_t>(-100);
@@ -27,7 +24,7 @@ constexpr auto kAtFdcwd = static_cast<std::uint64_t>(-100);
 class ExecutableFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(space.add_ram(0, kWindow, memory::kPermNone, memory::RamBacking::kDirectView).ok());
+    ASSERT_TRUE(harness.add_ram());
     ASSERT_TRUE(space.map(kStrings, kPageSize, memory::kPermRW).ok());
     m_dir = ::testing::TempDir() + "executable_file_XXXXXX";
     ASSERT_NE(::mkdtemp(m_dir.data()), nullptr);
@@ -58,25 +55,17 @@ class ExecutableFileTest : public ::testing::Test {
   }
   std::uint64_t call(std::uint64_t number, std::uint64_t a0 = 0, std::uint64_t a1 = 0, std::uint64_t a2 = 0,
                      std::uint64_t a3 = 0) {
-    hart.x[17] = number;
-    hart.x[10] = a0;
-    hart.x[11] = a1;
-    hart.x[12] = a2;
-    hart.x[13] = a3;
-    syscalls.handle(hart);
-    return hart.x[10];
+    return harness.call(number, {a0, a1, a2, a3, 0, 0});
   }
   static off_t size_of(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 ? st.st_size : -1;
   }
 
-  static constexpr Layout kLayout{kWindow, kWindow - kPageSize, 8u << 20, kWindow / 2, 0x100000};
-  memory::AddressSpace space;
-  memory::GuestMemory memory{space};
-  cpu::HartState hart;
-  cpu::Interpreter engine{hart, memory};
-  Syscalls syscalls{memory, engine, kLayout, "/bin/test"};
+  test::SyscallHarness harness;
+  memory::AddressSpace& space = harness.space;
+  memory::GuestMemory& memory = harness.memory;
+  Syscalls& syscalls = harness.syscalls;
   std::string exe;
   std::string other;
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "support/host_mappings.hpp"
+#include "support/syscall_harness.hpp"
 #include "vmm/cpu/interpreter.hpp"
 #include "vmm/linux/syscalls.hpp"
 #include "vmm/memory/address_space.hpp"
@@ -14,7 +15,7 @@
 namespace vmm::linux_user {
 namespace {
 
-constexpr std::uint64_t kWindow = std::uint64_t{1} << 32;
+constexpr std::uint64_t kWindow = test::SyscallHarness::kWindow;
 constexpr std::uint64_t kHuge = memory::kHugePageSize;
 constexpr std::uint64_t kSysBrk = 214, kSysMunmap = 215, kSysMremap = 216, kSysMmap = 222;
 constexpr std::uint64_t kProtRead = 1, kProtWrite = 2;
@@ -27,20 +28,12 @@ class HugePagesTest : public ::testing::Test {
   void SetUp() override {
     if (!test::host_has_transparent_huge_pages())
       GTEST_SKIP() << "the host kernel has no transparent huge pages";
-    ASSERT_TRUE(space.add_ram(0, kWindow, memory::kPermNone, memory::RamBacking::kDirectView).ok());
+    ASSERT_TRUE(harness.add_ram());
   }
 
   std::uint64_t call(std::uint64_t number, std::uint64_t a0 = 0, std::uint64_t a1 = 0, std::uint64_t a2 = 0,
                      std::uint64_t a3 = 0, std::uint64_t a4 = 0, std::uint64_t a5 = 0) {
-    hart.x[17] = number;
-    hart.x[10] = a0;
-    hart.x[11] = a1;
-    hart.x[12] = a2;
-    hart.x[13] = a3;
-    hart.x[14] = a4;
-    hart.x[15] = a5;
-    syscalls.handle(hart);
-    return hart.x[10];
+    return harness.call(number, {a0, a1, a2, a3, a4, a5});
   }
   std::uint64_t mmap(std::uint64_t len, std::uint64_t prot, std::uint64_t flags) {
     return call(kSysMmap, 0, len, prot, flags, static_cast<std::uint64_t>(-1), 0);
@@ -54,12 +47,9 @@ class HugePagesTest : public ::testing::Test {
     return true;
   }
 
-  static constexpr Layout kLayout{kWindow, kWindow - kPageSize, 8u << 20, kWindow / 2, 0x100000};
-  memory::AddressSpace space;
-  memory::GuestMemory memory{space};
-  cpu::HartState hart;
-  cpu::Interpreter engine{hart, memory};
-  Syscalls syscalls{memory, engine, kLayout, "/bin/test"};
+  test::SyscallHarness harness;
+  memory::AddressSpace& space = harness.space;
+  memory::GuestMemory& memory = harness.memory;
 };
 
 TEST_F(HugePagesTest, LargeWritableAnonymousMappingsAreAdvised) {

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "vmm/core/signals.hpp"
+
 namespace vmm::jit::x86_64 {
 
 namespace {
@@ -30,21 +32,7 @@ void on_segv(int sig, siginfo_t* info, void* context) {
       return;
     }
   }
-  // Not ours: what would have happened without this handler.
-  if ((g_previous.sa_flags & SA_SIGINFO) != 0 && g_previous.sa_sigaction != nullptr) {
-    g_previous.sa_sigaction(sig, info, context);
-    return;
-  }
-  if (g_previous.sa_handler != SIG_DFL && g_previous.sa_handler != SIG_IGN) {
-    g_previous.sa_handler(sig);
-    return;
-  }
-  const bool sent = info->si_code <= 0;  // by kill or sigqueue, not by a fault
-  if (sent && g_previous.sa_handler == SIG_IGN) return;
-  ::signal(sig, SIG_DFL);
-  // A fault runs its instruction again on return, which now ends the
-  // process; a sent signal would not come back.
-  if (sent) ::raise(sig);
+  pass_on_signal(sig, info, context, g_previous);  // not ours
 }
 
 }  // namespace
