@@ -141,9 +141,10 @@ bool Process::load_segment(const elf::ByteSource& source, const elf::Segment& se
   // The whole pages of a file's segment are mapped, not copied (as Linux
   // maps them): only the pages the program touches are read. That is most
   // of a static binary's start-up otherwise (a 400 KiB text: 16% of the
-  // CPU time of `vm run` on a program that returns at once). A guest that
-  // could shrink the file would leave the host SIGBUS on the pages past its
-  // end: its own writes to this file are refused (Syscalls, ETXTBSY).
+  // CPU time of `vm run` on a program that returns at once). A file cut
+  // short would leave the host SIGBUS on the pages past its end: the guest
+  // may not do it (Syscalls refuses with ETXTBSY), and should another
+  // process, those pages read as zero (AddressSpace::absorb_bus_error).
   const GuestAddr first = page_ceil(start);
   const GuestAddr last = page_floor(end);
   const bool mappable =
