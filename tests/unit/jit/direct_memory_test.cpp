@@ -117,6 +117,16 @@ std::uint64_t aimed_at(const JitMachine& m, const void* host) {
 
 const std::uint64_t host_secret = 0x1122334455667788;
 
+/// The load into a1 at `pc` faulted at guest address `tval` (precisely) and
+/// read nothing of host_secret.
+void expect_load_fault_without_secret(const JitMachine& m, const cpu::Stop& stop, GuestAddr tval,
+                                      GuestAddr pc) {
+  EXPECT_NE(m.hart.x[a1], host_secret);
+  EXPECT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
+  EXPECT_EQ(stop.tval, tval);
+  EXPECT_EQ(m.hart.pc, pc);
+}
+
 /// Runs `code` with s1 and a2 at kData, which holds the guest address whose
 /// view address + 8 is host_secret: once the code has loaded it into s1, its
 /// load at kBase + 8 through 8(s1) must fault instead of reading the secret.
@@ -129,10 +139,7 @@ std::uint64_t fault_through_rewritten_base(const std::vector<std::uint32_t>& cod
   m.hart.x[s1] = kData;
   m.hart.x[a2] = kData;
   cpu::Stop stop = m.run(100);
-  EXPECT_NE(m.hart.x[a1], host_secret);
-  EXPECT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
-  EXPECT_EQ(stop.tval, aimed + 8);
-  EXPECT_EQ(m.hart.pc, kBase + 8);
+  expect_load_fault_without_secret(m, stop, aimed + 8, kBase + 8);
   return m.hart.x[a3];
 }
 
@@ -189,10 +196,7 @@ TEST(JitDirectMemory, ABaseASkippedInstructionRewritesIsCheckedAgain) {
   m.hart.x[a3] = aimed - kData;
   m.hart.x[a5] = 1;
   cpu::Stop stop = m.run(100);
-  EXPECT_NE(m.hart.x[a1], host_secret);
-  ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
-  EXPECT_EQ(stop.tval, aimed + 8);
-  EXPECT_EQ(m.hart.pc, kBase + 12);
+  expect_load_fault_without_secret(m, stop, aimed + 8, kBase + 12);
 }
 
 TEST(JitDirectMemory, ALoopEnteredPastItsHeadChecksItsBases) {
@@ -404,10 +408,7 @@ TEST(JitDirectMemory, ASecondIndexAddedToAnIndexedBaseIsChecked) {
   m.load_bytes(kData + 8, &index, 4);
   m.hart.x[s1] = kData;
   cpu::Stop stop = m.run(100);
-  EXPECT_NE(m.hart.x[a1], host_secret);
-  ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
-  EXPECT_EQ(stop.tval, beyond);
-  EXPECT_EQ(m.hart.pc, kBase + 20);
+  expect_load_fault_without_secret(m, stop, beyond, kBase + 20);
 }
 
 TEST(JitDirectMemory, AnythingButAnIndexAddedToACheckedBaseIsChecked) {
@@ -446,10 +447,7 @@ TEST(JitDirectMemory, AnythingButAnIndexAddedToACheckedBaseIsChecked) {
     m.load_bytes(kData + 8, &c.stored, sizeof(c.stored));
     m.hart.x[s1] = kData;
     cpu::Stop stop = m.run(100);
-    EXPECT_NE(m.hart.x[a1], host_secret);
-    ASSERT_EQ(stop.cause, cpu::Cause::kLoadAccessFault);
-    EXPECT_EQ(stop.tval, beyond);
-    EXPECT_EQ(m.hart.pc, kBase + 28);
+    expect_load_fault_without_secret(m, stop, beyond, kBase + 28);
   }
 }
 
