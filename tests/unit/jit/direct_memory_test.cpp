@@ -76,6 +76,65 @@ TEST(JitDirectMemory, StoreToAReadOnlyPageFaultsAndLeavesItUnchanged) {
   EXPECT_EQ(m.peek<std::uint64_t>(kData), 0u);
 }
 
+TEST(JitDirectMemory, AFaultOnACheckedBaseLeavesAtItsInstructionWithExactCounts) {
+  // The second access on s1 is on a checked base: it has no slow path of
+  // its own, its fault handler leaves the region itself (FaultSite::leaves).
+  DirectMachine m;
+  ASSERT_TRUE(m.space.protect(kData, kPageSize, memory::kPermRead));
+  m.load_code(
+      {rv::ld(a0, 0, s1), rv::addi(a1, zero, 5), rv::sd(a1, 8, s1), rv::addi(a2, zero, 1), rv::ebreak()});
+  m.hart.x[s1] = kData;
+  cpu::Stop stop = m.run(100);
+  ASSERT_EQ(stop.reason, cpu::StopReason::kException);
+  EXPECT_EQ(stop.cause, cpu::Cause::kStoreAccessFault);
+  EXPECT_EQ(stop.tval, kData + 8);
+  EXPECT_EQ(m.hart.pc, kBase + 8);
+  EXPECT_EQ(m.hart.instret, 2u);  // ld and addi; the store did not retire
+  EXPECT_EQ(m.hart.x[a1], 5u);
+  EXPECT_EQ(m.hart.x[a2], 0u);
+}
+
+TEST(JitDirectMemory, AFaultOnACheckedBaseInALoopWithSwappedRegistersMatchesTheInterpreter) {
+  // t3..t6 outweigh the pinned registers and take host registers inside the
+  // loop; each pass checks t6 at its first store, and the second store, on
+  // the checked base, runs into the read-only page after the writable one
+  // on the fourth pass. Its way out must swap the registers back and count
+  // exactly what retired, at every budget up to and past the fault.
+  const std::vector<std::uint32_t> code = {
+      rv::addi(t5, zero, 8),   // pass count
+      rv::add(t3, t3, t5),     // loop:
+      rv::mul(t4, t3, t5),     //
+      rv::sd(t4, 0, t6),       //   checks t6
+      rv::sd(t3, 8, t6),       //   on the checked t6: faults on the fourth pass
+      rv::addi(t6, t6, 16),    //
+      rv::addi(t5, t5, -1),    //
+      rv::bne(t5, zero, -24),  // -> loop
+      rv::ebreak(),
+  };
+  const GuestAddr start =
+      kData + kPageSize - 8 - 3 * 16;  // pass 4 stores at the page's last 8 bytes and past it
+  for (std::uint64_t budget = 1; budget <= 1 + 8 * 7 + 1; ++budget) {  // past the fault: ends there
+    DirectMachine m;
+    TestMachine t;
+    ASSERT_TRUE(m.space.protect(kData + kPageSize, kPageSize, memory::kPermRead));
+    ASSERT_TRUE(t.space.protect(kData + kPageSize, kPageSize, memory::kPermRead));
+    m.load_code(code);
+    t.load_code(code);
+    for (auto* hart : {&m.hart, &t.hart}) {
+      hart->x[t3] = 0x33;
+      hart->x[t6] = start;
+    }
+    const cpu::Stop jit = m.run(budget);
+    const cpu::Stop interp = t.run(budget);
+    EXPECT_EQ(jit.reason, interp.reason) << budget;
+    EXPECT_EQ(jit.cause, interp.cause) << budget;
+    EXPECT_EQ(m.hart.instret, t.hart.instret) << budget;
+    EXPECT_EQ(m.hart.pc, t.hart.pc) << budget;
+    for (unsigned r = 1; r < 32; ++r) EXPECT_EQ(m.hart.x[r], t.hart.x[r]) << "x" << r << " after " << budget;
+    EXPECT_EQ(m.peek<std::uint64_t>(kData + kPageSize - 8), t.peek<std::uint64_t>(kData + kPageSize - 8));
+  }
+}
+
 TEST(JitDirectMemory, AddressesOutsideTheWindowFault) {
   for (GuestAddr address : {JitMachine::kWindow, JitMachine::kWindow + 0x1000, ~GuestAddr{0} - 0xfff,
                             GuestAddr{1} << 47, JitMachine::kWindow - 4}) {

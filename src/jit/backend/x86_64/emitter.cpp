@@ -288,8 +288,17 @@ class Backend::RegionEmitter {
     std::size_t stub = 0;
   };
   std::pmr::vector<PendingLink> m_links;
-  /// (code offset of the access, slow path) of every access that may fault.
-  std::pmr::vector<std::pair<std::size_t, Label>> m_fault_labels;
+  /// Every access that may fault, at its code offset: with its slow path,
+  /// or leaving before guest `pc` (FaultSite::leaves) through `slow`, the
+  /// region's way out when it has one (else the runtime's exit_retry).
+  struct PendingFaultSite {
+    std::size_t access = 0;
+    Label slow;
+    GuestAddr pc = 0;
+    std::uint32_t refund = 0;
+    bool leaves = false;
+  };
+  std::pmr::vector<PendingFaultSite> m_fault_labels;
 
  private:
   // ---- operands ----------------------------------------------------------------
@@ -1723,7 +1732,35 @@ class Backend::RegionEmitter {
   /// resumed at `slow` (fault_redirect.hpp).
   void fault_site(const Label& slow) {
     if (!m_b.m_memory->may_fault()) return;
-    m_fault_labels.emplace_back(m_a.offset(), slow);
+    m_fault_labels.push_back(PendingFaultSite{m_a.offset(), slow});
+  }
+  /// Whether the access of `insn`, its base `checked`, fails only by a host
+  /// fault: it then gets no slow path, only a leaving fault site (fault_exit).
+  /// --stats keeps the slow paths, which also uncount the access.
+  bool fails_only_by_fault(bool checked) const {
+    return checked && m_b.m_memory->checks_bases() && m_b.m_memory->may_fault() &&
+           m_b.m_memory->slow_path_leaves() && !m_b.m_config.count_stats;
+  }
+  /// Marks the next instruction, a host access of `insn`, as one whose fault
+  /// leaves the region before `insn` for the interpreter, as leave_for_retry's
+  /// code would.
+  void fault_exit(const IrInsn& insn) {
+    if (!m_swaps.empty() && !m_retry_way_out.isValid()) {
+      m_retry_way_out = m_a.newLabel();
+      m_cold.push_back(Cold{Cold::kRetryWayOut, nullptr, m_retry_way_out, Label(), nullptr, false});
+    }
+    m_fault_labels.push_back(
+        PendingFaultSite{m_a.offset(), m_retry_way_out, insn.pc, m_n - insn.index, true});
+  }
+
+  /// Marks the next instruction, the host access of `insn`: one that leaves
+  /// when it faults (`by_fault`, fault_exit) or one served by `slow`.
+  void access_site(const IrInsn& insn, bool by_fault, const Label& slow) {
+    if (by_fault) {
+      fault_exit(insn);
+    } else {
+      fault_site(slow);
+    }
   }
 
   /// --stats: memory accesses are counted into Tlb::accesses, as the interpreter does.
@@ -1738,15 +1775,17 @@ class Backend::RegionEmitter {
   Label resume_label() { return m_b.m_memory->slow_path_leaves() ? Label() : m_a.newLabel(); }
 
   void emit_load(const IrInsn& insn) {
-    Label slow = m_a.newLabel(), resume = resume_label();
     count_access();
     const Address address = address_operands(insn);
+    const bool checked = base_checked(insn, address);
+    const bool by_fault = fails_only_by_fault(checked);
+    Label slow = by_fault ? Label() : m_a.newLabel(), resume = by_fault ? Label() : resume_label();
     Mem source = m_b.m_memory->emit_address(m_a, memory::Access::kRead, insn.size, address.base, address.disp,
-                                            slow, base_checked(insn, address));
-    fault_site(slow);
+                                            slow, checked);
+    access_site(insn, by_fault, slow);
     load_value(insn, source);
     if (resume.isValid()) m_a.bind(resume);
-    m_cold.push_back(Cold{Cold::kLoadSlow, &insn, slow, resume, nullptr, false});
+    if (!by_fault) m_cold.push_back(Cold{Cold::kLoadSlow, &insn, slow, resume, nullptr, false});
     if (insn.fp_data) fp_forget(insn.dst);
     if (resume.isValid()) fp_forget_all();  // a slow path that comes back has called a helper
   }
@@ -1806,21 +1845,23 @@ class Backend::RegionEmitter {
   }
 
   void emit_store(const IrInsn& insn) {
-    Label slow = m_a.newLabel(), resume = resume_label();
     count_access();
     const Address address = address_operands(insn);
+    const bool checked = base_checked(insn, address);
+    const bool by_fault = fails_only_by_fault(checked);
+    Label slow = by_fault ? Label() : m_a.newLabel(), resume = by_fault ? Label() : resume_label();
     Mem dst = m_b.m_memory->emit_address(m_a, memory::Access::kWrite, insn.size, address.base, address.disp,
-                                         slow, base_checked(insn, address));
+                                         slow, checked);
     Gp value = store_value(insn, rdx);
     dst.setSize(insn.size);
     Gp sized = insn.size == 1   ? value.r8()
                : insn.size == 2 ? value.r16()
                : insn.size == 4 ? value.r32()
                                 : value;
-    fault_site(slow);
+    access_site(insn, by_fault, slow);
     m_a.mov(dst, sized);
     if (resume.isValid()) m_a.bind(resume);
-    m_cold.push_back(Cold{Cold::kStoreSlow, &insn, slow, resume, nullptr, false});
+    if (!by_fault) m_cold.push_back(Cold{Cold::kStoreSlow, &insn, slow, resume, nullptr, false});
     if (resume.isValid()) fp_forget_all();  // a slow path that comes back has called a helper
   }
   /// The register holding the value to store (loaded into `scratch` when needed).
@@ -2544,9 +2585,11 @@ Result<bool> Backend::emit_region(const IrRegion& region, Block& block, CodeAren
     std::memcpy(link.jump + 1, &rel, sizeof(rel));  // SAFETY: the 5-byte jmp emitted by direct_exit
   }
   block.links.resize(emitter.m_links.size());
-  for (const auto& [access, slow] : emitter.m_fault_labels) {
-    m_fault_sites.add(reinterpret_cast<std::uintptr_t>(base + access),
-                      reinterpret_cast<std::uintptr_t>(base + code.labelOffsetFromBase(slow)));
+  for (const RegionEmitter::PendingFaultSite& site : emitter.m_fault_labels) {
+    const std::uint8_t* slow =
+        site.slow.isValid() ? base + code.labelOffsetFromBase(site.slow) : m_runtime.exit_retry;
+    m_fault_sites.add(FaultSite{reinterpret_cast<std::uintptr_t>(base + site.access),
+                                reinterpret_cast<std::uintptr_t>(slow), site.pc, site.refund, site.leaves});
   }
   block.entry = base;
   block.code_bytes = static_cast<std::uint32_t>(code.codeSize());

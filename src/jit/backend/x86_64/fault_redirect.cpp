@@ -28,6 +28,10 @@ void on_segv(int sig, siginfo_t* info, void* context) {
     const FaultSite* site = std::lower_bound(
         active.begin, active.end, rip, [](const FaultSite& s, std::uintptr_t at) { return s.access < at; });
     if (site != active.end && site->access == rip) {
+      if (site->leaves) {
+        uc->uc_mcontext.gregs[REG_R15] += static_cast<greg_t>(site->refund);  // kRemaining
+        uc->uc_mcontext.gregs[REG_RAX] = static_cast<greg_t>(site->pc);
+      }
       uc->uc_mcontext.gregs[REG_RIP] = static_cast<greg_t>(site->slow);
       return;
     }

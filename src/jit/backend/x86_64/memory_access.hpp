@@ -40,6 +40,8 @@ class MemoryAccess {
   [[nodiscard]] virtual bool slow_path_leaves() const = 0;
   /// Whether accesses check their base register (see base_checked); then
   /// emit_base_check emits that check alone, jumping to `fail` when it fails.
+  /// An access on a checked base emits no jump: only a host fault (may_fault)
+  /// reaches its slow path, and emit_address may be given no label.
   [[nodiscard]] virtual bool checks_bases() const = 0;
   virtual void emit_base_check(asmjit::x86::Assembler& a, const asmjit::x86::Gp& base,
                                const asmjit::Label& fail) const = 0;
