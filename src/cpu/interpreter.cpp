@@ -560,11 +560,14 @@ L_kAmomaxW:
 L_kAmominuW:
 L_kAmomaxuW : {
   const GuestAddr amo_addr = X(rs1);  // rd may be rs1
+  // Taken first: an AMO on its own code page resets the page's slots,
+  // this one's op included, when atomic_pointer prepares the write.
+  const Op amo_op = d->op;
   std::uint8_t* p = mem.atomic_pointer(amo_addr, 4);
   if (p == nullptr) goto amo_fault;
   std::uint32_t old;
   std::memcpy(&old, p, 4);  // SAFETY: atomic_pointer checked 4 aligned, readable, writable bytes
-  std::uint32_t next = amo_apply<std::uint32_t>(d->op, old, static_cast<std::uint32_t>(X(rs2)));
+  std::uint32_t next = amo_apply<std::uint32_t>(amo_op, old, static_cast<std::uint32_t>(X(rs2)));
   std::memcpy(p, &next, 4);
   X(rd) = sext32(old);
   if (!mem.finish_atomic(amo_addr, 4)) goto store_fault;
@@ -580,11 +583,14 @@ L_kAmomaxD:
 L_kAmominuD:
 L_kAmomaxuD : {
   const GuestAddr amo_addr = X(rs1);  // rd may be rs1
+  // Taken first: an AMO on its own code page resets the page's slots,
+  // this one's op included, when atomic_pointer prepares the write.
+  const Op amo_op = d->op;
   std::uint8_t* p = mem.atomic_pointer(amo_addr, 8);
   if (p == nullptr) goto amo_fault;
   std::uint64_t old;
   std::memcpy(&old, p, 8);  // SAFETY: atomic_pointer checked 8 aligned, readable, writable bytes
-  std::uint64_t next = amo_apply<std::uint64_t>(d->op, old, X(rs2));
+  std::uint64_t next = amo_apply<std::uint64_t>(amo_op, old, X(rs2));
   std::memcpy(p, &next, 8);
   X(rd) = old;
   if (!mem.finish_atomic(amo_addr, 8)) goto store_fault;

@@ -200,34 +200,40 @@ struct AmoCase {
   std::uint64_t rd;       ///< expected rd: the old value (sign-extended for .w)
 };
 
-void check_amo_w(const AmoCase& c) {
+/// A word on the page of the code itself: decoded, so watched, and the
+/// AMO's write resets the page's decoded slots, its own among them.
+constexpr GuestAddr kOnCodePage = TestMachine::kRamBase + 0x800;
+
+void check_amo_w(const AmoCase& c, GuestAddr at = kData) {
   TestMachine t;
-  t.poke<std::uint32_t>(kData, static_cast<std::uint32_t>(c.memory));
-  t.poke<std::uint32_t>(kData + 4, 0xcafef00d);  // neighbour word, must survive
-  t.x(a1) = kData;
+  t.poke<std::uint32_t>(at, static_cast<std::uint32_t>(c.memory));
+  t.poke<std::uint32_t>(at + 4, 0xcafef00d);  // neighbour word, must survive
+  t.x(a1) = at;
   t.x(a2) = c.operand;
   t.load_code({c.encode(a0, a2, a1)});
   Stop stop = t.run(1);
   EXPECT_EQ(stop.reason, StopReason::kBudget) << c.name;
-  EXPECT_EQ(t.peek<std::uint32_t>(kData), static_cast<std::uint32_t>(c.stored)) << c.name;
-  EXPECT_EQ(t.peek<std::uint32_t>(kData + 4), 0xcafef00du) << c.name;
+  EXPECT_EQ(t.peek<std::uint32_t>(at), static_cast<std::uint32_t>(c.stored)) << c.name;
+  EXPECT_EQ(t.peek<std::uint32_t>(at + 4), 0xcafef00du) << c.name;
   EXPECT_EQ(t.x(a0), c.rd) << c.name;
+  EXPECT_EQ(t.hart.pc, TestMachine::kRamBase + 4) << c.name;
 }
 
-void check_amo_d(const AmoCase& c) {
+void check_amo_d(const AmoCase& c, GuestAddr at = kData) {
   TestMachine t;
-  t.poke<std::uint64_t>(kData, c.memory);
-  t.x(a1) = kData;
+  t.poke<std::uint64_t>(at, c.memory);
+  t.x(a1) = at;
   t.x(a2) = c.operand;
   t.load_code({c.encode(a0, a2, a1)});
   Stop stop = t.run(1);
   EXPECT_EQ(stop.reason, StopReason::kBudget) << c.name;
-  EXPECT_EQ(t.peek<std::uint64_t>(kData), c.stored) << c.name;
+  EXPECT_EQ(t.peek<std::uint64_t>(at), c.stored) << c.name;
   EXPECT_EQ(t.x(a0), c.rd) << c.name;
+  EXPECT_EQ(t.hart.pc, TestMachine::kRamBase + 4) << c.name;
 }
 
-TEST(InterpreterAmoW, EveryOperationAndSignExtensionOfTheOldValue) {
-  const AmoCase cases[] = {
+std::vector<AmoCase> word_cases() {
+  return {
       {"amoswap.w", rv::amoswap_w, 0x80000000, 0x12345678, 0x12345678, 0xffffffff80000000},
       {"amoadd.w overflow", rv::amoadd_w, 0x7fffffff, 1, 0x80000000, 0x7fffffff},
       {"amoadd.w ignores rs2 upper bits", rv::amoadd_w, 5, 0xffffffff00000001, 6, 5},
@@ -244,12 +250,11 @@ TEST(InterpreterAmoW, EveryOperationAndSignExtensionOfTheOldValue) {
       {"amomaxu.w unsigned", rv::amomaxu_w, 0xffffffff, 1, 0xffffffff, kAllOnes},
       {"amomaxu.w 0x80000000 > 0x7fffffff", rv::amomaxu_w, 0x7fffffff, 0x80000000, 0x80000000, 0x7fffffff},
   };
-  for (const AmoCase& c : cases) check_amo_w(c);
 }
 
-TEST(InterpreterAmoD, EveryOperationSignedAndUnsigned) {
+std::vector<AmoCase> double_cases() {
   constexpr std::uint64_t kMin = std::uint64_t{1} << 63;
-  const AmoCase cases[] = {
+  return {
       {"amoswap.d", rv::amoswap_d, 0x8000000000000000, 0x0123456789abcdef, 0x0123456789abcdef, kMin},
       {"amoadd.d wraps", rv::amoadd_d, kAllOnes, 2, 1, kAllOnes},
       {"amoadd.d carries into upper word", rv::amoadd_d, 0xffffffff, 1, 0x100000000, 0xffffffff},
@@ -266,7 +271,21 @@ TEST(InterpreterAmoD, EveryOperationSignedAndUnsigned) {
       {"amomaxu.d unsigned", rv::amomaxu_d, kAllOnes, 1, kAllOnes, kAllOnes},
       {"amomaxu.d", rv::amomaxu_d, 5, kMin, kMin, 5},
   };
-  for (const AmoCase& c : cases) check_amo_d(c);
+}
+
+TEST(InterpreterAmoW, EveryOperationAndSignExtensionOfTheOldValue) {
+  for (const AmoCase& c : word_cases()) check_amo_w(c);
+}
+
+TEST(InterpreterAmoD, EveryOperationSignedAndUnsigned) {
+  for (const AmoCase& c : double_cases()) check_amo_d(c);
+}
+
+TEST(InterpreterAmo, EveryOperationOnItsOwnCodePage) {
+  // The page's slots are reset under the running AMO: its operation must
+  // have been taken before (every one computed amomaxu's result here once).
+  for (const AmoCase& c : word_cases()) check_amo_w(c, kOnCodePage);
+  for (const AmoCase& c : double_cases()) check_amo_d(c, kOnCodePage);
 }
 
 TEST_F(InterpreterAtomic, AmoWithRdX0StillUpdatesMemory) {
