@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <vector>
 
@@ -80,6 +82,7 @@ enum Nr : std::uint64_t {
   kSigaltstack = 132,
   kRtSigaction = 134,
   kRtSigprocmask = 135,
+  kRtSigpending = 136,
   kTimes = 153,
   kUname = 160,
   kGetrusage = 165,
@@ -344,7 +347,10 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
     case kRtSigaction:
       return sys_rt_sigaction(a);
     case kRtSigprocmask:
-      return sys_rt_sigprocmask(a);
+      return sys_rt_sigprocmask(a, outcome);
+    case kRtSigpending:
+      if (a[1] != 8) return -EINVAL;
+      return put(a[0], m_pending) ? 0 : -EFAULT;
     case kSigaltstack:
       return sys_sigaltstack(a);
     case kFutex: {
@@ -374,16 +380,8 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
       return sys_host_struct(number, a);
     case kKill:
     case kTkill:
-    case kTgkill: {
-      std::uint64_t sig = number == kTgkill ? a[2] : a[1];
-      if (sig == 0) return 0;
-      if (sig > 64) return -EINVAL;
-      // Only self-directed signals exist in a single-process guest. With no
-      // handler installed (handlers are not delivered yet), the default
-      // action of the fatal signals ends the process.
-      outcome.signal = static_cast<int>(sig);
-      return 0;
-    }
+    case kTgkill:
+      return sys_kill(number, a, outcome);
     case kPrctl:
       return -EINVAL;
     case kPpoll:
@@ -851,6 +849,44 @@ std::int64_t Syscalls::sys_uname(const Args& a) {
   return put(a[0], host) ? 0 : -EFAULT;
 }
 
+std::int64_t Syscalls::sys_kill(std::uint64_t number, const Args& a, Outcome& outcome) {
+  // The guest is one process with one thread: it may signal itself (its
+  // pid, its process group, its tid), never a host process. Another pid
+  // that exists is refused as Linux refuses a process of another user;
+  // signal 0 sends nothing and asks the host whether the pid exists.
+  const auto sig = static_cast<std::int64_t>(number == kTgkill ? a[2] : a[1]);
+  if (sig < 0 || sig > 64) return -EINVAL;
+  bool self = false;
+  if (number == kKill) {
+    const auto pid = static_cast<pid_t>(a[0]);
+    self = pid == ::getpid() || pid == 0 || pid == -::getpgrp();
+    if (!self && pid > 0) {
+      const long exists = ::kill(pid, 0);
+      return exists != 0 || sig == 0 ? result(exists) : -EPERM;
+    }
+    if (!self) return -EPERM;
+  } else {
+    const auto tid = static_cast<pid_t>(number == kTgkill ? a[1] : a[0]);
+    const bool group_ok = number == kTkill || static_cast<pid_t>(a[0]) == ::getpid();
+    self = group_ok && tid == ::gettid();
+    if (!self) return -ESRCH;
+  }
+  if (sig != 0) send_self(static_cast<int>(sig), outcome);
+  return 0;
+}
+
+void Syscalls::send_self(int sig, Outcome& outcome) {
+  constexpr std::uint64_t kSigIgn = 1;
+  const std::uint64_t bit = std::uint64_t{1} << (sig - 1);
+  const bool unstoppable = sig == SIGKILL || sig == SIGSTOP;
+  if (!unstoppable && m_sigactions[static_cast<std::size_t>(sig)][0] == kSigIgn) return;
+  if (!unstoppable && (m_signal_mask & bit) != 0) {
+    m_pending |= bit;
+    return;
+  }
+  outcome.signal = sig;
+}
+
 std::int64_t Syscalls::sys_rt_sigaction(const Args& a) {
   // Handlers are recorded and reported back, not yet delivered: a guest
   // fault still ends the process with the signal's default action.
@@ -861,10 +897,11 @@ std::int64_t Syscalls::sys_rt_sigaction(const Args& a) {
   if (a[1] != 0 && !m_memory.read_bytes(a[1], next.data(), 24)) return -EFAULT;
   if (a[2] != 0 && !m_memory.write_bytes(a[2], m_sigactions[sig].data(), 24)) return -EFAULT;
   if (a[1] != 0) m_sigactions[sig] = next;
+  if (a[1] != 0 && next[0] == 1) m_pending &= ~(std::uint64_t{1} << (sig - 1));  // SIG_IGN discards it
   return 0;
 }
 
-std::int64_t Syscalls::sys_rt_sigprocmask(const Args& a) {
+std::int64_t Syscalls::sys_rt_sigprocmask(const Args& a, Outcome& outcome) {
   if (a[3] != 8) return -EINVAL;
   std::uint64_t old = m_signal_mask;
   if (a[1] != 0) {
@@ -883,8 +920,15 @@ std::int64_t Syscalls::sys_rt_sigprocmask(const Args& a) {
       default:
         return -EINVAL;
     }
+    m_signal_mask &= ~((std::uint64_t{1} << (SIGKILL - 1)) | (std::uint64_t{1} << (SIGSTOP - 1)));
   }
   if (a[2] != 0 && !put(a[2], old)) return -EFAULT;
+  // A signal left pending while blocked arrives once unblocked, the lowest first.
+  if (const std::uint64_t ready = m_pending & ~m_signal_mask; ready != 0) {
+    const int sig = std::countr_zero(ready) + 1;
+    m_pending &= ~(std::uint64_t{1} << (sig - 1));
+    send_self(sig, outcome);
+  }
   return 0;
 }
 

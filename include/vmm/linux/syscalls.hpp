@@ -84,8 +84,13 @@ class Syscalls {
   std::int64_t sys_madvise(const Args& a);
   std::int64_t sys_clock(std::uint64_t number, const Args& a);
   std::int64_t sys_uname(const Args& a);
+  std::int64_t sys_kill(std::uint64_t number, const Args& a, Outcome& outcome);
   std::int64_t sys_rt_sigaction(const Args& a);
-  std::int64_t sys_rt_sigprocmask(const Args& a);
+  std::int64_t sys_rt_sigprocmask(const Args& a, Outcome& outcome);
+  /// A signal the guest sent itself: ignored (SIG_IGN), left pending while
+  /// blocked, or raised in `outcome` (handlers are not delivered yet, so a
+  /// raised signal takes its default action).
+  void send_self(int sig, Outcome& outcome);
   std::int64_t sys_sigaltstack(const Args& a);
   std::int64_t sys_prlimit64(const Args& a);
   std::int64_t sys_host_struct(std::uint64_t number, const Args& a);
@@ -116,6 +121,7 @@ class Syscalls {
   GuestAddr m_brk = 0;
   GuestAddr m_brk_mapped_end = 0;  ///< end of pages mapped for the heap
   std::uint64_t m_signal_mask = 0;
+  std::uint64_t m_pending = 0;  ///< signals sent while blocked, bit sig - 1
   std::array<std::array<std::uint64_t, 4>, 65> m_sigactions{};
   std::array<std::uint64_t, 3> m_sigaltstack{0, 2, 0};  ///< ss_sp, ss_flags (SS_DISABLE), ss_size
   std::set<std::uint64_t> m_logged_unknown;

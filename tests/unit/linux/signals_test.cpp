@@ -1,0 +1,115 @@
+// Signals the guest sends: it is one process with one thread, so it may
+// signal itself only; a host process, even vm's own child or parent, is
+// never signalled (Linux's answer for a process of another user, EPERM, or
+// ESRCH when there is none). Self-directed ones are ignored, left pending
+// while blocked, or end the run (handlers are not delivered yet).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+
+#include "support/syscall_harness.hpp"
+#include "vmm/linux/syscalls.hpp"
+
+namespace vmm::linux_user {
+namespace {
+
+constexpr std::uint64_t kSysKill = 129, kSysTkill = 130, kSysTgkill = 131, kSysRtSigaction = 134,
+                        kSysRtSigprocmask = 135, kSysRtSigpending = 136;
+constexpr GuestAddr kScratch = 0x20000;
+constexpr std::uint64_t kSigBlock = 0, kSigUnblock = 1;
+
+std::uint64_t errno_of(int e) { return static_cast<std::uint64_t>(-e); }
+std::uint64_t bit(int sig) { return std::uint64_t{1} << (sig - 1); }
+
+class SignalsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(harness.add_ram());
+    ASSERT_TRUE(harness.space.map(kScratch, kPageSize, memory::kPermRW).ok());
+  }
+  /// Sends `sig` to the guest itself with kill and returns the outcome.
+  Syscalls::Outcome kill_self(int sig) {
+    harness.hart.x[17] = kSysKill;
+    harness.hart.x[10] = static_cast<std::uint64_t>(::getpid());
+    harness.hart.x[11] = static_cast<std::uint64_t>(sig);
+    return harness.syscalls.handle(harness.hart);
+  }
+  void change_mask(std::uint64_t how, std::uint64_t set) {
+    ASSERT_TRUE(harness.memory.store(kScratch, set));
+    ASSERT_EQ(harness.call(kSysRtSigprocmask, {how, kScratch, 0, 8}), 0u);
+  }
+  std::uint64_t pending() {
+    EXPECT_EQ(harness.call(kSysRtSigpending, {kScratch + 8, 8}), 0u);
+    std::uint64_t set = 0;
+    EXPECT_TRUE(harness.memory.load(kScratch + 8, set));
+    return set;
+  }
+  void set_ignored(int sig) {
+    const std::uint64_t sig_ign[3] = {1, 0, 0};  // handler, flags, mask
+    ASSERT_TRUE(harness.memory.write_bytes(kScratch + 64, sig_ign, sizeof sig_ign));
+    ASSERT_EQ(harness.call(kSysRtSigaction, {static_cast<std::uint64_t>(sig), kScratch + 64, 0, 8}), 0u);
+  }
+
+  test::SyscallHarness harness;
+};
+
+TEST_F(SignalsTest, AHostProcessIsNeverSignalled) {
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  const auto target = static_cast<std::uint64_t>(child);
+  EXPECT_EQ(harness.call(kSysKill, {target, SIGTERM}), errno_of(EPERM));
+  EXPECT_EQ(harness.call(kSysKill, {target, 0}), 0u);  // it exists; nothing is sent
+  EXPECT_EQ(harness.call(kSysKill, {static_cast<std::uint64_t>(-1), SIGTERM}), errno_of(EPERM));
+  EXPECT_EQ(harness.call(kSysTkill, {target, SIGTERM}), errno_of(ESRCH));
+  EXPECT_EQ(harness.call(kSysTgkill, {target, target, SIGTERM}), errno_of(ESRCH));
+  int status = 0;
+  EXPECT_EQ(::waitpid(child, &status, WNOHANG), 0) << "the child was killed";
+  ::kill(child, SIGKILL);
+  ::waitpid(child, &status, 0);
+  // No such process at all.
+  EXPECT_EQ(harness.call(kSysKill, {static_cast<std::uint64_t>(child), SIGTERM}), errno_of(ESRCH));
+}
+
+TEST_F(SignalsTest, ASignalToItselfEndsTheRunUnlessIgnoredOrBlocked) {
+  EXPECT_EQ(kill_self(SIGTERM).signal, SIGTERM);
+  set_ignored(SIGUSR1);
+  EXPECT_EQ(kill_self(SIGUSR1).signal, 0);
+  EXPECT_EQ(pending(), 0u);
+  change_mask(kSigBlock, bit(SIGUSR2) | bit(SIGKILL));
+  EXPECT_EQ(kill_self(SIGUSR2).signal, 0);
+  EXPECT_EQ(pending(), bit(SIGUSR2));
+  EXPECT_EQ(kill_self(SIGKILL).signal, SIGKILL);  // never blocked
+  const std::array<std::uint64_t, 6> self_tkill = {static_cast<std::uint64_t>(::gettid()), SIGTERM};
+  harness.hart.x[17] = kSysTkill;
+  for (unsigned i = 0; i < self_tkill.size(); ++i) harness.hart.x[10 + i] = self_tkill[i];
+  EXPECT_EQ(harness.syscalls.handle(harness.hart).signal, SIGTERM);
+}
+
+TEST_F(SignalsTest, APendingSignalArrivesWhenUnblockedAndIgnoringItDiscardsIt) {
+  change_mask(kSigBlock, bit(SIGUSR2) | bit(SIGTERM));
+  EXPECT_EQ(kill_self(SIGUSR2).signal, 0);
+  EXPECT_EQ(kill_self(SIGTERM).signal, 0);
+  EXPECT_EQ(pending(), bit(SIGUSR2) | bit(SIGTERM));
+  set_ignored(SIGUSR2);
+  EXPECT_EQ(pending(), bit(SIGTERM));
+  ASSERT_TRUE(harness.memory.store(kScratch, bit(SIGUSR2) | bit(SIGTERM)));
+  harness.hart.x[17] = kSysRtSigprocmask;
+  harness.hart.x[10] = kSigUnblock;
+  harness.hart.x[11] = kScratch;
+  harness.hart.x[12] = 0;
+  harness.hart.x[13] = 8;
+  EXPECT_EQ(harness.syscalls.handle(harness.hart).signal, SIGTERM);
+  EXPECT_EQ(pending(), 0u);
+}
+
+}  // namespace
+}  // namespace vmm::linux_user
