@@ -147,8 +147,13 @@ bool Process::load_segment(const elf::ByteSource& source, const elf::Segment& se
   // process, those pages read as zero (AddressSpace::absorb_bus_error).
   const GuestAddr first = page_ceil(start);
   const GuestAddr last = page_floor(end);
-  const bool mappable =
-      source.fd() >= 0 && ((start - segment.file_offset) & kPageOffsetMask) == 0 && first < last;
+  const bool aligned = source.fd() >= 0 && ((start - segment.file_offset) & kPageOffsetMask) == 0;
+  if (aligned) {
+    const GuestAddr page = page_floor(start);
+    m_segment_pages.push_back(
+        SegmentPages{page, page_ceil(end) - page, segment.file_offset - (start - page)});
+  }
+  const bool mappable = aligned && first < last;
   if (mappable && m_space.map_file(first, last - first, source.fd(), segment.file_offset + (first - start))) {
     m_executable_mapped = true;
     return copy(start, first) && copy(last, end);
@@ -253,6 +258,8 @@ Result<void> Process::load(elf::ByteSource elf_source, const std::string& name, 
     if (kind == memory::kWatchCode) m_engine->invalidate_code_page(page);
   });
   m_syscalls = std::make_unique<Syscalls>(*m_memory, *m_engine, m_layout, config.exec_path);
+  for (const SegmentPages& pages : m_segment_pages)
+    m_syscalls->note_file_mapping(pages.addr, pages.len, elf_source.fd(), pages.offset);
   if (struct stat st{}; m_executable_mapped) {
     if (::fstat(elf_source.fd(), &st) != 0) return make_error(ErrorKind::kIo, "cannot read '{}'", name);
     m_syscalls->protect_executable(st.st_dev, st.st_ino);
@@ -325,6 +332,7 @@ system::RunResult Process::run(const system::RunOptions& options) {
   system::RunResult result =
       system::drive(*m_engine, options, [this](const cpu::Stop& stop) { return handle_stop(stop); });
   m_engine->set_ecall_handler(nullptr);
+  m_syscalls->end_run();  // however it ended: exit, a signal, an interrupt, the instruction limit
   return result;
 }
 
@@ -433,6 +441,7 @@ system::RunResult Process::run_lockstep(Process& shadow, const system::RunOption
     }
     mirror_to(shadow);
   }
+  m_syscalls->end_run();
   result.instructions = m_hart.instret - start;
   return result;
 }

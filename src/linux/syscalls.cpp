@@ -302,11 +302,10 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
     case kMadvise:
       return sys_madvise(a);
     case kMsync:
-      write_back(a[0], page_ceil(a[1]));
+      m_files.write_back(a[0], page_ceil(a[1]));
       return 0;
     case kExit:
     case kExitGroup:
-      flush_shared_mappings();
       outcome.exited = true;
       outcome.exit_code = static_cast<int>(a[0] & 0xff);
       return 0;
@@ -622,6 +621,7 @@ std::int64_t Syscalls::sys_brk(const Args& a) {
     }
     advise_huge_pages(m_brk_mapped_end, new_end - m_brk_mapped_end, memory::kPermRW);
   } else if (new_end < m_brk_mapped_end) {
+    m_files.release(new_end, m_brk_mapped_end - new_end);  // files mapped over the heap
     space.unmap(new_end, m_brk_mapped_end - new_end);
     mappings_changed(new_end, m_brk_mapped_end - new_end);
   }
@@ -657,14 +657,14 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
     addr = *found;
   }
   bool replaced = !space.page_map().is_free(addr, addr + len);
+  if (replaced) m_files.release(addr, len);
   space.unmap(addr, len);  // fresh pages read as zero
   if (replaced) mappings_changed(addr, len);
   if (!space.map(addr, len, memory::kPermRW)) return -ENOMEM;
   if (!(flags & kMapAnonymous)) {
-    // File mappings are copies read at map time; MAP_SHARED ones are written
-    // back on msync, munmap and exit (see write_back). Never mapping host
-    // files into the guest window keeps a truncated file from raising SIGBUS
-    // in vm itself.
+    // File mappings are copies read at map time (FileMappings): never
+    // mapping host files into the guest window keeps a truncated file from
+    // raising SIGBUS in vm itself.
     auto host = space.host_range(addr, len, memory::kPermWrite);
     std::uint64_t done = 0;
     while (done < len) {
@@ -681,9 +681,14 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
   if (perm != memory::kPermRW) (void)space.protect(addr, len, perm);
   // Sparse memory stays in small pages: reservations, stacks.
   if ((flags & (kMapNoreserve | kMapStack | kMapGrowsdown)) == 0) advise_huge_pages(addr, len, perm);
-  if ((flags & kMapShared) && !(flags & kMapAnonymous) && (perm & memory::kPermWrite)) {
-    int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 1024);
-    if (copy >= 0) m_shared.push_back(SharedMapping{addr, len, copy, offset});
+  if (!(flags & kMapAnonymous)) {
+    // Writable shared mappings go back to their file; none is left without
+    // (the host is out of fds): the guest's writes would be lost.
+    const bool writes_back = (flags & kMapShared) != 0 && (perm & memory::kPermWrite) != 0;
+    if (!m_files.add(addr, len, fd, offset, writes_back) && writes_back) {
+      space.unmap(addr, len);
+      return -ENFILE;
+    }
   }
   return static_cast<std::int64_t>(addr);
 }
@@ -697,42 +702,10 @@ std::int64_t Syscalls::sys_munmap(const Args& a) {
   if ((a[0] & kPageOffsetMask) || a[1] == 0) return -EINVAL;
   std::uint64_t len = page_ceil(a[1]);
   if (a[0] + len < a[0] || a[0] + len > m_layout.window_size) return -EINVAL;
-  write_back(a[0], len);
-  forget_shared(a[0], len);
+  m_files.release(a[0], len);
   m_memory.space().unmap(a[0], len);
   mappings_changed(a[0], len);
   return 0;
-}
-
-void Syscalls::write_back(GuestAddr addr, std::uint64_t len) {
-  for (const SharedMapping& m : m_shared) {
-    GuestAddr lo = std::max(addr, m.addr);
-    GuestAddr hi = std::min(addr + len, m.addr + m.len);
-    struct stat st {};
-    if (lo >= hi || ::fstat(m.fd, &st) != 0) continue;
-    // Bytes past the end of the file stay in memory, as with Linux.
-    auto file_end = static_cast<std::uint64_t>(st.st_size);
-    for (GuestAddr page = lo; page < hi; page += kPageSize) {
-      std::uint64_t file_offset = m.offset + (page - m.addr);
-      if (file_offset >= file_end) break;
-      std::uint8_t bytes[kPageSize];
-      if (!m_memory.space().read_unchecked(page, bytes, kPageSize)) continue;
-      std::uint64_t n = std::min<std::uint64_t>(kPageSize, file_end - file_offset);
-      (void)!::pwrite(m.fd, bytes, n, static_cast<off_t>(file_offset));
-    }
-  }
-}
-
-void Syscalls::forget_shared(GuestAddr addr, std::uint64_t len) {
-  std::erase_if(m_shared, [&](const SharedMapping& m) {
-    bool covered = addr <= m.addr && m.addr + m.len <= addr + len;
-    if (covered) ::close(m.fd);
-    return covered;
-  });
-}
-
-void Syscalls::flush_shared_mappings() {
-  for (const SharedMapping& m : m_shared) write_back(m.addr, m.len);
 }
 
 std::int64_t Syscalls::sys_mprotect(const Args& a) {
@@ -758,6 +731,7 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
   if (old_len == 0 || !space.page_map().fully_mapped(old_addr, old_addr + old_len)) return -EFAULT;
   std::uint8_t perm = space.page_map().perm_at(old_addr) & memory::kPermRWX;
   if (new_len <= old_len) {
+    m_files.release(old_addr + new_len, old_len - new_len);
     space.unmap(old_addr + new_len, old_len - new_len);
     mappings_changed(old_addr + new_len, old_len - new_len);
     return static_cast<std::int64_t>(old_addr);
@@ -766,6 +740,7 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
       space.page_map().is_free(old_addr + old_len, old_addr + new_len)) {
     if (!space.map(old_addr + old_len, new_len - old_len, perm)) return -ENOMEM;
     advise_huge_pages(old_addr + old_len, new_len - old_len, perm);
+    m_files.move(old_addr, old_len, old_addr, new_len);
     return static_cast<std::int64_t>(old_addr);
   }
   if (!(flags & kMremapMaymove)) return -ENOMEM;
@@ -780,6 +755,7 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
     return -ENOMEM;
   }
   (void)space.protect(*found, new_len, perm);
+  m_files.move(old_addr, old_len, *found, new_len);
   space.unmap(old_addr, old_len);
   mappings_changed(old_addr, old_len);
   return static_cast<std::int64_t>(*found);
@@ -791,7 +767,9 @@ std::int64_t Syscalls::sys_madvise(const Args& a) {
   if (a[2] != kMadvDontneed) return 0;  // advice only
   std::uint64_t len = page_ceil(a[1]);
   auto& space = m_memory.space();
-  // Anonymous private pages read back as zero after MADV_DONTNEED; keep the mapping.
+  // Anonymous private pages read back as zero after MADV_DONTNEED, file
+  // pages as their file (a shared one's written back first); the mapping stays.
+  m_files.write_back(a[0], len);
   for (auto& [start, interval] :
        std::map<GuestAddr, memory::PageMap::Interval>(space.page_map().intervals())) {
     GuestAddr lo = std::max(start, a[0]);
@@ -802,6 +780,7 @@ std::int64_t Syscalls::sys_madvise(const Args& a) {
     (void)space.map(lo, hi - lo, perm);
     mappings_changed(lo, hi - lo);
   }
+  m_files.reread(a[0], len);
   return 0;
 }
 

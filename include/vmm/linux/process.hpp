@@ -99,6 +99,14 @@ class Process {
   Layout m_layout;
   std::vector<std::uint8_t> m_copy;  ///< lockstep: mappings the guest may not read, copied out
   bool m_executable_mapped = false;  ///< some segment's pages are the file's (load_segment)
+  /// The pages of each segment and where the file holds them (for Syscalls'
+  /// FileMappings: MADV_DONTNEED reads them from the file again).
+  struct SegmentPages {
+    GuestAddr addr;
+    std::uint64_t len;
+    std::uint64_t offset;
+  };
+  std::vector<SegmentPages> m_segment_pages;
 };
 
 }  // namespace vmm::linux_user

@@ -14,6 +14,7 @@
 
 #include "vmm/cpu/engine.hpp"
 #include "vmm/cpu/hart_state.hpp"
+#include "vmm/linux/file_mappings.hpp"
 #include "vmm/linux/process.hpp"
 #include "vmm/memory/guest_memory.hpp"
 
@@ -39,6 +40,13 @@ class Syscalls {
   /// refuses for a running executable), since a shorter file would leave the
   /// host SIGBUS on the mapped pages past its end.
   void protect_executable(dev_t device, ino_t inode) { m_executable = FileId{device, inode}; }
+  /// [addr, addr+len) holds file `fd` from `offset`, mapped privately (the
+  /// executable's segments): MADV_DONTNEED reads it from the file again.
+  void note_file_mapping(GuestAddr addr, std::uint64_t len, int fd, std::uint64_t offset) {
+    (void)m_files.add(addr, len, fd, offset, false);
+  }
+  /// The run ended, however it did: shared file mappings go back to their files.
+  void end_run() { m_files.write_back_all(); }
 
  private:
   using Args = std::array<std::uint64_t, 6>;
@@ -95,17 +103,6 @@ class Syscalls {
   std::int64_t sys_prlimit64(const Args& a);
   std::int64_t sys_host_struct(std::uint64_t number, const Args& a);
 
-  /// Writable MAP_SHARED file mappings, written back to their file.
-  struct SharedMapping {
-    GuestAddr addr;
-    std::uint64_t len;
-    int fd;  ///< private duplicate, so the guest closing its fd does not matter
-    std::uint64_t offset;
-  };
-  void write_back(GuestAddr addr, std::uint64_t len);
-  void forget_shared(GuestAddr addr, std::uint64_t len);
-  void flush_shared_mappings();
-
   /// Writable memory the guest maps or grows by a huge page or more gets
   /// transparent huge pages, as QEMU gives guest RAM: a program filling
   /// megabytes takes one host fault per 2 MiB instead of 512.
@@ -125,7 +122,7 @@ class Syscalls {
   std::array<std::array<std::uint64_t, 4>, 65> m_sigactions{};
   std::array<std::uint64_t, 3> m_sigaltstack{0, 2, 0};  ///< ss_sp, ss_flags (SS_DISABLE), ss_size
   std::set<std::uint64_t> m_logged_unknown;
-  std::vector<SharedMapping> m_shared;
+  FileMappings m_files{m_memory.space()};
   struct FileId {
     dev_t device;
     ino_t inode;
