@@ -1,17 +1,41 @@
 #include "vmm/linux/file_mappings.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <span>
+#include <string>
 
 namespace vmm::linux_user {
 
+namespace {
+
+/// A descriptor of its own for the file open as `fd`, above the guest's
+/// usual numbers: a new open file description (through /proc/self/fd), so
+/// the guest's O_APPEND (which would make every pwrite append) and file
+/// offset are not shared. -1 when the host refuses.
+int reopen_high(int fd, bool writable) {
+  const std::string link = "/proc/self/fd/" + std::to_string(fd);
+  const int own = ::open(link.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  if (own < 0) return -1;
+  // 1024 up, or half the soft limit when that is lower (F_DUPFD refuses
+  // a floor at or past the limit).
+  rlim_t floor = 1024;
+  if (rlimit limit{}; ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    floor = std::min<rlim_t>(floor, limit.rlim_cur / 2);
+  const int high = ::fcntl(own, F_DUPFD_CLOEXEC, static_cast<int>(floor));
+  ::close(own);
+  return high;
+}
+
+}  // namespace
+
 bool FileMappings::add(GuestAddr addr, std::uint64_t len, int fd, std::uint64_t offset, bool shared) {
-  const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 1024);
+  const int copy = reopen_high(fd, shared);
   if (copy < 0) return false;
   auto owned = std::shared_ptr<const int>(new int(copy), [](const int* p) {
     ::close(*p);
@@ -45,17 +69,19 @@ void FileMappings::write_back_all() {
 }
 
 void FileMappings::split_at(GuestAddr at) {
-  for (std::size_t i = 0; i < m_mappings.size(); ++i) {
+  // Every mapping holding `at`: the executable's segments may share a page.
+  const std::size_t count = m_mappings.size();
+  for (std::size_t i = 0; i < count; ++i) {
     Mapping& m = m_mappings[i];
     if (at <= m.addr || at >= m.end()) continue;
     Mapping tail{at, m.end() - at, m.fd, m.offset + (at - m.addr), m.shared};
     m.len = at - m.addr;
     m_mappings.push_back(std::move(tail));
-    return;  // mappings do not overlap: one holds `at` at most
   }
 }
 
 void FileMappings::release(GuestAddr addr, std::uint64_t len) {
+  if (len == 0) return;
   write_back(addr, len);
   split_at(addr);
   split_at(addr + len);

@@ -112,9 +112,10 @@ bool ends_run(const Syscalls::Outcome& outcome) {
 std::optional<system::RunResult> end_of_run(const Syscalls::Outcome& outcome, GuestAddr ecall_pc) {
   if (outcome.exited) return system::RunResult{system::RunResult::Kind::kExited, outcome.exit_code, {}, 0};
   if (!ends_run(outcome)) return std::nullopt;
+  const char* how = outcome.timer ? "its interval timer expired" : "raised by the guest";
   return system::RunResult{
       system::RunResult::Kind::kSignaled, 128 + outcome.signal,
-      fmt::format("guest {}: raised by the guest at pc={:#x}", signal_name(outcome.signal), ecall_pc), 0};
+      fmt::format("guest {}: {} at pc={:#x}", signal_name(outcome.signal), how, ecall_pc), 0};
 }
 
 }  // namespace
@@ -311,6 +312,12 @@ std::optional<system::RunResult> Process::handle_stop(const cpu::Stop& stop) {
   return end_of_run(outcome, m_hart.pc - 4);
 }
 
+std::optional<system::RunResult> Process::poll_timer() {
+  Syscalls::Outcome outcome;
+  m_syscalls->poll_timer(outcome);
+  return end_of_run(outcome, m_hart.pc);
+}
+
 cpu::EcallAction Process::ecall_in_engine(const std::atomic<bool>* interrupt) {
   const Syscalls::Outcome outcome = m_syscalls->handle(m_hart);
   m_hart.pc += 4;
@@ -329,8 +336,10 @@ system::RunResult Process::run(const system::RunOptions& options) {
     m_engine->set_ecall_handler(
         [this, interrupt = options.interrupt](cpu::HartState&) { return ecall_in_engine(interrupt); });
   }
+  system::RunOptions mine = options;
+  mine.between_chunks = [this] { return poll_timer(); };
   system::RunResult result =
-      system::drive(*m_engine, options, [this](const cpu::Stop& stop) { return handle_stop(stop); });
+      system::drive(*m_engine, mine, [this](const cpu::Stop& stop) { return handle_stop(stop); });
   m_engine->set_ecall_handler(nullptr);
   m_syscalls->end_run();  // however it ended: exit, a signal, an interrupt, the instruction limit
   return result;
@@ -408,6 +417,10 @@ system::RunResult Process::run_lockstep(Process& shadow, const system::RunOption
     std::uint64_t executed = m_hart.instret - start;
     if (options.interrupt != nullptr && options.interrupt->load(std::memory_order_relaxed)) {
       result = system::RunResult{system::RunResult::Kind::kInterrupted, 130, "interrupted", 0};
+      break;
+    }
+    if (std::optional<system::RunResult> end = poll_timer()) {
+      result = std::move(*end);
       break;
     }
     if (options.max_insns != 0 && executed >= options.max_insns) {

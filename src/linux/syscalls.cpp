@@ -71,6 +71,8 @@ enum Nr : std::uint64_t {
   kFutex = 98,
   kSetRobustList = 99,
   kNanosleep = 101,
+  kGetitimer = 102,
+  kSetitimer = 103,
   kClockGettime = 113,
   kClockGetres = 114,
   kClockNanosleep = 115,
@@ -216,6 +218,8 @@ Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
   std::int64_t ret = dispatch(number, a, outcome);
   // A call that raised a signal returns too (kill of an ignored signal: 0).
   if (!outcome.exited) hart.x[10] = static_cast<std::uint64_t>(ret);
+  // A timer that expired meanwhile (perhaps what cut a blocking call short).
+  if (!outcome.exited && outcome.signal == 0) poll_timer(outcome);
   return outcome;
 }
 
@@ -301,9 +305,16 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
       return sys_mremap(a);
     case kMadvise:
       return sys_madvise(a);
-    case kMsync:
-      m_files.write_back(a[0], page_ceil(a[1]));
+    case kMsync: {
+      constexpr std::uint64_t kMsAsync = 1, kMsInvalidate = 2, kMsSync = 4;
+      const std::uint64_t len = page_ceil(a[1]);
+      if ((a[0] & kPageOffsetMask) != 0 || (a[2] & ~(kMsAsync | kMsInvalidate | kMsSync)) != 0 ||
+          (a[2] & (kMsAsync | kMsSync)) == (kMsAsync | kMsSync) || a[0] + len < a[0])
+        return -EINVAL;
+      if (len != 0 && !m_memory.space().page_map().fully_mapped(a[0], a[0] + len)) return -ENOMEM;
+      m_files.write_back(a[0], len);
       return 0;
+    }
     case kExit:
     case kExitGroup:
       outcome.exited = true;
@@ -381,6 +392,9 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
     case kTkill:
     case kTgkill:
       return sys_kill(number, a, outcome);
+    case kGetitimer:
+    case kSetitimer:
+      return sys_itimer(number, a);
     case kPrctl:
       return -EINVAL;
     case kPpoll:
@@ -656,6 +670,15 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
     if (!found) return kMapFailedErrno;
     addr = *found;
   }
+  if (!(flags & kMapAnonymous)) {
+    // As Linux: the file must be open for reading, and for writing too when
+    // a shared mapping may write it.
+    const int status = ::fcntl(fd, F_GETFL);
+    if (status < 0) return -EBADF;
+    const int mode = status & O_ACCMODE;
+    if (mode == O_WRONLY || ((flags & kMapShared) && (perm & memory::kPermWrite) && mode != O_RDWR))
+      return -EACCES;
+  }
   bool replaced = !space.page_map().is_free(addr, addr + len);
   if (replaced) m_files.release(addr, len);
   space.unmap(addr, len);  // fresh pages read as zero
@@ -846,6 +869,7 @@ std::int64_t Syscalls::sys_kill(std::uint64_t number, const Args& a, Outcome& ou
     if (!self) return -EPERM;
   } else {
     const auto tid = static_cast<pid_t>(number == kTgkill ? a[1] : a[0]);
+    if (tid <= 0 || (number == kTgkill && static_cast<pid_t>(a[0]) <= 0)) return -EINVAL;
     const bool group_ok = number == kTkill || static_cast<pid_t>(a[0]) == ::getpid();
     self = group_ok && tid == ::gettid();
     if (!self) return -ESRCH;
@@ -854,15 +878,44 @@ std::int64_t Syscalls::sys_kill(std::uint64_t number, const Args& a, Outcome& ou
   return 0;
 }
 
+std::int64_t Syscalls::sys_itimer(std::uint64_t number, const Args& a) {
+  // struct itimerval is four 64-bit fields on both sides. Only ITIMER_REAL
+  // exists: the others count the guest's CPU time, which vm does not track.
+  if (a[0] != ITIMER_REAL) return a[0] <= ITIMER_PROF ? -ENOSYS : -EINVAL;
+  itimerval current{};
+  if (number == kGetitimer) {
+    const int r = m_timer.get(current);
+    if (r != 0) return r;
+    return put(a[1], current) ? 0 : -EFAULT;
+  }
+  itimerval next{};
+  if (a[1] != 0 && !get(a[1], next)) return -EFAULT;
+  if (next.it_value.tv_usec < 0 || next.it_value.tv_usec >= 1000000 || next.it_interval.tv_usec < 0 ||
+      next.it_interval.tv_usec >= 1000000)
+    return -EINVAL;
+  const int r = m_timer.set(next, current);
+  if (r != 0) return r;
+  if (a[2] != 0 && !put(a[2], current)) return -EFAULT;
+  return 0;
+}
+
+void Syscalls::poll_timer(Outcome& outcome) {
+  if (!m_timer.take_expiry()) return;
+  send_self(SIGALRM, outcome);
+  outcome.timer = outcome.signal == SIGALRM;
+}
+
 void Syscalls::send_self(int sig, Outcome& outcome) {
-  constexpr std::uint64_t kSigIgn = 1;
+  constexpr std::uint64_t kSigDfl = 0, kSigIgn = 1;
   const std::uint64_t bit = std::uint64_t{1} << (sig - 1);
   const bool unstoppable = sig == SIGKILL || sig == SIGSTOP;
-  if (!unstoppable && m_sigactions[static_cast<std::size_t>(sig)][0] == kSigIgn) return;
   if (!unstoppable && (m_signal_mask & bit) != 0) {
     m_pending |= bit;
     return;
   }
+  const std::uint64_t handler = m_sigactions[static_cast<std::size_t>(sig)][0];
+  const bool ignored_by_default = sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+  if (!unstoppable && (handler == kSigIgn || (handler == kSigDfl && ignored_by_default))) return;
   outcome.signal = sig;
 }
 
@@ -902,8 +955,10 @@ std::int64_t Syscalls::sys_rt_sigprocmask(const Args& a, Outcome& outcome) {
     m_signal_mask &= ~((std::uint64_t{1} << (SIGKILL - 1)) | (std::uint64_t{1} << (SIGSTOP - 1)));
   }
   if (a[2] != 0 && !put(a[2], old)) return -EFAULT;
-  // A signal left pending while blocked arrives once unblocked, the lowest first.
-  if (const std::uint64_t ready = m_pending & ~m_signal_mask; ready != 0) {
+  // Signals left pending while blocked arrive once unblocked, the lowest
+  // first, until one takes effect.
+  for (std::uint64_t ready = m_pending & ~m_signal_mask; ready != 0 && outcome.signal == 0;
+       ready = m_pending & ~m_signal_mask) {
     const int sig = std::countr_zero(ready) + 1;
     m_pending &= ~(std::uint64_t{1} << (sig - 1));
     send_self(sig, outcome);

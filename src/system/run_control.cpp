@@ -16,6 +16,12 @@ RunResult drive(cpu::ExecutionEngine& engine, const RunOptions& options, const S
       result = RunResult{RunResult::Kind::kInterrupted, 130, "interrupted", 0};
       break;
     }
+    if (options.between_chunks) {
+      if (std::optional<RunResult> end = options.between_chunks()) {
+        result = std::move(*end);
+        break;
+      }
+    }
     std::uint64_t budget = options.trace ? 1 : kRunChunk;
     if (options.max_insns != 0) {
       if (executed() >= options.max_insns) {

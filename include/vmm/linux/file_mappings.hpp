@@ -20,8 +20,9 @@ class FileMappings {
   explicit FileMappings(memory::AddressSpace& space) : m_space(space) {}
 
   /// [addr, addr+len) now holds file `fd` from `offset` (page aligned);
-  /// `shared`: written back. The fd is duplicated (the guest may close its
-  /// own); false, with nothing recorded, when the host has no fd left.
+  /// `shared`: written back. The file gets a descriptor of its own (the
+  /// guest may close or change its own); false, with nothing recorded, when
+  /// the host refuses one.
   bool add(GuestAddr addr, std::uint64_t len, int fd, std::uint64_t offset, bool shared);
   /// Writes the shared mappings' pages in [addr, addr+len) to their files.
   void write_back(GuestAddr addr, std::uint64_t len);
@@ -49,7 +50,7 @@ class FileMappings {
     bool shared;
     [[nodiscard]] GuestAddr end() const { return addr + len; }
   };
-  /// Cuts the mapping holding `at` (not at its start) in two.
+  /// Cuts each mapping holding `at` (not at its start) in two.
   void split_at(GuestAddr at);
   /// Reads [lo, hi) of `m` from its file; bytes past the file's end read as zero.
   void read_file(const Mapping& m, GuestAddr lo, GuestAddr hi);

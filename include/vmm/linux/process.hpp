@@ -81,6 +81,9 @@ class Process {
   /// the engine, unless one ends the run or `interrupt` is set (then the
   /// engine returns and handle_stop reports how the run ended).
   cpu::EcallAction ecall_in_engine(const std::atomic<bool>* interrupt);
+  /// Between chunks: the end of the run when the guest's interval timer
+  /// expired and its SIGALRM takes the default action.
+  std::optional<system::RunResult> poll_timer();
   /// Lockstep: the first difference between this process's memory and `other`'s.
   std::optional<std::string> compare_memory(Process& other);
   /// Lockstep: gives `other` this process's registers, mappings and memory

@@ -15,6 +15,7 @@
 #include "vmm/cpu/engine.hpp"
 #include "vmm/cpu/hart_state.hpp"
 #include "vmm/linux/file_mappings.hpp"
+#include "vmm/linux/interval_timer.hpp"
 #include "vmm/linux/process.hpp"
 #include "vmm/memory/guest_memory.hpp"
 
@@ -31,7 +32,8 @@ class Syscalls {
   struct Outcome {
     bool exited = false;
     int exit_code = 0;
-    int signal = 0;  ///< non-zero: the guest killed itself with this signal
+    int signal = 0;      ///< non-zero: the guest killed itself with this signal
+    bool timer = false;  ///< the signal is its interval timer's
   };
   /// Runs the system call described by the hart's registers.
   Outcome handle(cpu::HartState& hart);
@@ -47,6 +49,9 @@ class Syscalls {
   }
   /// The run ended, however it did: shared file mappings go back to their files.
   void end_run() { m_files.write_back_all(); }
+  /// Between chunks of guest instructions: sends the guest the SIGALRM of
+  /// an expired interval timer (in `outcome`, as a system call would).
+  void poll_timer(Outcome& outcome);
 
  private:
   using Args = std::array<std::uint64_t, 6>;
@@ -93,6 +98,7 @@ class Syscalls {
   std::int64_t sys_clock(std::uint64_t number, const Args& a);
   std::int64_t sys_uname(const Args& a);
   std::int64_t sys_kill(std::uint64_t number, const Args& a, Outcome& outcome);
+  std::int64_t sys_itimer(std::uint64_t number, const Args& a);
   std::int64_t sys_rt_sigaction(const Args& a);
   std::int64_t sys_rt_sigprocmask(const Args& a, Outcome& outcome);
   /// A signal the guest sent itself: ignored (SIG_IGN), left pending while
@@ -123,6 +129,7 @@ class Syscalls {
   std::array<std::uint64_t, 3> m_sigaltstack{0, 2, 0};  ///< ss_sp, ss_flags (SS_DISABLE), ss_size
   std::set<std::uint64_t> m_logged_unknown;
   FileMappings m_files{m_memory.space()};
+  IntervalTimer m_timer;
   struct FileId {
     dev_t device;
     ino_t inode;

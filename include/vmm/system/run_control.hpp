@@ -13,14 +13,6 @@
 
 namespace vmm::system {
 
-struct RunOptions {
-  std::uint64_t max_insns = 0;  ///< 0: unlimited
-  /// Called before each instruction when set (slow: the run single-steps).
-  std::function<void(const cpu::HartState&, const isa::DecodedInsn&)> trace;
-  /// Polled between chunks of instructions (Ctrl-C).
-  const std::atomic<bool>* interrupt = nullptr;
-};
-
 struct RunResult {
   enum class Kind {
     kExited,            ///< the guest exited (exit_group, HTIF pass/fail)
@@ -32,6 +24,17 @@ struct RunResult {
   int exit_code = 0;
   std::string message;  ///< one line for stderr, empty when nothing to say
   std::uint64_t instructions = 0;
+};
+
+struct RunOptions {
+  std::uint64_t max_insns = 0;  ///< 0: unlimited
+  /// Called before each instruction when set (slow: the run single-steps).
+  std::function<void(const cpu::HartState&, const isa::DecodedInsn&)> trace;
+  /// Polled between chunks of instructions (Ctrl-C).
+  const std::atomic<bool>* interrupt = nullptr;
+  /// Called between chunks of instructions when set: the result that ends
+  /// the run (a user-mode process's timer expired), or nullopt.
+  std::function<std::optional<RunResult>()> between_chunks;
 };
 
 /// Exit status of a lockstep run (`vm run --engine lockstep`) whose engines diverged.

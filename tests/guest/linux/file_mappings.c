@@ -5,6 +5,7 @@
  * with its file; munmap of part of one writes that part and keeps the rest.
  * Each file is read back with pread. Run in a scratch directory (argv[1]). */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,5 +88,26 @@ int main(int argc, char **argv) {
     show_file("split, first", fd, 0);
     show_file("split, middle", fd, 4096);
     show_file("split, last", fd, 2 * 4096);
+
+    /* The file's open mode and O_APPEND, as Linux treats them. */
+    fd = fresh("append", "0123456789", 4096);
+    close(fd);
+    int rdonly = open("append", O_RDONLY);
+    errno = 0;
+    void *no = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, rdonly, 0);
+    printf("shared writable mapping of a read-only fd: %s (%s)\n", no == MAP_FAILED ? "refused" : "mapped",
+           strerror(errno));
+    int wo = open("append", O_WRONLY);
+    errno = 0;
+    no = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, wo, 0);
+    printf("mapping of a write-only fd: %s (%s)\n", no == MAP_FAILED ? "refused" : "mapped", strerror(errno));
+    int ap = open("append", O_RDWR | O_APPEND);
+    char *v = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ap, 0);
+    memcpy(v, "ABC", 3);
+    errno = 0;
+    printf("msync of an unaligned address: %d (%s)\n", msync(v + 1, 1, MS_SYNC), strerror(errno));
+    munmap(v, 4096);
+    show_file("O_APPEND file, written in place", ap, 0);
+    printf("its size: %ld\n", (long)lseek(ap, 0, SEEK_END));
     return 0;
 }

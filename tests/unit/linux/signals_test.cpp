@@ -111,5 +111,44 @@ TEST_F(SignalsTest, APendingSignalArrivesWhenUnblockedAndIgnoringItDiscardsIt) {
   EXPECT_EQ(pending(), 0u);
 }
 
+TEST_F(SignalsTest, UnblockedSignalsArriveUntilOneTakesEffect) {
+  // SIGCHLD's default action is to ignore it: SIGSYS, unblocked with it,
+  // must still end the run (Linux: status 159).
+  change_mask(kSigBlock, bit(SIGCHLD) | bit(SIGSYS));
+  EXPECT_EQ(kill_self(SIGCHLD).signal, 0);
+  EXPECT_EQ(kill_self(SIGSYS).signal, 0);
+  ASSERT_TRUE(harness.memory.store(kScratch, bit(SIGCHLD) | bit(SIGSYS)));
+  harness.hart.x[17] = kSysRtSigprocmask;
+  harness.hart.x[10] = kSigUnblock;
+  harness.hart.x[11] = kScratch;
+  harness.hart.x[12] = 0;
+  harness.hart.x[13] = 8;
+  EXPECT_EQ(harness.syscalls.handle(harness.hart).signal, SIGSYS);
+  EXPECT_EQ(pending(), 0u);
+  EXPECT_EQ(kill_self(SIGCHLD).signal, 0);  // discarded: ignored by default
+  EXPECT_EQ(pending(), 0u);
+}
+
+TEST_F(SignalsTest, TheIntervalTimerChecksItsArgumentsAndReportsWhatIsLeft) {
+  constexpr std::uint64_t kSysGetitimer = 102, kSysSetitimer = 103, kItimerReal = 0, kItimerVirtual = 1;
+  const std::int64_t bad_usec[4] = {0, 0, 0, 1000000};  // interval, then value: sec, usec
+  ASSERT_TRUE(harness.memory.write_bytes(kScratch, bad_usec, sizeof bad_usec));
+  EXPECT_EQ(harness.call(kSysSetitimer, {kItimerReal, kScratch, 0}), errno_of(EINVAL));
+  EXPECT_EQ(harness.call(kSysSetitimer, {kItimerVirtual, kScratch, 0}), errno_of(ENOSYS));
+  EXPECT_EQ(harness.call(kSysSetitimer, {7, kScratch, 0}), errno_of(EINVAL));
+  EXPECT_EQ(harness.call(kSysSetitimer, {kItimerReal, 0x7fff0000, 0}), errno_of(EFAULT));
+  const std::int64_t in_an_hour[4] = {0, 0, 3600, 0};
+  ASSERT_TRUE(harness.memory.write_bytes(kScratch, in_an_hour, sizeof in_an_hour));
+  ASSERT_EQ(harness.call(kSysSetitimer, {kItimerReal, kScratch, 0}), 0u);
+  ASSERT_EQ(harness.call(kSysGetitimer, {kItimerReal, kScratch + 64}), 0u);
+  std::int64_t left[4] = {};
+  ASSERT_TRUE(harness.memory.read_bytes(kScratch + 64, left, sizeof left));
+  EXPECT_GT(left[2], 3500);
+  EXPECT_LE(left[2], 3600);
+  Syscalls::Outcome outcome;
+  harness.syscalls.poll_timer(outcome);
+  EXPECT_EQ(outcome.signal, 0);  // not expired; the harness's Syscalls disarms the host timer
+}
+
 }  // namespace
 }  // namespace vmm::linux_user

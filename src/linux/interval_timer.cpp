@@ -1,0 +1,56 @@
+#include "vmm/linux/interval_timer.hpp"
+
+#include <signal.h>
+
+#include <atomic>
+#include <cerrno>
+#include <mutex>
+
+namespace vmm::linux_user {
+
+namespace {
+
+std::atomic<bool> g_expired{false};
+
+extern "C" void on_sigalrm(int /*sig*/) { g_expired.store(true, std::memory_order_relaxed); }
+
+/// Installs the SIGALRM handler once. No SA_RESTART: a system call the guest
+/// is blocked in returns, so the expiry is taken at once (the guest never
+/// sees the EINTR when its SIGALRM ends the run).
+bool install_handler() {
+  static std::once_flag once;
+  static bool installed = false;
+  std::call_once(once, [] {
+    struct sigaction action {};
+    action.sa_handler = on_sigalrm;
+    sigemptyset(&action.sa_mask);
+    installed = ::sigaction(SIGALRM, &action, nullptr) == 0;
+  });
+  return installed;
+}
+
+}  // namespace
+
+IntervalTimer::~IntervalTimer() {
+  if (!m_armed_once) return;
+  const itimerval off{};
+  ::setitimer(ITIMER_REAL, &off, nullptr);
+  g_expired.store(false, std::memory_order_relaxed);
+}
+
+int IntervalTimer::set(const itimerval& next, itimerval& previous) {
+  if (!install_handler()) return -ENOSYS;
+  if (::setitimer(ITIMER_REAL, &next, &previous) != 0) return -errno;
+  m_armed_once = true;
+  return 0;
+}
+
+int IntervalTimer::get(itimerval& current) const {
+  return ::getitimer(ITIMER_REAL, &current) == 0 ? 0 : -errno;
+}
+
+bool IntervalTimer::take_expiry() {
+  return m_armed_once && g_expired.exchange(false, std::memory_order_relaxed);
+}
+
+}  // namespace vmm::linux_user
