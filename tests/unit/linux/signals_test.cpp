@@ -32,12 +32,20 @@ class SignalsTest : public ::testing::Test {
     ASSERT_TRUE(harness.add_ram());
     ASSERT_TRUE(harness.space.map(kScratch, kPageSize, memory::kPermRW).ok());
   }
-  /// Sends `sig` to the guest itself with kill and returns the outcome.
-  Syscalls::Outcome kill_self(int sig) {
-    harness.hart.x[17] = kSysKill;
-    harness.hart.x[10] = static_cast<std::uint64_t>(::getpid());
-    harness.hart.x[11] = static_cast<std::uint64_t>(sig);
+  /// Makes system call `number` and returns its outcome (what ends the run).
+  Syscalls::Outcome outcome_of(std::uint64_t number, const std::array<std::uint64_t, 6>& args) {
+    harness.hart.x[17] = number;
+    for (unsigned i = 0; i < args.size(); ++i) harness.hart.x[10 + i] = args[i];
     return harness.syscalls.handle(harness.hart);
+  }
+  /// Sends `sig` to the guest itself with kill.
+  Syscalls::Outcome kill_self(int sig) {
+    return outcome_of(kSysKill, {static_cast<std::uint64_t>(::getpid()), static_cast<std::uint64_t>(sig)});
+  }
+  /// Unblocks `set` with rt_sigprocmask.
+  Syscalls::Outcome unblock(std::uint64_t set) {
+    EXPECT_TRUE(harness.memory.store(kScratch, set));
+    return outcome_of(kSysRtSigprocmask, {kSigUnblock, kScratch, 0, 8});
   }
   void change_mask(std::uint64_t how, std::uint64_t set) {
     ASSERT_TRUE(harness.memory.store(kScratch, set));
@@ -88,10 +96,7 @@ TEST_F(SignalsTest, ASignalToItselfEndsTheRunUnlessIgnoredOrBlocked) {
   EXPECT_EQ(kill_self(SIGUSR2).signal, 0);
   EXPECT_EQ(pending(), bit(SIGUSR2));
   EXPECT_EQ(kill_self(SIGKILL).signal, SIGKILL);  // never blocked
-  const std::array<std::uint64_t, 6> self_tkill = {static_cast<std::uint64_t>(::gettid()), SIGTERM};
-  harness.hart.x[17] = kSysTkill;
-  for (unsigned i = 0; i < self_tkill.size(); ++i) harness.hart.x[10 + i] = self_tkill[i];
-  EXPECT_EQ(harness.syscalls.handle(harness.hart).signal, SIGTERM);
+  EXPECT_EQ(outcome_of(kSysTkill, {static_cast<std::uint64_t>(::gettid()), SIGTERM}).signal, SIGTERM);
 }
 
 TEST_F(SignalsTest, APendingSignalArrivesWhenUnblockedAndIgnoringItDiscardsIt) {
@@ -101,13 +106,7 @@ TEST_F(SignalsTest, APendingSignalArrivesWhenUnblockedAndIgnoringItDiscardsIt) {
   EXPECT_EQ(pending(), bit(SIGUSR2) | bit(SIGTERM));
   set_ignored(SIGUSR2);
   EXPECT_EQ(pending(), bit(SIGTERM));
-  ASSERT_TRUE(harness.memory.store(kScratch, bit(SIGUSR2) | bit(SIGTERM)));
-  harness.hart.x[17] = kSysRtSigprocmask;
-  harness.hart.x[10] = kSigUnblock;
-  harness.hart.x[11] = kScratch;
-  harness.hart.x[12] = 0;
-  harness.hart.x[13] = 8;
-  EXPECT_EQ(harness.syscalls.handle(harness.hart).signal, SIGTERM);
+  EXPECT_EQ(unblock(bit(SIGUSR2) | bit(SIGTERM)).signal, SIGTERM);
   EXPECT_EQ(pending(), 0u);
 }
 
@@ -117,13 +116,7 @@ TEST_F(SignalsTest, UnblockedSignalsArriveUntilOneTakesEffect) {
   change_mask(kSigBlock, bit(SIGCHLD) | bit(SIGSYS));
   EXPECT_EQ(kill_self(SIGCHLD).signal, 0);
   EXPECT_EQ(kill_self(SIGSYS).signal, 0);
-  ASSERT_TRUE(harness.memory.store(kScratch, bit(SIGCHLD) | bit(SIGSYS)));
-  harness.hart.x[17] = kSysRtSigprocmask;
-  harness.hart.x[10] = kSigUnblock;
-  harness.hart.x[11] = kScratch;
-  harness.hart.x[12] = 0;
-  harness.hart.x[13] = 8;
-  EXPECT_EQ(harness.syscalls.handle(harness.hart).signal, SIGSYS);
+  EXPECT_EQ(unblock(bit(SIGCHLD) | bit(SIGSYS)).signal, SIGSYS);
   EXPECT_EQ(pending(), 0u);
   EXPECT_EQ(kill_self(SIGCHLD).signal, 0);  // discarded: ignored by default
   EXPECT_EQ(pending(), 0u);
