@@ -550,52 +550,46 @@ L_kScD : {
   X(rd) = success ? 0 : 1;
   NEXT();
 }
-L_kAmoswapW:
-L_kAmoaddW:
-L_kAmoxorW:
-L_kAmoandW:
-L_kAmoorW:
-L_kAmominW:
-L_kAmomaxW:
-L_kAmominuW:
-L_kAmomaxuW : {
-  const GuestAddr amo_addr = X(rs1);  // rd may be rs1
-  // Taken first: an AMO on its own code page resets the page's slots,
-  // this one's op included, when atomic_pointer prepares the write.
-  const Op amo_op = d->op;
-  std::uint8_t* p = mem.atomic_pointer(amo_addr, 4);
-  if (p == nullptr) goto amo_fault;
-  std::uint32_t old;
-  std::memcpy(&old, p, 4);  // SAFETY: atomic_pointer checked 4 aligned, readable, writable bytes
-  std::uint32_t next = amo_apply<std::uint32_t>(amo_op, old, static_cast<std::uint32_t>(X(rs2)));
-  std::memcpy(p, &next, 4);
-  X(rd) = sext32(old);
-  if (!mem.finish_atomic(amo_addr, 4)) goto store_fault;
-  NEXT();
-}
-L_kAmoswapD:
-L_kAmoaddD:
-L_kAmoxorD:
-L_kAmoandD:
-L_kAmoorD:
-L_kAmominD:
-L_kAmomaxD:
-L_kAmominuD:
-L_kAmomaxuD : {
-  const GuestAddr amo_addr = X(rs1);  // rd may be rs1
-  // Taken first: an AMO on its own code page resets the page's slots,
-  // this one's op included, when atomic_pointer prepares the write.
-  const Op amo_op = d->op;
-  std::uint8_t* p = mem.atomic_pointer(amo_addr, 8);
-  if (p == nullptr) goto amo_fault;
-  std::uint64_t old;
-  std::memcpy(&old, p, 8);  // SAFETY: atomic_pointer checked 8 aligned, readable, writable bytes
-  std::uint64_t next = amo_apply<std::uint64_t>(amo_op, old, X(rs2));
-  std::memcpy(p, &next, 8);
-  X(rd) = old;
-  if (!mem.finish_atomic(amo_addr, 8)) goto store_fault;
-  NEXT();
-}
+// Each AMO has a body of its own, its operation a constant: an AMO on its
+// own code page resets the page's decoded slots, this one's op included,
+// when atomic_pointer prepares the write (reading d->op after it once made
+// every such AMO an amomaxu).
+#define AMO(name, type, extend)                                                                \
+  L_k##name : {                                                                                \
+    const GuestAddr amo_addr = X(rs1); /* rd may be rs1 */                                     \
+    std::uint8_t* p = mem.atomic_pointer(amo_addr, sizeof(type));                              \
+    if (p == nullptr) goto amo_fault;                                                          \
+    type old;                                                                                  \
+    std::memcpy(&old, p, sizeof(type)); /* SAFETY: atomic_pointer checked aligned, RW bytes */ \
+    const type next = amo_apply<type>(Op::k##name, old, static_cast<type>(X(rs2)));            \
+    std::memcpy(p, &next, sizeof(type));                                                       \
+    X(rd) = extend(old);                                                                       \
+    if (!mem.finish_atomic(amo_addr, sizeof(type))) goto store_fault;                          \
+    NEXT();                                                                                    \
+  }
+#define AMO_W(name) AMO(name, std::uint32_t, sext32)
+#define AMO_D(name) AMO(name, std::uint64_t, )
+  AMO_W(AmoswapW)
+  AMO_W(AmoaddW)
+  AMO_W(AmoxorW)
+  AMO_W(AmoandW)
+  AMO_W(AmoorW)
+  AMO_W(AmominW)
+  AMO_W(AmomaxW)
+  AMO_W(AmominuW)
+  AMO_W(AmomaxuW)
+  AMO_D(AmoswapD)
+  AMO_D(AmoaddD)
+  AMO_D(AmoxorD)
+  AMO_D(AmoandD)
+  AMO_D(AmoorD)
+  AMO_D(AmominD)
+  AMO_D(AmomaxD)
+  AMO_D(AmominuD)
+  AMO_D(AmomaxuD)
+#undef AMO_D
+#undef AMO_W
+#undef AMO
 
   // ---- F and D ------------------------------------------------------------
 L_kFlw : {

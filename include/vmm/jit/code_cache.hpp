@@ -79,18 +79,17 @@ class CodeCache {
   CodeCache(const CodeCache&) = delete;
   CodeCache& operator=(const CodeCache&) = delete;
 
-  /// The published block starting at `pc`, or null. A bit per pc (hashed)
-  /// sits in front of the map, so most pcs, which start none, cost a bit
-  /// test: the front end asks for each instruction of a trace, and the
-  /// engine for each block it runs cold.
   [[nodiscard]] Block* find(GuestAddr pc) const {
-    const std::uint64_t bit = (pc >> 1) & (kStartBits - 1);
-    if ((m_starts[bit / 64] >> (bit % 64) & 1u) == 0) return nullptr;
     auto it = m_blocks.find(pc);
     return it == m_blocks.end() ? nullptr : it->second;
   }
-  /// Whether a published block starts at `pc`.
-  [[nodiscard]] bool starts_block(GuestAddr pc) const { return find(pc) != nullptr; }
+  /// Whether a published block starts at `pc`: find() behind a bit per pc
+  /// (hashed), so most pcs, which start none, cost a bit test (the front
+  /// end asks for each instruction of a trace).
+  [[nodiscard]] bool starts_block(GuestAddr pc) const {
+    const std::uint64_t bit = (pc >> 1) & (kStartBits - 1);
+    return (m_starts[bit / 64] >> (bit % 64) & 1u) != 0 && find(pc) != nullptr;
+  }
   /// A new block (not yet visible to find()) with `links` outgoing links.
   [[nodiscard]] Block* create(GuestAddr pc, std::size_t links);
   /// Makes a fully emitted block visible and indexes its pages.
