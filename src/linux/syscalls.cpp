@@ -888,6 +888,10 @@ std::int64_t Syscalls::sys_itimer(std::uint64_t number, const Args& a) {
     if (r != 0) return r;
     return put(a[1], current) ? 0 : -EFAULT;
   }
+  // Handlers are not delivered: a guest that would handle the SIGALRM gets
+  // no timer (as before timers existed) rather than one that ends it.
+  constexpr std::uint64_t kSigIgn = 1;
+  if (m_sigactions[SIGALRM][0] > kSigIgn) return -ENOSYS;
   itimerval next{};
   if (a[1] != 0 && !get(a[1], next)) return -EFAULT;
   if (next.it_value.tv_usec < 0 || next.it_value.tv_usec >= 1000000 || next.it_interval.tv_usec < 0 ||

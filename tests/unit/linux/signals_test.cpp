@@ -141,6 +141,11 @@ TEST_F(SignalsTest, TheIntervalTimerChecksItsArgumentsAndReportsWhatIsLeft) {
   Syscalls::Outcome outcome;
   harness.syscalls.poll_timer(outcome);
   EXPECT_EQ(outcome.signal, 0);  // not expired; the harness's Syscalls disarms the host timer
+  // A handler for SIGALRM would not run (handlers are not delivered): no timer then.
+  const std::uint64_t handler[3] = {0x10000, 0, 0};
+  ASSERT_TRUE(harness.memory.write_bytes(kScratch + 128, handler, sizeof handler));
+  ASSERT_EQ(harness.call(kSysRtSigaction, {SIGALRM, kScratch + 128, 0, 8}), 0u);
+  EXPECT_EQ(harness.call(kSysSetitimer, {kItimerReal, kScratch, 0}), errno_of(ENOSYS));
 }
 
 }  // namespace
