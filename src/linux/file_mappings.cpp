@@ -17,10 +17,12 @@ namespace {
 /// A descriptor of its own for the file open as `fd`, above the guest's
 /// usual numbers: a new open file description (through /proc/self/fd), so
 /// the guest's O_APPEND (which would make every pwrite append) and file
-/// offset are not shared. -1 when the host refuses.
+/// offset are not shared; a duplicate of `fd` when that fails (no /proc,
+/// the file's permissions changed). -1 when the host refuses both.
 int reopen_high(int fd, bool writable) {
   const std::string link = "/proc/self/fd/" + std::to_string(fd);
-  const int own = ::open(link.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  int own = ::open(link.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  if (own < 0) own = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (own < 0) return -1;
   // 1024 up, or half the soft limit when that is lower (F_DUPFD refuses
   // a floor at or past the limit).
