@@ -31,13 +31,9 @@ struct Pending {
 };
 
 Result<json> read_json(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) return make_error(ErrorKind::kIo, "{}: cannot open", path.string());
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    return make_error(ErrorKind::kBadFormat, "{}: invalid JSON ({})", path.string(), e.what());
-  }
+  auto text = read_text(path.string());
+  if (!text) return text.error();
+  return parse_json(*text, path.string());
 }
 
 /// Validates one file; nullopt for JSON that is not benchmark output (a
@@ -64,6 +60,18 @@ Result<std::optional<Pending>> prepare(const fs::path& path, const Fingerprint& 
   if (!vmm.is_object()) vmm = json::object();
   p.suite = vmm.contains("suite") && vmm["suite"].is_string() ? vmm["suite"].get<std::string>()
                                                               : path.stem().string();
+  // The suite names the baseline's file: a name that could leave the
+  // baseline directory ("../x", "/tmp/x", "") is not a suite.
+  const bool file_name = !p.suite.empty() && p.suite != "." && p.suite != ".." &&
+                         std::all_of(p.suite.begin(), p.suite.end(), [](char c) {
+                           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                  (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+                         });
+  if (!file_name) {
+    return make_error(ErrorKind::kBadFormat,
+                      "{}: suite '{}' is not a file name (letters, digits, '_', '-', '.')", path.string(),
+                      p.suite);
+  }
   vmm["suite"] = p.suite;
   if (!set->fingerprint) {
     // Plain Google Benchmark output: baselines are taken right after the run

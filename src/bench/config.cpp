@@ -155,6 +155,20 @@ Result<ModeConfig> parse_mode(const Reader& r, const std::string& name, const to
       // leading '-' negates it. Check it here so a bad one fails before any run.
       std::string_view pattern = *s;
       if (!pattern.empty() && pattern.front() == '-') pattern.remove_prefix(1);
+      // std::regex compiles by recursion: a pattern thousands of groups deep
+      // would exhaust the stack, so length and nesting are bounded first.
+      constexpr std::size_t kMaxFilterLength = 4096;
+      constexpr int kMaxFilterNesting = 64;
+      int depth = 0, deepest = 0;
+      for (char c : pattern) {
+        depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+        deepest = std::max(deepest, depth);
+      }
+      if (pattern.size() > kMaxFilterLength || deepest > kMaxFilterNesting) {
+        return r.error_at(node.source(),
+                          "{}: a filter of {} characters and {} nested groups is past the limits ({}, {})",
+                          full, pattern.size(), deepest, kMaxFilterLength, kMaxFilterNesting);
+      }
       try {
         std::regex check(pattern.begin(), pattern.end(), std::regex::extended);
       } catch (const std::regex_error& e) {

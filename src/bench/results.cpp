@@ -42,11 +42,20 @@ std::string parse_error_text(const json::parse_error& e) {
   return text;
 }
 
+}  // namespace
+
 Result<std::string> read_text(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return make_error(ErrorKind::kIo, "{}: no such file", path);
   if (fs::is_directory(path, ec))
     return make_error(ErrorKind::kIo, "{}: is a directory, not a result file", path);
+  // Result files are megabytes at most; /dev/zero or a sparse file would
+  // otherwise be read until memory runs out.
+  if (!fs::is_regular_file(path, ec)) return make_error(ErrorKind::kIo, "{}: not a regular file", path);
+  if (fs::file_size(path, ec) > kMaxJsonFileBytes) {
+    return make_error(ErrorKind::kBadFormat, "{}: larger than {} MiB, not a benchmark file", path,
+                      kMaxJsonFileBytes >> 20);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorKind::kIo, "{}: cannot open: {}", path, std::strerror(errno));
   std::ostringstream text;
@@ -59,8 +68,20 @@ Result<json> parse_json(const std::string& text, const std::string& path) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     return make_error(ErrorKind::kBadFormat, "{}: empty file, not a benchmark result", path);
   }
+  // Deep nesting is refused while parsing: copying or printing a value tens
+  // of thousands of levels deep recurses until the stack runs out.
+  bool too_deep = false;
+  const json::parser_callback_t depth_guard = [&too_deep](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxJsonDepth) too_deep = true;
+    return !too_deep;
+  };
   try {
-    return json::parse(text);
+    json parsed = json::parse(text, depth_guard);
+    if (too_deep) {
+      return make_error(ErrorKind::kBadFormat, "{}: JSON nested deeper than {} levels, not a benchmark file",
+                        path, kMaxJsonDepth);
+    }
+    return parsed;
   } catch (const json::parse_error& e) {
     if (e.byte >= text.size()) {
       return make_error(ErrorKind::kBadFormat, "{}: truncated JSON: {}", path, parse_error_text(e));
@@ -68,6 +89,8 @@ Result<json> parse_json(const std::string& text, const std::string& path) {
     return make_error(ErrorKind::kBadFormat, "{}: invalid JSON: {}", path, parse_error_text(e));
   }
 }
+
+namespace {
 
 bool is_google_benchmark_output(const json& j) {
   return j.is_object() && j.contains("benchmarks") && j["benchmarks"].is_array();

@@ -157,13 +157,9 @@ std::string escape_regex(std::string_view name) {
 }
 
 Result<json> read_json(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) return make_error(ErrorKind::kIo, "{}: not written", path.string());
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    return make_error(ErrorKind::kBadFormat, "{}: invalid JSON ({})", path.string(), e.what());
-  }
+  auto text = read_text(path.string());
+  if (!text) return text.error();
+  return parse_json(*text, path.string());
 }
 
 /// The benchmark names a suite runs with `filter` (no fixed iteration count,

@@ -63,13 +63,16 @@ bool ByteSource::read(std::uint64_t offset, std::span<std::uint8_t> out) const {
 }
 
 Result<OpenFile> OpenFile::open(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking, so a FIFO given as the program is refused below instead
+  // of waiting for a writer forever.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return make_error(ErrorKind::kIo, "cannot open '{}': {}", path, std::strerror(errno));
   OpenFile file(fd, 0);
   struct stat st {};
   if (::fstat(fd, &st) != 0)
     return make_error(ErrorKind::kIo, "cannot read '{}': {}", path, std::strerror(errno));
   if (!S_ISREG(st.st_mode)) return make_error(ErrorKind::kIo, "cannot read '{}': not a regular file", path);
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);  // regular files never block anyway
   file.m_size = static_cast<std::uint64_t>(st.st_size);
   return file;
 }

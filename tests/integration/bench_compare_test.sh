@@ -203,6 +203,20 @@ check() {
             expect_rc 2
             expect_vm_line 'truncated\.json' 'truncated JSON'
             ;;
+        bad_input.baseline_suite_name)
+            # The suite names the baseline's file: one that would leave --dir is refused.
+            mkdir -p "$T/res"
+            "$PYTHON" - "$F/baseline.json" "$T/res/r.json" <<'EOF' || fail "cannot write the result file"
+import json, sys
+j = json.load(open(sys.argv[1]))
+j.setdefault("vmm", {})["suite"] = "../escaped"
+json.dump(j, open(sys.argv[2], "w"))
+EOF
+            run "$VM" bench baseline --update --results "$T/res" --dir "$T/out"
+            expect_rc 2
+            expect_vm_line "is not a file name"
+            [ ! -e "$T/escaped.json" ] || fail "a baseline was written outside --dir"
+            ;;
         bad_input.empty_directory)
             mkdir -p "$T/empty"
             compare "$F/baseline.json" "$T/empty"

@@ -9,6 +9,7 @@
 //           "fingerprint": {"cpu": "...", "compiler": "GCC 12.2.0", "build_type": "RelWithDebInfo",
 //                           "libraries": {"benchmark": "1.7.1", ...}, "commit": "abc123", "host": "..."},
 //           "instructions": {"BM_TlbHitLoad": 8210.0, ...}}   // per iteration, from callgrind
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -65,6 +66,14 @@ std::string canonical_benchmark_name(const std::string& run_name);
 
 /// Reads one result file. Errors (missing file, invalid or truncated JSON,
 /// not Google Benchmark output, no benchmarks) have a one-line message.
+/// Benchmark files (results, baselines) are JSON of at most this size and nesting.
+inline constexpr std::uint64_t kMaxJsonFileBytes = std::uint64_t{256} << 20;
+inline constexpr int kMaxJsonDepth = 64;
+/// The text of a regular file of at most kMaxJsonFileBytes.
+Result<std::string> read_text(const std::string& path);
+/// `text` (the contents of `path`) as JSON nested at most kMaxJsonDepth deep.
+Result<nlohmann::json> parse_json(const std::string& text, const std::string& path);
+
 Result<ResultSet> load_results(const std::string& path);
 
 /// Reads every *.json result file of a directory and merges them. JSON files

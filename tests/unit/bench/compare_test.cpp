@@ -149,6 +149,30 @@ TEST(BenchResults, BadInputsAreOneLineErrorsNamingTheFile) {
   EXPECT_NE(load_error(fixtures().string()).find("is a directory"), std::string::npos);
 }
 
+TEST(BenchResults, HostileFilesAreRefusedBeforeTheyAreRead) {
+  // Nesting beyond kMaxJsonDepth (copying or printing 70,000 levels ran out
+  // of stack), a file that never ends, one too large to be a result.
+  TempDir dir;
+  std::string deep = "{\"benchmarks\":[],\"context\":";
+  for (int i = 0; i < 100000; ++i) deep += '[';
+  for (int i = 0; i < 100000; ++i) deep += ']';
+  deep += '}';
+  dir.write("deep.json", deep);
+  const std::string deep_error = load_error((dir.path() / "deep.json").string());
+  EXPECT_NE(deep_error.find("nested deeper than"), std::string::npos) << deep_error;
+  EXPECT_NE(load_error("/dev/zero").find("not a regular file"), std::string::npos);
+  const fs::path huge = dir.path() / "huge.json";
+  dir.write("huge.json", "{}");
+  fs::resize_file(huge, kMaxJsonFileBytes + 1);  // sparse: no disk used
+  const std::string huge_error = load_error(huge.string());
+  EXPECT_NE(huge_error.find("larger than"), std::string::npos) << huge_error;
+  std::string nested_ok = "{\"benchmarks\":[],\"context\":";
+  for (int i = 0; i < kMaxJsonDepth - 2; ++i) nested_ok += '[';
+  for (int i = 0; i < kMaxJsonDepth - 2; ++i) nested_ok += ']';
+  nested_ok += '}';
+  EXPECT_TRUE(parse_json(nested_ok, "ok.json").ok());
+}
+
 TEST(BenchResults, FailedBenchmarksAreSkipped) {
   TempDir dir;
   dir.write("errors.json", R"({"benchmarks": [

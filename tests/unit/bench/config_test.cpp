@@ -178,6 +178,11 @@ TEST_F(ConfigTest, MalformedConfigsAreErrorsNamingKeyAndLine) {
       {"bad suite name", "[modes.quick]\nsuites = [\"mem ory\"]\n", {":2:", "mem ory"}},
       {"duplicate suite", "[modes.quick]\nsuites = [\"memory\", \"memory\"]\n", {":2:", "twice"}},
       {"bad filter", "[modes.quick]\nfilter = \"BM_(\"\n", {":2:", "modes.quick.filter"}},
+      // Compiling 30,000 nested groups ran std::regex out of stack.
+      {"filter nested too deep",
+       "[modes.quick]\nfilter = \"((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+       "(BM_)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))\"\n",
+       {":2:", "modes.quick.filter", "nested groups"}},
       {"mode not a table", "[modes]\nquick = 3\n", {":2:", "modes.quick"}},
       {"no modes", "[thresholds]\nregression_pct = 10\n", {"no [modes"}},
       {"empty modes", "[modes]\n", {"no [modes"}},
