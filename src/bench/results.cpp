@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -129,7 +130,14 @@ Result<ResultSet> parse_results(const json& j, const std::string& path) {
         if (!value.is_number()) {
           return make_error(ErrorKind::kBadFormat, "{}: vmm.instructions.{} is not a number", path, name);
         }
-        instructions[canonical_benchmark_name(name)] = value.get<double>();
+        // A count of 0 or less would pass the instruction gate whatever the
+        // other side's count is.
+        const double count = value.get<double>();
+        if (!std::isfinite(count) || count <= 0) {
+          return make_error(ErrorKind::kBadFormat, "{}: vmm.instructions.{} is {}, not a positive count",
+                            path, name, count);
+        }
+        instructions[canonical_benchmark_name(name)] = count;
       }
     }
   }
@@ -182,6 +190,14 @@ Result<ResultSet> parse_results(const json& j, const std::string& path) {
     Pending& p = pending[it->second];
     p.repetitions = std::max(p.repetitions, e.value("repetitions", 0));
     const double real_time = e["real_time"].get<double>();
+    // A spread (stddev, cv) may be 0; a time is positive. Anything else is
+    // no measurement, and would make the statistics meaningless.
+    const bool spread = aggregate == "stddev" || aggregate == "cv";
+    if (!std::isfinite(real_time) || real_time < 0 || (real_time == 0 && !spread)) {
+      return make_error(ErrorKind::kBadFormat,
+                        "{}: benchmark \"{}\" has a real_time of {}, not a positive time", path, entry_name,
+                        real_time);
+    }
 
     if (!is_aggregate) {
       p.samples_ns.push_back(real_time * scale);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 
@@ -171,6 +172,31 @@ TEST(BenchResults, HostileFilesAreRefusedBeforeTheyAreRead) {
   for (int i = 0; i < kMaxJsonDepth - 2; ++i) nested_ok += ']';
   nested_ok += '}';
   EXPECT_TRUE(parse_json(nested_ok, "ok.json").ok());
+}
+
+TEST(BenchResults, ImpossibleCountsAndTimesAreRefused) {
+  // An instruction count of 0 or less would pass the gate whatever the
+  // other side's count; a time of 0, below 0 or not finite is no measurement.
+  TempDir dir;
+  const nlohmann::json good = nlohmann::json::parse(std::ifstream(fixture("baseline.json")));
+  auto with = [&](const std::string& name, const std::function<void(nlohmann::json&)>& change) {
+    nlohmann::json j = good;
+    change(j);
+    dir.write(name, j.dump());
+    return load_error((dir.path() / name).string());
+  };
+  const std::string first = good["vmm"]["instructions"].begin().key();
+  for (double count : {0.0, -1.0}) {
+    const std::string message =
+        with("count.json", [&](nlohmann::json& j) { j["vmm"]["instructions"][first] = count; });
+    EXPECT_NE(message.find("not a positive count"), std::string::npos) << message;
+  }
+  for (double time : {0.0, -5.0}) {
+    const std::string message =
+        with("time.json", [&](nlohmann::json& j) { j["benchmarks"][0]["real_time"] = time; });
+    EXPECT_NE(message.find("not a positive time"), std::string::npos) << message;
+  }
+  EXPECT_EQ(load_error(fixture("baseline.json")), "<ok>");  // the untouched file loads
 }
 
 TEST(BenchResults, FailedBenchmarksAreSkipped) {
