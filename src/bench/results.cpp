@@ -190,9 +190,10 @@ Result<ResultSet> parse_results(const json& j, const std::string& path) {
     Pending& p = pending[it->second];
     p.repetitions = std::max(p.repetitions, e.value("repetitions", 0));
     const double real_time = e["real_time"].get<double>();
-    // A spread (stddev, cv) may be 0; a time is positive. Anything else is
-    // no measurement, and would make the statistics meaningless.
-    const bool spread = aggregate == "stddev" || aggregate == "cv";
+    // A time (a repetition, a mean, a median) is positive; other aggregates
+    // (stddev, cv, a fit's RMS) may be 0. Anything else is no measurement,
+    // and would make the statistics meaningless.
+    const bool spread = is_aggregate && aggregate != "mean" && aggregate != "median";
     if (!std::isfinite(real_time) || real_time < 0 || (real_time == 0 && !spread)) {
       return make_error(ErrorKind::kBadFormat,
                         "{}: benchmark \"{}\" has a real_time of {}, not a positive time", path, entry_name,
