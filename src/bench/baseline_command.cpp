@@ -30,16 +30,10 @@ struct Pending {
   bool fingerprint_added = false;
 };
 
-Result<json> read_json(const fs::path& path) {
-  auto text = read_text(path.string());
-  if (!text) return text.error();
-  return parse_json(*text, path.string());
-}
-
 /// Validates one file; nullopt for JSON that is not benchmark output (a
 /// verdict or other file written next to the results).
 Result<std::optional<Pending>> prepare(const fs::path& path, const Fingerprint& here) {
-  auto j = read_json(path);
+  auto j = read_json(path.string());
   if (!j) return j.error();
   if (!j->is_object() || !j->contains("benchmarks")) return std::optional<Pending>{};
   auto set = load_results(path.string());

@@ -298,11 +298,25 @@ Comparison compare(const ResultSet& baseline, const ResultSet& current, const Be
   // The interval's level matches the error rate we accept for verdicts.
   const double confidence = std::clamp(1.0 - config.thresholds.alpha, 0.5, 0.999);
 
+  std::vector<std::string> skipped_names;
   std::set<std::string> names;
   for (const auto& [key, m] : baseline.benchmarks) names.insert(key);
   for (const auto& [key, m] : current.benchmarks) names.insert(key);
+  // A benchmark that fails now is worse than one that got slower.
+  for (const auto& [key, m] : current.failed) {
+    names.erase(key);
+    if (skipped(config, m)) {
+      skipped_names.push_back(key);
+      continue;
+    }
+    ComparisonRow row;
+    row.name = key;
+    row.verdict = Verdict::kRegression;
+    row.gating = true;
+    row.reason = fmt::format("failed in the current run: {}", m.error);
+    out.rows.push_back(std::move(row));
+  }
 
-  std::vector<std::string> skipped_names;
   std::vector<double> p_values;          // one per wall-time test
   std::vector<std::size_t> tested_rows;  // the row of each p-value
   for (const std::string& name : names) {
@@ -374,7 +388,7 @@ Comparison compare(const ResultSet& baseline, const ResultSet& current, const Be
   }
 
   for (ComparisonRow& row : out.rows) {
-    if (row.verdict == Verdict::kMissing || row.verdict == Verdict::kNew) continue;
+    if (row.verdict == Verdict::kMissing || row.verdict == Verdict::kNew || row.gating) continue;
     const Thresholds t = config.thresholds_for(row.name);
     std::string instr_reason;
     std::string wall_reason;
@@ -410,6 +424,7 @@ Comparison compare(const ResultSet& baseline, const ResultSet& current, const Be
     return a.name < b.name;
   });
   if (!skipped_names.empty()) {
+    std::sort(skipped_names.begin(), skipped_names.end());
     std::string list;
     for (const auto& name : skipped_names) list += (list.empty() ? "" : ", ") + name;
     out.notes.push_back(fmt::format("skipped by the configuration: {}", list));

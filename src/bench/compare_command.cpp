@@ -61,9 +61,11 @@ Result<void> apply_threshold_environment(Thresholds& t) {
   return {};
 }
 
-Result<BenchConfig> config_for(const std::string& path) {
+Result<BenchConfig> config_for(const std::string& path, bool given) {
   std::error_code ec;
-  if (!path.empty() && std::filesystem::exists(path, ec)) return load_config(path);
+  // A file named on the command line must exist: a typo would otherwise
+  // compare with thresholds nobody chose.
+  if (given || std::filesystem::exists(path, ec)) return load_config(path);
   // No configuration file: the built-in thresholds. A file that exists but
   // is malformed is an error from load_config, never replaced by these.
   BenchConfig config;
@@ -95,7 +97,7 @@ Result<void> write_reports(const CompareArgs& args, const Comparison& comparison
 }  // namespace
 
 int cmd_compare(const CompareArgs& args) {
-  auto config = config_for(args.config);
+  auto config = config_for(args.config, args.config_given);
   if (!config) {
     print_error(config.error().message);
     return kExitBadInput;

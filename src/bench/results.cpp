@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <system_error>
 
@@ -33,7 +35,7 @@ struct Pending {
 };
 
 /// The message of a parse error without nlohmann's "[json.exception...] " tag.
-std::string parse_error_text(const json::parse_error& e) {
+std::string parse_error_text(const json::exception& e) {
   std::string text = e.what();
   if (const auto close = text.find("] ");
       text.rfind("[json.exception", 0) == 0 && close != std::string::npos) {
@@ -42,8 +44,6 @@ std::string parse_error_text(const json::parse_error& e) {
   std::replace(text.begin(), text.end(), '\n', ' ');
   return text;
 }
-
-}  // namespace
 
 Result<std::string> read_text(const std::string& path) {
   std::error_code ec;
@@ -65,6 +65,7 @@ Result<std::string> read_text(const std::string& path) {
   return text.str();
 }
 
+/// `text` (the contents of `path`) as JSON nested at most kMaxJsonDepth deep.
 Result<json> parse_json(const std::string& text, const std::string& path) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     return make_error(ErrorKind::kBadFormat, "{}: empty file, not a benchmark result", path);
@@ -88,7 +89,91 @@ Result<json> parse_json(const std::string& text, const std::string& path) {
       return make_error(ErrorKind::kBadFormat, "{}: truncated JSON: {}", path, parse_error_text(e));
     }
     return make_error(ErrorKind::kBadFormat, "{}: invalid JSON: {}", path, parse_error_text(e));
+  } catch (const json::exception& e) {
+    // A number too large for a double (1e309) is out_of_range, not a parse_error.
+    return make_error(ErrorKind::kBadFormat, "{}: invalid JSON: {}", path, parse_error_text(e));
   }
+}
+
+/// The fields of a Google Benchmark entry that we read, with their types.
+enum class FieldType { kString, kBoolean, kNumber, kCount };
+struct Field {
+  const char* key;
+  FieldType type;
+};
+constexpr Field kEntryFields[] = {
+    {"name", FieldType::kString},
+    {"run_name", FieldType::kString},
+    {"run_type", FieldType::kString},
+    {"aggregate_name", FieldType::kString},
+    {"time_unit", FieldType::kString},
+    {"error_message", FieldType::kString},
+    {"error_occurred", FieldType::kBoolean},
+    {"real_time", FieldType::kNumber},
+    {"cpu_time", FieldType::kNumber},
+    {"iterations", FieldType::kCount},
+    {"repetitions", FieldType::kCount},
+};
+
+bool has_type(const json& value, FieldType type) {
+  switch (type) {
+    case FieldType::kString:
+      return value.is_string();
+    case FieldType::kBoolean:
+      return value.is_boolean();
+    case FieldType::kNumber:
+      return value.is_number();
+    case FieldType::kCount:
+      // An int for Google Benchmark too; a fraction or 1e300 is no count.
+      return value.is_number_integer() && value.get<std::int64_t>() >= 0 &&
+             value.get<std::int64_t>() <= std::numeric_limits<int>::max();
+  }
+  return false;
+}
+
+const char* type_name(FieldType type) {
+  switch (type) {
+    case FieldType::kString:
+      return "a string";
+    case FieldType::kBoolean:
+      return "true or false";
+    case FieldType::kNumber:
+      return "a number";
+    case FieldType::kCount:
+      return "a count";
+  }
+  return "?";
+}
+
+/// Every entry of a "benchmarks" array is an object whose fields have
+/// Google Benchmark's types, so that reading them cannot throw.
+Result<void> check_entries(const json& j, const std::string& path) {
+  if (!j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array()) return {};
+  const json& entries = j["benchmarks"];
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const json& e = entries[i];
+    if (!e.is_object()) {
+      return make_error(ErrorKind::kBadFormat, "{}: benchmark entry {} is not an object", path, i);
+    }
+    for (const Field& field : kEntryFields) {
+      const auto it = e.find(field.key);
+      if (it == e.end() || has_type(*it, field.type)) continue;
+      return make_error(ErrorKind::kBadFormat, "{}: benchmark entry {}: \"{}\" is {}, not {}", path, i,
+                        field.key, std::string(it->type_name()), type_name(field.type));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<json> read_json(const std::string& path) {
+  auto text = read_text(path);
+  if (!text) return text.error();
+  auto j = parse_json(*text, path);
+  if (!j) return j.error();
+  if (auto checked = check_entries(*j, path); !checked) return checked.error();
+  return j;
 }
 
 namespace {
@@ -144,7 +229,7 @@ Result<ResultSet> parse_results(const json& j, const std::string& path) {
 
   std::vector<Pending> pending;  // in file order
   std::map<std::string, std::size_t> index;
-  std::size_t failed = 0;
+  std::map<std::string, std::string> failed;  // canonical name -> message
   std::string first_failure;
   const json& entries = j["benchmarks"];
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -153,20 +238,6 @@ Result<ResultSet> parse_results(const json& j, const std::string& path) {
       return not_gbench(fmt::format("benchmark entry {} has no \"name\"", i));
     }
     const auto entry_name = e["name"].get<std::string>();
-    if (e.value("error_occurred", false)) {
-      // A benchmark that called SkipWithError measured nothing.
-      if (failed++ == 0) first_failure = fmt::format("{}: {}", entry_name, e.value("error_message", "error"));
-      continue;
-    }
-    if (!e.contains("real_time") || !e["real_time"].is_number()) {
-      return not_gbench(fmt::format("benchmark \"{}\" has no \"real_time\"", entry_name));
-    }
-    const std::string unit = e.value("time_unit", "ns");
-    const double scale = ns_per_unit(unit);
-    if (scale == 0.0) {
-      return make_error(ErrorKind::kBadFormat, "{}: benchmark \"{}\" has an unknown time_unit \"{}\"", path,
-                        entry_name, unit);
-    }
     const std::string aggregate = e.value("aggregate_name", "");
     const bool is_aggregate = e.value("run_type", "iteration") == "aggregate";
     std::string run_name;
@@ -182,6 +253,22 @@ Result<ResultSet> parse_results(const json& j, const std::string& path) {
       }
     }
     const std::string name = canonical_benchmark_name(run_name);
+    if (e.value("error_occurred", false)) {
+      // A benchmark that called SkipWithError measured nothing.
+      const std::string message = e.value("error_message", "error");
+      if (failed.empty()) first_failure = fmt::format("{}: {}", entry_name, message);
+      failed.try_emplace(name, message);
+      continue;
+    }
+    if (!e.contains("real_time")) {
+      return not_gbench(fmt::format("benchmark \"{}\" has no \"real_time\"", entry_name));
+    }
+    const std::string unit = e.value("time_unit", "ns");
+    const double scale = ns_per_unit(unit);
+    if (scale == 0.0) {
+      return make_error(ErrorKind::kBadFormat, "{}: benchmark \"{}\" has an unknown time_unit \"{}\"", path,
+                        entry_name, unit);
+    }
     auto [it, inserted] = index.try_emplace(name, pending.size());
     if (inserted) {
       pending.emplace_back();
@@ -191,13 +278,15 @@ Result<ResultSet> parse_results(const json& j, const std::string& path) {
     p.repetitions = std::max(p.repetitions, e.value("repetitions", 0));
     const double real_time = e["real_time"].get<double>();
     // A time (a repetition, a mean, a median) is positive; other aggregates
-    // (stddev, cv, a fit's RMS) may be 0. Anything else is no measurement,
-    // and would make the statistics meaningless.
+    // (stddev, cv, a fit's RMS) may be 0. Anything else, or a time longer
+    // than a day per iteration, is no measurement and would make the
+    // statistics meaningless.
     const bool spread = is_aggregate && aggregate != "mean" && aggregate != "median";
-    if (!std::isfinite(real_time) || real_time < 0 || (real_time == 0 && !spread)) {
+    if (!std::isfinite(real_time) || real_time < 0 || (real_time == 0 && !spread) ||
+        real_time * scale > kMaxTimeNs) {
       return make_error(ErrorKind::kBadFormat,
-                        "{}: benchmark \"{}\" has a real_time of {}, not a positive time", path, entry_name,
-                        real_time);
+                        "{}: benchmark \"{}\" has a real_time of {} {}, not a positive time up to a day",
+                        path, entry_name, real_time, unit);
     }
 
     if (!is_aggregate) {
@@ -252,8 +341,10 @@ Result<ResultSet> parse_results(const json& j, const std::string& path) {
     const std::string key = suite.empty() ? m.name : suite + "/" + m.name;
     set.benchmarks.emplace(key, std::move(m));
   }
-  // Instruction counts of benchmarks without wall time still compare.
+  // Instruction counts of benchmarks without wall time still compare; a
+  // failed benchmark's count is dropped: a gate on it alone would pass.
   for (const auto& [name, count] : instructions) {
+    if (failed.count(name) != 0) continue;
     Measurement m;
     m.name = name;
     m.suite = suite;
@@ -261,10 +352,19 @@ Result<ResultSet> parse_results(const json& j, const std::string& path) {
     set.benchmarks.emplace(suite.empty() ? name : fmt::format("{}/{}", suite, name), std::move(m));
   }
 
+  for (const auto& [name, message] : failed) {
+    const std::string key = suite.empty() ? name : fmt::format("{}/{}", suite, name);
+    set.benchmarks.erase(key);
+    Measurement m;
+    m.name = name;
+    m.suite = suite;
+    m.error = message;
+    set.failed.emplace(key, std::move(m));
+  }
   if (set.benchmarks.empty()) {
-    if (failed > 0) {
+    if (!failed.empty()) {
       return make_error(ErrorKind::kBadFormat, "{}: no benchmark results ({} failed; first: {})", path,
-                        failed, first_failure);
+                        failed.size(), first_failure);
     }
     return make_error(ErrorKind::kBadFormat, "{}: no benchmark results", path);
   }
@@ -274,9 +374,7 @@ Result<ResultSet> parse_results(const json& j, const std::string& path) {
 /// One file; nullopt for valid JSON that is not Google Benchmark output when
 /// skip_foreign (other JSON files in a results directory, e.g. a verdict).
 Result<std::optional<ResultSet>> load_file(const std::string& path, bool skip_foreign) {
-  auto text = read_text(path);
-  if (!text) return text.error();
-  auto j = parse_json(*text, path);
+  auto j = read_json(path);
   if (!j) return j.error();
   if (skip_foreign && !is_google_benchmark_output(*j)) return std::optional<ResultSet>{};
   auto set = parse_results(*j, path);
@@ -382,6 +480,7 @@ Result<ResultSet> load_results_dir(const std::string& directory) {
       }
     }
     if (merged.context.is_null()) merged.context = set.context;
+    merged.failed.insert(set.failed.begin(), set.failed.end());
     for (auto& [key, m] : set.benchmarks) {
       auto [it, inserted] = merged.benchmarks.try_emplace(key, m);
       if (inserted) {
@@ -406,6 +505,9 @@ Result<ResultSet> load_results_dir(const std::string& directory) {
       }
     }
   }
+  // A benchmark that failed in one file measured nothing, whatever another
+  // file counted for it.
+  for (const auto& [key, m] : merged.failed) merged.benchmarks.erase(key);
   if (merged.benchmarks.empty()) {
     return make_error(ErrorKind::kBadFormat, "{}: no benchmark result files (*.json)", directory);
   }

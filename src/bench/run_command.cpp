@@ -156,12 +156,6 @@ std::string escape_regex(std::string_view name) {
   return out;
 }
 
-Result<json> read_json(const fs::path& path) {
-  auto text = read_text(path.string());
-  if (!text) return text.error();
-  return parse_json(*text, path.string());
-}
-
 /// The benchmark names a suite runs with `filter` (no fixed iteration count,
 /// so without the "/iterations:N" suffix).
 Result<std::vector<std::string>> list_benchmarks(const Suite& suite, const std::string& filter) {
@@ -211,7 +205,7 @@ Result<json> run_wall_time(const Suite& suite, const ModeConfig& mode, const fs:
   if (!status) return status.error();
   if (!status->ok())
     return make_error(ErrorKind::kIo, "{} {}", suite.executable.filename().string(), status->describe());
-  auto results = read_json(partial);
+  auto results = read_json(partial.string());
   if (!results) return results.error();
   if (auto errors = benchmark_errors(*results); !errors.empty()) {
     return make_error(ErrorKind::kBadFormat, "{} benchmark(s) failed: {}", errors.size(), errors.front());
@@ -254,7 +248,7 @@ struct CallgrindTask {
 /// exactly `iterations` iterations (a filter that matched nothing would
 /// otherwise count zero instructions and pass for a real figure).
 Result<void> check_callgrind_run(const fs::path& stdout_json, const std::string& name, int iterations) {
-  auto j = read_json(stdout_json);
+  auto j = read_json(stdout_json.string());
   if (!j) return j.error();
   if (auto errors = benchmark_errors(*j); !errors.empty())
     return make_error(ErrorKind::kBadFormat, "{}", errors.front());

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "validators.hpp"
 #include "vmm/bench/commands.hpp"
 
 namespace vmm::cli {
@@ -37,19 +38,36 @@ CLI::App* add_bench_command(CLI::App& app) {
   CLI::App* run = bench->add_subcommand("run",
                                         "Discover and run every benchmark suite; write JSON results and a "
                                         "Markdown report (mode from --mode or BENCHMARK_MODE)");
-  run->add_option("--config", s.run.config, "Benchmark configuration (TOML)")->capture_default_str();
+  run->add_option("--config", s.run.config, "Benchmark configuration (TOML)")
+      ->capture_default_str()
+      ->check(non_empty_path());
   run->add_option("--mode", s.run.mode, "quick, ci or full (default: BENCHMARK_MODE, else quick)");
-  run->add_option("--bench-dir", s.run.bench_dir, "Directory of the bench_<suite> executables");
-  run->add_option("--out", s.run.out_dir, "Directory for results and the report")->capture_default_str();
+  run->add_option("--bench-dir", s.run.bench_dir, "Directory of the bench_<suite> executables")
+      ->check(non_empty_path());
+  run->add_option("--out", s.run.out_dir, "Directory for results and the report")
+      ->capture_default_str()
+      ->check(non_empty_path());
   run->add_option("--suite", s.run.suites, "Only these suites (repeatable)");
   run->add_flag("--no-instructions", s.run.no_instructions, "Skip the callgrind instruction-count pass");
 
   CLI::App* compare = bench->add_subcommand("compare", "Compare CURRENT results against BASELINE");
-  compare->add_option("baseline", s.compare.baseline, "Baseline result file or directory")->required();
-  compare->add_option("current", s.compare.current, "Current result file or directory")->required();
-  compare->add_option("--config", s.compare.config, "Benchmark configuration (TOML)")->capture_default_str();
-  compare->add_option("--markdown", s.compare.markdown_out, "Also write the Markdown report to FILE");
-  compare->add_option("--json", s.compare.json_out, "Also write the JSON verdict to FILE");
+  compare->add_option("baseline", s.compare.baseline, "Baseline result file or directory")
+      ->required()
+      ->check(non_empty_path());
+  compare->add_option("current", s.compare.current, "Current result file or directory")
+      ->required()
+      ->check(non_empty_path());
+  compare
+      ->add_option("--config", s.compare.config,
+                   "Benchmark configuration (TOML); without --config, built-in thresholds when the default "
+                   "file does not exist")
+      ->capture_default_str()
+      ->check(non_empty_path())
+      ->each([&s](const std::string&) { s.compare.config_given = true; });
+  compare->add_option("--markdown", s.compare.markdown_out, "Also write the Markdown report to FILE")
+      ->check(non_empty_path());
+  compare->add_option("--json", s.compare.json_out, "Also write the JSON verdict to FILE")
+      ->check(non_empty_path());
   compare->add_flag("--force", s.compare.force,
                     "Compare even if the machine or build differs from the baseline");
   compare->footer(kCompareFooter);
@@ -57,15 +75,25 @@ CLI::App* add_bench_command(CLI::App& app) {
   CLI::App* baseline =
       bench->add_subcommand("baseline", "Store results as the baselines benches/baselines/<suite>.json");
   baseline->add_flag("--update", s.baseline.update, "Write the baselines from --results")->required();
-  baseline->add_option("--results", s.baseline.results_dir, "Results directory")->capture_default_str();
-  baseline->add_option("--dir", s.baseline.baseline_dir, "Baseline directory")->capture_default_str();
+  baseline->add_option("--results", s.baseline.results_dir, "Results directory")
+      ->capture_default_str()
+      ->check(non_empty_path());
+  baseline->add_option("--dir", s.baseline.baseline_dir, "Baseline directory")
+      ->capture_default_str()
+      ->check(non_empty_path());
 
   CLI::App* history = bench->add_subcommand("history",
                                             "Append results to the sharded history, detect change "
                                             "points, write the HTML trend page");
-  history->add_option("--results", s.history.results_dir, "Results directory")->capture_default_str();
-  history->add_option("--data", s.history.data_dir, "History directory")->capture_default_str();
-  history->add_option("--html", s.history.html_out, "Trend page to write")->capture_default_str();
+  history->add_option("--results", s.history.results_dir, "Results directory")
+      ->capture_default_str()
+      ->check(non_empty_path());
+  history->add_option("--data", s.history.data_dir, "History directory")
+      ->capture_default_str()
+      ->check(non_empty_path());
+  history->add_option("--html", s.history.html_out, "Trend page to write")
+      ->capture_default_str()
+      ->check(non_empty_path());
   return bench;
 }
 

@@ -29,10 +29,16 @@ int main(int argc, char** argv) {
       run and compare benchmarks. See `vm bench --help`.
 
 Exit status of vm run: the guest's own status; 1 the program cannot be loaded; 2 usage error;
-124 --max-insns reached; 128+N the guest was killed by signal N; 130 interrupted (Ctrl-C).)");
+74 an output file (--trace, --stats-file) cannot be written; 124 --max-insns reached;
+128+N the guest was killed by signal N; 130 interrupted (Ctrl-C).)");
 
+  const int separator = vmm::cli::guest_command_start(app, argc, argv);
+  if (separator < argc) {
+    run_settings.command.assign(argv + separator + 1, argv + argc);
+    run_settings.separated = true;
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(separator, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -46,6 +52,12 @@ Exit status of vm run: the guest's own status; 1 the program cannot be loaded; 2
       message = fmt::format("unknown command '{}' (commands: run, bench)", argv[1]);
     } else if (argc == 1) {
       message = "a command is required (run, bench)";
+    } else if (std::string(argv[1]) == "bench" && argc == 2) {
+      message = "a bench command is required (run, compare, baseline, history)";
+    } else if (std::string(argv[1]) == "bench" && argv[2][0] != '-' &&
+               bench->get_subcommands([&](CLI::App* sub) { return sub->get_name() == argv[2]; }).empty()) {
+      message =
+          fmt::format("unknown bench command '{}' (commands: run, compare, baseline, history)", argv[2]);
     }
     fmt::print(stderr, "vm: {} (see vm --help)\n", message);
     return 2;

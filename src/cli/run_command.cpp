@@ -8,15 +8,17 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "vmm/core/log.hpp"
+#include "validators.hpp"
 #include "vmm/elf/elf_file.hpp"
 #include "vmm/isa/disassembler.hpp"
 #include "vmm/linux/process.hpp"
@@ -36,10 +38,15 @@ bool jit_available() { return system::default_engine() == system::EngineKind::kJ
 
 extern "C" void on_sigint(int /*sig*/) { g_interrupted.store(true); }
 
+/// EX_IOERR of sysexits.h: vm's own output, not the guest, failed.
+constexpr int kExitOutputError = 74;
+
 constexpr const char* kRunFooter = R"(Exit status:
   0-255  the guest's own exit status
   1      the program cannot be loaded (missing, not a RISC-V ELF, truncated...)
   2      usage error
+  74     an output file (--trace, --stats-file) cannot be opened or written (a failed trace write
+         stops the guest)
   124    --max-insns reached
   125    --engine lockstep: the jit and the interpreter diverged (a report on stderr)
   128+N  the guest was killed by signal N (a fault: vm prints "vm: guest SIGSEGV: ...")
@@ -49,20 +56,60 @@ Logging: vm -v/--log-level LEVEL run ... (trace, debug, info, warn, error, off; 
 With no PROGRAM, vm runs its built-in default guest.
 Everything after PROGRAM is passed to the guest, options included.)";
 
-struct Tracer {
-  std::FILE* file = nullptr;
-  ~Tracer() {
-    if (file != nullptr) std::fclose(file);
+/// A file vm writes beside the guest's own output (--trace, --stats-file).
+/// It is opened before the guest runs; the first failure is kept, and the
+/// run ends with kExitOutputError naming it.
+class OutputFile {
+ public:
+  OutputFile(const char* what, std::string path) : m_what(what), m_path(std::move(path)) {}
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile() { close(); }
+
+  bool open() {
+    m_file = std::fopen(m_path.c_str(), "w");
+    if (m_file == nullptr) m_errno = errno;
+    return m_file != nullptr;
   }
-  void operator()(const cpu::HartState& hart, const isa::DecodedInsn& insn) const {
-    std::string raw =
-        insn.length == 2 ? fmt::format("    {:04x}", insn.raw) : fmt::format("{:08x}", insn.raw);
-    fmt::print(file, "{:016x}: {}  {}\n", hart.pc, raw, isa::disassemble(insn, hart.pc));
+  bool write(std::string_view text) {
+    if (m_file == nullptr || m_errno != 0) return false;
+    if (std::fwrite(text.data(), 1, text.size(), m_file) != text.size()) m_errno = errno != 0 ? errno : EIO;
+    return m_errno == 0;
   }
+  /// Flushes and closes; false when anything written was lost.
+  bool close() {
+    if (m_file != nullptr) {
+      if (std::fclose(m_file) != 0 && m_errno == 0) m_errno = errno != 0 ? errno : EIO;
+      m_file = nullptr;
+    }
+    return m_errno == 0;
+  }
+  [[nodiscard]] std::string error() const {
+    return fmt::format("cannot write the {} to '{}': {}", m_what, m_path, std::strerror(m_errno));
+  }
+
+ private:
+  const char* m_what;
+  std::string m_path;
+  std::FILE* m_file = nullptr;
+  int m_errno = 0;
 };
 
-void write_stats(const RunSettings& settings, const system::RunResult& result, double seconds,
-                 memory::GuestMemory& memory, const cpu::ExecutionEngine& engine) {
+/// One trace line per retired instruction. A write that fails stops the
+/// run: a trace with a hole in it would mislead, and tracing is slow.
+void trace_line(OutputFile& file, const cpu::HartState& hart, const isa::DecodedInsn& insn) {
+  fmt::memory_buffer line;
+  if (insn.length == 2) {
+    fmt::format_to(std::back_inserter(line), "{:016x}:     {:04x}  ", hart.pc, insn.raw);
+  } else {
+    fmt::format_to(std::back_inserter(line), "{:016x}: {:08x}  ", hart.pc, insn.raw);
+  }
+  fmt::format_to(std::back_inserter(line), "{}\n", isa::disassemble(insn, hart.pc));
+  if (!file.write(std::string_view(line.data(), line.size()))) g_interrupted.store(true);
+}
+
+std::string stats_json(const system::RunResult& result, double seconds, memory::GuestMemory& memory,
+                       const cpu::ExecutionEngine& engine) {
   const memory::Tlb& tlb = memory.tlb();
   double hit_rate =
       tlb.accesses == 0 ? 1.0 : 1.0 - static_cast<double>(tlb.misses) / static_cast<double>(tlb.accesses);
@@ -84,14 +131,7 @@ void write_stats(const RunSettings& settings, const system::RunResult& result, d
       stats[name] = value;
     }
   }
-  std::string text = stats.dump();
-  if (settings.stats_file.empty()) {
-    fmt::print(stderr, "{}\n", text);
-    return;
-  }
-  std::ofstream out(settings.stats_file);
-  out << text << '\n';
-  if (!out) log::error("cannot write statistics to '{}'", settings.stats_file);
+  return stats.dump() + "\n";
 }
 
 #if defined(__linux__)
@@ -110,19 +150,23 @@ int run_guest(Guest& guest, const RunSettings& settings) {
   system::RunOptions options;
   options.max_insns = settings.max_insns;
   options.interrupt = &g_interrupted;
-  auto tracer = std::make_shared<Tracer>();
-  if (!settings.trace_file.empty()) {
-    tracer->file = std::fopen(settings.trace_file.c_str(), "w");
-    if (tracer->file == nullptr) {
-      fmt::print(stderr, "vm: cannot open trace file '{}': {}\n", settings.trace_file, std::strerror(errno));
-      return 1;
+  g_interrupted.store(false);
+  // Both files are opened before the guest runs, so a bad path costs no run.
+  OutputFile trace("trace", settings.trace_file);
+  OutputFile stats_file("statistics", settings.stats_file);
+  for (auto [file, path] :
+       {std::pair{&trace, &settings.trace_file}, std::pair{&stats_file, &settings.stats_file}}) {
+    if (!path->empty() && !file->open()) {
+      fmt::print(stderr, "vm: {}\n", file->error());
+      return kExitOutputError;
     }
-    options.trace = [tracer](const cpu::HartState& hart, const isa::DecodedInsn& insn) {
-      (*tracer)(hart, insn);
+  }
+  if (!settings.trace_file.empty()) {
+    options.trace = [&trace](const cpu::HartState& hart, const isa::DecodedInsn& insn) {
+      trace_line(trace, hart, insn);
     };
   }
   guest.engine().set_count_memory_ops(settings.stats);
-  g_interrupted.store(false);
   // No SA_RESTART: a guest blocked in a host read() must see EINTR, so that
   // Ctrl-C ends the run instead of waiting for input.
   struct sigaction action {};
@@ -135,8 +179,21 @@ int run_guest(Guest& guest, const RunSettings& settings) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   sigaction(SIGINT, &previous, nullptr);
   std::fflush(stdout);
+  if (!trace.close()) {
+    // The run stopped at the failed write; its "interrupted" is not the news.
+    fmt::print(stderr, "vm: {}\n", trace.error());
+    return kExitOutputError;
+  }
   if (!result.message.empty()) fmt::print(stderr, "vm: {}\n", result.message);
-  if (settings.stats) write_stats(settings, result, seconds, guest.memory(), guest.engine());
+  if (settings.stats) {
+    const std::string text = stats_json(result, seconds, guest.memory(), guest.engine());
+    if (settings.stats_file.empty()) {
+      fmt::print(stderr, "{}", text);
+    } else if (!stats_file.write(text) || !stats_file.close()) {
+      fmt::print(stderr, "vm: {}\n", stats_file.error());
+      return kExitOutputError;
+    }
+  }
   return result.exit_code;
 }
 
@@ -187,9 +244,11 @@ CLI::App* add_run_command(CLI::App& app, RunSettings& settings) {
       "--stats", settings.stats,
       "Print run statistics as one JSON object on stderr (instructions, wall time, MIPS, TLB hit rate)");
   run->add_option("--stats-file", settings.stats_file, "Write the --stats JSON to FILE instead of stderr")
+      ->check(non_empty_path())
       ->each([&settings](const std::string&) { settings.stats = true; });
   run->add_option("--trace", settings.trace_file,
-                  "Write an instruction trace with disassembly to FILE (slow)");
+                  "Write an instruction trace with disassembly to FILE (slow)")
+      ->check(non_empty_path());
   // Everything from PROGRAM on belongs to the guest, options included:
   // parsing stops at the first word that is not an option of `vm run`, and
   // the rest is read with remaining() (see take_command()).
@@ -198,8 +257,29 @@ CLI::App* add_run_command(CLI::App& app, RunSettings& settings) {
   return run;
 }
 
+int guest_command_start(const CLI::App& app, int argc, char** argv) {
+  const auto takes_value = [](const CLI::App& from, std::string_view word) {
+    if (word.find('=') != std::string_view::npos) return false;
+    const CLI::Option* option = from.get_option_no_throw(std::string(word));
+    return option != nullptr && option->get_items_expected_min() > 0;
+  };
+  int i = 1;
+  for (; i < argc && argv[i][0] == '-'; ++i) {
+    if (takes_value(app, argv[i])) ++i;
+  }
+  if (i >= argc || std::string_view(argv[i]) != "run") return argc;
+  const CLI::App& run = *app.get_subcommand("run");
+  for (++i; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word == "--") return i;
+    if (word.size() < 2 || word[0] != '-') return argc;  // PROGRAM: the rest is the guest's
+    if (takes_value(run, word)) ++i;
+  }
+  return argc;
+}
+
 std::optional<std::string> take_command(CLI::App& run, RunSettings& settings) {
-  settings.command = run.remaining();
+  if (!settings.separated) settings.command = run.remaining();
   if (!settings.max_insns_text.empty()) settings.max_insns = std::stoull(settings.max_insns_text);
   if (!settings.command.empty() && settings.command.front().size() > 1 &&
       settings.command.front()[0] == '-') {
@@ -258,6 +338,11 @@ int execute_run(const RunSettings& settings) {
     if (!machine) {
       fmt::print(stderr, "vm: {}\n", machine.error().message);
       return 1;
+    }
+    if (!machine.value()->can_exit()) {
+      // As Spike does: the run goes on, but say why it may never end.
+      fmt::print(stderr, "vm: warning: '{}' has no tohost symbol: it cannot end the run (use --max-insns)\n",
+                 name);
     }
     return run_guest(*machine.value(), settings);
   }

@@ -18,10 +18,16 @@ struct RunSettings {
   std::string stats_file;
   std::string trace_file;
   std::vector<std::string> command;  ///< PROGRAM and its arguments
+  bool separated = false;            ///< `command` came after "--" (guest_command_start)
 };
 
 /// Registers `run` on the app; the settings object must outlive parsing.
 CLI::App* add_run_command(CLI::App& app, RunSettings& settings);
+
+/// The index in argv of a "--" that ends vm run's options (`vm run --stats
+/// -- PROGRAM ARGS`), or argc when there is none. CLI11 refuses words after
+/// "--" in a prefix command, so they are cut off before parsing.
+int guest_command_start(const CLI::App& app, int argc, char** argv);
 
 /// After parsing: collects PROGRAM [ARGS...] (everything CLI11 left over)
 /// and converts option values. Returns a usage error message, if any.

@@ -159,6 +159,8 @@ Result<ElfFile> ElfFile::parse(ByteSource source, const std::string& name) {
 namespace {
 
 /// The file bytes [offset, offset + size), cut off where the file ends.
+constexpr std::uint64_t kMaxSymbolTableBytes = std::uint64_t{64} << 20;
+
 std::vector<std::uint8_t> read_clamped(const ByteSource& source, std::uint64_t offset, std::uint64_t size) {
   if (offset >= source.size()) return {};
   std::vector<std::uint8_t> out(static_cast<std::size_t>(std::min(size, source.size() - offset)));
@@ -186,7 +188,13 @@ std::optional<GuestAddr> ElfFile::symbol(const std::string& name) const {
         !read_at(sections, strtab + 32, str_size)) {
       continue;
     }
-    if (entsize != 24) continue;
+    // A table past the end of the file, or larger than any real program's,
+    // is malformed: reading it whole would cost memory the file never had
+    // (a sparse file can claim gigabytes).
+    const auto fits = [this](std::uint64_t at, std::uint64_t bytes) {
+      return bytes <= kMaxSymbolTableBytes && at <= m_source.size() && bytes <= m_source.size() - at;
+    };
+    if (entsize != 24 || !fits(offset, size) || !fits(str_offset, str_size)) continue;
     const std::vector<std::uint8_t> symbols = read_clamped(m_source, offset, size);
     const std::vector<std::uint8_t> strings = read_clamped(m_source, str_offset, str_size);
     for (std::uint64_t at = 0; at + 24 <= symbols.size(); at += 24) {

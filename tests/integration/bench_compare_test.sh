@@ -11,9 +11,9 @@
 # Every check asserts the exact exit status (0 no gating regression, 1 gating
 # regression, 2 bad input, 3 not comparable); error checks also assert that
 # stderr is exactly one line starting with "vm: " and naming the problem.
-# Every run uses --config with a file that does not exist (the built-in
-# thresholds) unless the check is about the configuration, so a
-# benches/benchmark.toml in the working directory cannot change the outcome.
+# Every run is in an empty directory without --config (the built-in
+# thresholds, as the default benches/benchmark.toml does not exist there)
+# unless the check is about the configuration.
 set -u
 
 if [ $# -ne 4 ]; then
@@ -33,7 +33,6 @@ cd "$T" || exit 1
 # Hermetic: the variables vm reads must come from the checks only.
 unset GITHUB_STEP_SUMMARY NO_COLOR REGRESSION_THRESHOLD WARNING_THRESHOLD BENCHMARK_MODE
 
-NOCONFIG="$T/no-such-config.toml"
 LAST_CMD=""
 rc=0
 
@@ -47,7 +46,7 @@ run() {
 compare() {
     local baseline=$1 current=$2
     shift 2
-    run "$VM" bench compare "$baseline" "$current" --config "$NOCONFIG" "$@"
+    run "$VM" bench compare "$baseline" "$current" "$@"
 }
 
 show_file() {
@@ -230,10 +229,14 @@ EOF
             expect_rc 2
             expect_vm_line 'broken\.toml'
             expect_stdout_empty
+            # A file named with --config must exist: a typo is not the defaults.
+            run "$VM" bench compare "$F/baseline.json" "$F/baseline.json" --config "$T/typo.toml"
+            expect_rc 2
+            expect_vm_line 'typo\.toml' 'not found'
+            expect_stdout_empty
             ;;
         bad_input.threshold_env)
-            run env REGRESSION_THRESHOLD=lots "$VM" bench compare "$F/baseline.json" "$F/baseline.json" \
-                --config "$NOCONFIG"
+            run env REGRESSION_THRESHOLD=lots "$VM" bench compare "$F/baseline.json" "$F/baseline.json"
             expect_rc 2
             expect_vm_line 'REGRESSION_THRESHOLD'
             ;;
@@ -268,7 +271,7 @@ EOF
         report.step_summary)
             echo "# earlier step" > "$T/summary.md"
             run env GITHUB_STEP_SUMMARY="$T/summary.md" "$VM" bench compare "$F/baseline.json" \
-                "$F/current_noisy.json" --config "$NOCONFIG"
+                "$F/current_noisy.json"
             expect_rc 0
             grep -q '^# earlier step$' "$T/summary.md" || fail "the step summary was overwritten"
             grep -q '^## Benchmark comparison$' "$T/summary.md" || fail "nothing appended to the step summary"
@@ -281,7 +284,7 @@ EOF
         report.colour_on_terminal)
             command -v script > /dev/null || exit 77
             local cmd
-            cmd=$(printf '%q ' "$VM" bench compare "$F/baseline.json" "$F/current_instr_regression.json" --config "$NOCONFIG")
+            cmd=$(printf '%q ' "$VM" bench compare "$F/baseline.json" "$F/current_instr_regression.json")
             run script -qec "$cmd" /dev/null
             grep -q $'\033\\[1;31mREGRESSION' "$T/out" || fail "no colour on a terminal"
             run env NO_COLOR=1 script -qec "$cmd" /dev/null

@@ -208,6 +208,7 @@ expect_help_exit_statuses() {
     grep -Eq '128 ?\+ ?N' "$T/out" || fail "help does not explain exit status 128+N"
     grep -Eq '(^|[^0-9])1([^0-9]|$).*load' "$T/out" || fail "help does not explain exit status 1"
     grep -Eq '(^|[^0-9])2([^0-9]|$).*usage' "$T/out" || fail "help does not explain exit status 2"
+    grep -Eq '(^|[^0-9])74([^0-9]|$).*output' "$T/out" || fail "help does not explain exit status 74"
 }
 
 # ---------------------------------------------------------------------------
@@ -319,11 +320,55 @@ case_load_bare_linux_program() {
     expect_vm_line "exit42" "outside"
 }
 
-case_load_trace_file_unwritable() {
+# --- vm's own output files: exit status 74 ---
+
+case_output_trace_unwritable() {
     run_vm run --trace "$T/no-such-dir/trace.txt" "$G/exit42"
-    expect_rc 1
-    expect_vm_line "trace" "no-such-dir/trace\.txt"
+    expect_rc 74
+    expect_vm_line "trace" "no-such-dir/trace\.txt" "No such file"
     [ ! -s "$T/out" ] || fail "the guest must not run when the trace file cannot be opened"
+}
+
+case_output_trace_full() {
+    [ -c /dev/full ] || exit 77
+    # A failed write stops the run (status 74, not the guest's 42) ...
+    run_vm run --trace /dev/full "$G/exit42"
+    expect_rc 74
+    expect_vm_line "cannot write the trace to '/dev/full'" "No space left"
+    # ... and so does one found only when the last lines are flushed.
+    run_vm run --max-insns 10 --trace /dev/full "$G/loop"
+    expect_rc 74
+    expect_vm_line "cannot write the trace to '/dev/full'"
+}
+
+case_output_stats_unwritable() {
+    run_vm run --stats-file "$T/no-such-dir/stats.json" "$G/exit42"
+    expect_rc 74
+    expect_vm_line "statistics" "no-such-dir/stats\.json"
+    [ ! -s "$T/out" ] || fail "the guest must not run when the statistics file cannot be opened"
+    [ -c /dev/full ] || exit 77
+    run_vm run --stats-file /dev/full "$G/exit42"
+    expect_rc 74
+    expect_vm_line "cannot write the statistics to '/dev/full'" "No space left"
+    expect_stdout_is "exiting with 42"
+}
+
+case_usage_empty_path() {
+    local option
+    for option in --trace --stats-file; do
+        run_vm run "$option" "" "$G/exit42"
+        expect_rc 2
+        expect_vm_line "$option" "empty path"
+    done
+}
+
+case_usage_bench_command() {
+    run_vm bench bogus
+    expect_rc 2
+    expect_vm_line "unknown bench command 'bogus'" "run, compare, baseline, history"
+    run_vm bench
+    expect_rc 2
+    expect_vm_line "a bench command is required"
 }
 
 # --- usage errors: exit status 2 ---
@@ -468,6 +513,21 @@ argv[1]=--stats
 argv[2]=x"
 }
 
+case_args_separator() {
+    # "--" ends vm's options; the program may then look like an option.
+    run_vm run -- "$G/print_argv" -x
+    expect_rc 0
+    expect_stderr_empty
+    expect_stdout_is "argc=2
+argv[1]=-x"
+    run_vm run --max-insns 100000000 -- "$G/print_argv" -- --stats
+    expect_rc 0
+    expect_stderr_empty
+    expect_stdout_is "argc=3
+argv[1]=--
+argv[2]=--stats"
+}
+
 case_args_option_like_more() {
     run_vm run "$G/print_argv" --max-insns 5 -v --bare --help --version -- -x --log-level
     expect_rc 0
@@ -491,6 +551,15 @@ case_limit_max_insns() {
     expect_rc 124
     expect_vm_line "instruction limit reached" "1000000"
     [ "$ms" -lt 10000 ] || fail "took ${ms} ms for 1000000 instructions"
+}
+
+case_bare_no_tohost() {
+    # Nothing a program without tohost does can end the run: vm says so.
+    timed_run_vm run --bare --max-insns 1000 "$G/bare_no_tohost"
+    expect_rc 124
+    [ "$(wc -l < "$T/err")" -eq 2 ] || fail "expected a warning and the limit line"
+    grep -q "^vm: warning: '.*bare_no_tohost' has no tohost symbol" "$T/err" || fail "no warning"
+    grep -q "^vm: instruction limit reached" "$T/err" || fail "no limit line"
 }
 
 case_limit_max_insns_bare() {

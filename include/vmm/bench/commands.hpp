@@ -27,9 +27,10 @@ struct CompareArgs {
   std::string baseline;  ///< file or directory of result files
   std::string current;
   std::string config = "benches/benchmark.toml";
-  std::string markdown_out;  ///< write the Markdown report here too
-  std::string json_out;      ///< write the JSON verdict here too
-  bool force = false;        ///< compare even when fingerprints differ
+  bool config_given = false;  ///< --config given: a missing file is an error, not the built-in thresholds
+  std::string markdown_out;   ///< write the Markdown report here too
+  std::string json_out;       ///< write the JSON verdict here too
+  bool force = false;         ///< compare even when fingerprints differ
 };
 int cmd_compare(const CompareArgs& args);
 

@@ -52,12 +52,17 @@ struct Measurement {
   std::optional<double> cv;  ///< stddev / mean as a fraction, like Google Benchmark's "cv" aggregate
   int repetitions = 0;       ///< repetitions run; more than samples_ns.size() when only aggregates were kept
   bool aggregates_only = false;
+  std::string error;  ///< why it measured nothing (in ResultSet::failed only)
 };
 
 struct ResultSet {
   std::optional<Fingerprint> fingerprint;
   std::map<std::string, Measurement> benchmarks;  ///< keyed by "suite/name" when a suite is known, else name
   nlohmann::json context;                         ///< Google Benchmark's "context" object, kept for reports
+  /// Benchmarks that reported an error (SkipWithError), keyed like
+  /// `benchmarks`, with name, suite and `error` set. They measured nothing:
+  /// any instruction count of theirs is dropped.
+  std::map<std::string, Measurement> failed;
 };
 
 /// A Google Benchmark run_name without the "/iterations:N" and "/repeats:N"
@@ -69,10 +74,12 @@ std::string canonical_benchmark_name(const std::string& run_name);
 /// Benchmark files (results, baselines) are JSON of at most this size and nesting.
 inline constexpr std::uint64_t kMaxJsonFileBytes = std::uint64_t{256} << 20;
 inline constexpr int kMaxJsonDepth = 64;
-/// The text of a regular file of at most kMaxJsonFileBytes.
-Result<std::string> read_text(const std::string& path);
-/// `text` (the contents of `path`) as JSON nested at most kMaxJsonDepth deep.
-Result<nlohmann::json> parse_json(const std::string& text, const std::string& path);
+/// A time per iteration longer than a day is no benchmark measurement.
+inline constexpr double kMaxTimeNs = 86400e9;
+/// A benchmark file: a regular file of at most kMaxJsonFileBytes, JSON nested
+/// at most kMaxJsonDepth deep and, when it has a "benchmarks" array, entries
+/// whose fields have Google Benchmark's types (so reading them cannot throw).
+Result<nlohmann::json> read_json(const std::string& path);
 
 Result<ResultSet> load_results(const std::string& path);
 

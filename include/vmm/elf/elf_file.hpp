@@ -91,7 +91,8 @@ class ElfFile {
   }
   /// Where the ELF's bytes come from.
   [[nodiscard]] const ByteSource& source() const { return m_source; }
-  /// Value of a symbol from .symtab, if present.
+  /// Value of a symbol from .symtab, if present. Symbol and string tables
+  /// past the end of the file or larger than 64 MiB are not read.
   [[nodiscard]] std::optional<GuestAddr> symbol(const std::string& name) const;
 
  private:

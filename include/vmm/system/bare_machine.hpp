@@ -44,6 +44,9 @@ class BareMachine {
   [[nodiscard]] cpu::HartState& hart() { return m_hart; }
   [[nodiscard]] memory::GuestMemory& memory() { return *m_memory; }
   [[nodiscard]] cpu::ExecutionEngine& engine() { return *m_engine; }
+  /// False when the program has no tohost symbol: nothing it does can end
+  /// the run, only a budget or an interrupt.
+  [[nodiscard]] bool can_exit() const { return m_htif != nullptr; }
 
  private:
   BareMachine() = default;

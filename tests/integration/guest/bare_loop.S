@@ -5,3 +5,10 @@
     .globl _start
 _start:
     j _start
+
+/* A tohost it never writes, as riscv-tests programs have: without one vm
+ * warns that the program cannot end the run itself. */
+    .section .tohost, "aw", @progbits
+    .align 6
+    .globl tohost
+tohost: .dword 0

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <random>
+#include <set>
 #include <string>
 
 #include "bench/compare.hpp"
@@ -171,7 +172,8 @@ TEST(BenchResults, HostileFilesAreRefusedBeforeTheyAreRead) {
   for (int i = 0; i < kMaxJsonDepth - 2; ++i) nested_ok += '[';
   for (int i = 0; i < kMaxJsonDepth - 2; ++i) nested_ok += ']';
   nested_ok += '}';
-  EXPECT_TRUE(parse_json(nested_ok, "ok.json").ok());
+  dir.write("ok.json", nested_ok);
+  EXPECT_TRUE(read_json((dir.path() / "ok.json").string()).ok());
 }
 
 TEST(BenchResults, ImpossibleCountsAndTimesAreRefused) {
@@ -191,12 +193,108 @@ TEST(BenchResults, ImpossibleCountsAndTimesAreRefused) {
         with("count.json", [&](nlohmann::json& j) { j["vmm"]["instructions"][first] = count; });
     EXPECT_NE(message.find("not a positive count"), std::string::npos) << message;
   }
-  for (double time : {0.0, -5.0}) {
+  for (double time : {0.0, -5.0, 1e308}) {
     const std::string message =
         with("time.json", [&](nlohmann::json& j) { j["benchmarks"][0]["real_time"] = time; });
-    EXPECT_NE(message.find("not a positive time"), std::string::npos) << message;
+    EXPECT_NE(message.find("not a positive time up to a day"), std::string::npos) << message;
   }
+  // A day per iteration is the limit, in any unit.
+  const std::string days = with("days.json", [&](nlohmann::json& j) {
+    j["benchmarks"][0]["real_time"] = 86401.0;
+    j["benchmarks"][0]["time_unit"] = "s";
+  });
+  EXPECT_NE(days.find("86401 s, not a positive time up to a day"), std::string::npos) << days;
+  EXPECT_EQ(with("day.json",
+                 [&](nlohmann::json& j) {
+                   j["benchmarks"][0]["real_time"] = 86400.0;
+                   j["benchmarks"][0]["time_unit"] = "s";
+                 }),
+            "<ok>");
   EXPECT_EQ(load_error(fixture("baseline.json")), "<ok>");  // the untouched file loads
+}
+
+TEST(BenchResults, FieldsOfTheWrongTypeAreBadInputNotAnInternalError) {
+  // nlohmann's value() throws on a field of another type: every field we
+  // read is checked first, so the message names the file, entry and field.
+  TempDir dir;
+  const nlohmann::json good = nlohmann::json::parse(std::ifstream(fixture("baseline.json")));
+  struct Case {
+    const char* field;
+    nlohmann::json value;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"time_unit", 7, "\"time_unit\" is number, not a string"},
+      {"run_type", nullptr, "\"run_type\" is null, not a string"},
+      {"aggregate_name", nlohmann::json::array(), "\"aggregate_name\" is array, not a string"},
+      {"error_occurred", "yes", "\"error_occurred\" is string, not true or false"},
+      {"error_message", false, "\"error_message\" is boolean, not a string"},
+      {"real_time", "1.0", "\"real_time\" is string, not a number"},
+      {"repetitions", 2.5, "\"repetitions\" is number, not a count"},
+      {"repetitions", 1e300, "\"repetitions\" is number, not a count"},
+      {"iterations", -1, "\"iterations\" is number, not a count"},
+      {"run_name", 1, "\"run_name\" is number, not a string"},
+  };
+  for (const Case& c : cases) {
+    nlohmann::json j = good;
+    j["benchmarks"][1][c.field] = c.value;
+    dir.write("typed.json", j.dump());
+    const std::string message = load_error((dir.path() / "typed.json").string());
+    EXPECT_NE(message.find(std::string("typed.json: benchmark entry 1: ") + c.says), std::string::npos)
+        << c.field << ": " << message;
+  }
+  // A number no double holds fails in nlohmann's parser with another exception.
+  dir.write("overflow.json", R"({"benchmarks": [{"name": "BM_A", "real_time": 1e309}]})");
+  const std::string overflow = load_error((dir.path() / "overflow.json").string());
+  EXPECT_NE(overflow.find("overflow.json: invalid JSON: number overflow"), std::string::npos) << overflow;
+  nlohmann::json j = good;
+  j["benchmarks"][0] = 5;
+  dir.write("entry.json", j.dump());
+  EXPECT_NE(load_error((dir.path() / "entry.json").string()).find("benchmark entry 0 is not an object"),
+            std::string::npos);
+}
+
+TEST(BenchResults, AFailedBenchmarkGatesAndItsInstructionCountIsDropped) {
+  // A benchmark that reported an error measured nothing: an instruction
+  // count written for it must not pass the gate on its own.
+  TempDir dir;
+  const nlohmann::json good = nlohmann::json::parse(std::ifstream(fixture("baseline.json")));
+  nlohmann::json j = good;
+  ASSERT_TRUE(j["vmm"]["instructions"].is_object());
+  std::set<std::string> failed;
+  for (nlohmann::json& e : j["benchmarks"]) {
+    e["error_occurred"] = true;
+    e["error_message"] = "guest faulted";
+    failed.insert(canonical_benchmark_name(e.value("run_name", e["name"].get<std::string>())));
+  }
+  dir.write("all_failed.json", j.dump());
+  const std::string all = load_error((dir.path() / "all_failed.json").string());
+  EXPECT_NE(all.find("no benchmark results"), std::string::npos) << all;
+  EXPECT_NE(all.find("guest faulted"), std::string::npos) << all;
+
+  // One failed benchmark among good ones: a gating regression naming the error.
+  j = good;
+  const std::string victim = j["benchmarks"][0]["name"].get<std::string>();
+  const std::string victim_key = canonical_benchmark_name(j["benchmarks"][0].value("run_name", victim));
+  for (nlohmann::json& e : j["benchmarks"]) {
+    if (canonical_benchmark_name(e.value("run_name", e["name"].get<std::string>())) != victim_key) continue;
+    e["error_occurred"] = true;
+    e["error_message"] = "guest faulted";
+  }
+  dir.write("one_failed.json", j.dump());
+  auto baseline = load_results(fixture("baseline.json"));
+  auto current = load_results((dir.path() / "one_failed.json").string());
+  ASSERT_TRUE(baseline.ok() && current.ok());
+  ASSERT_EQ(current->failed.size(), 1U);
+  const std::string key = current->failed.begin()->first;
+  EXPECT_EQ(current->benchmarks.count(key), 0U);  // its instruction count is gone with it
+  const Comparison result = compare(*baseline, *current, BenchConfig{});
+  EXPECT_EQ(result.overall(), Overall::kRegression);
+  const auto row = std::find_if(result.rows.begin(), result.rows.end(),
+                                [&](const ComparisonRow& r) { return r.name == key; });
+  ASSERT_NE(row, result.rows.end());
+  EXPECT_TRUE(row->gating);
+  EXPECT_EQ(row->reason, "failed in the current run: guest faulted");
 }
 
 TEST(BenchResults, FailedBenchmarksAreSkipped) {

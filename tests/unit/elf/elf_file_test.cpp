@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,63 @@ TEST(ElfFile, MissingSymbolTableGivesNoSymbol) {
   auto bytes = make_elf();
   auto r = elf::ElfFile::parse(bytes, "prog");
   ASSERT_TRUE(r);
+  EXPECT_FALSE(r->symbol("tohost").has_value());
+}
+
+/// make_elf() with a .symtab (section 1) of one symbol "tohost" = 0x80001000
+/// and its .strtab (section 2). Returns the offset of the .symtab header.
+std::size_t add_symbol_table(std::vector<std::uint8_t>& f) {
+  auto put16 = [&](std::size_t at, std::uint16_t v) { std::memcpy(&f[at], &v, 2); };
+  auto put32 = [&](std::size_t at, std::uint32_t v) { std::memcpy(&f[at], &v, 4); };
+  auto put64 = [&](std::size_t at, std::uint64_t v) { std::memcpy(&f[at], &v, 8); };
+  const std::size_t strtab = f.size();
+  const char names[] = "\0tohost";
+  f.insert(f.end(), names, names + sizeof names);
+  const std::size_t symtab = f.size();
+  f.resize(symtab + 48, 0);  // the null symbol, then tohost
+  put32(symtab + 24, 1);     // st_name
+  put64(symtab + 24 + 8, 0x80001000);
+  const std::size_t headers = f.size();
+  f.resize(headers + 3 * 64, 0);  // null, .symtab, .strtab
+  put64(40, headers);             // e_shoff
+  put16(58, 64);                  // e_shentsize
+  put16(60, 3);                   // e_shnum
+  const std::size_t sym = headers + 64;
+  put32(sym + 4, 2);  // SHT_SYMTAB
+  put64(sym + 24, symtab);
+  put64(sym + 32, 48);
+  put32(sym + 40, 2);  // sh_link: .strtab
+  put64(sym + 56, 24);
+  const std::size_t str = headers + 128;
+  put32(str + 4, 3);  // SHT_STRTAB
+  put64(str + 24, strtab);
+  put64(str + 32, sizeof names);
+  return sym;
+}
+
+TEST(ElfFile, ASymbolTableLargerThanTheFileIsNotRead) {
+  auto bytes = make_elf();
+  const std::size_t symtab_header = add_symbol_table(bytes);
+  {
+    auto r = elf::ElfFile::parse(bytes, "prog");
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->symbol("tohost"), std::optional<GuestAddr>(0x80001000));
+    EXPECT_FALSE(r->symbol("fromhost").has_value());
+  }
+  // A size past the end of the file (a sparse file of gigabytes would
+  // otherwise be read whole): no symbols, and nothing read.
+  for (std::uint64_t size : {std::uint64_t{1} << 40, std::uint64_t{bytes.size()}}) {
+    auto changed = bytes;
+    std::memcpy(&changed[symtab_header + 32], &size, 8);
+    auto r = elf::ElfFile::parse(changed, "prog");
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_FALSE(r->symbol("tohost").has_value()) << size;
+  }
+  auto changed = bytes;
+  const std::uint64_t string_size = std::uint64_t{1} << 40;
+  std::memcpy(&changed[symtab_header + 64 + 32], &string_size, 8);
+  auto r = elf::ElfFile::parse(changed, "prog");
+  ASSERT_TRUE(r) << r.error().message;
   EXPECT_FALSE(r->symbol("tohost").has_value());
 }
 
