@@ -45,6 +45,33 @@ std::span<const std::uint8_t> mapped_bytes(memory::AddressSpace& space, GuestAdd
   return copy;
 }
 
+int signal_for(cpu::Cause cause);
+
+/// The siginfo Linux gives a handler of the fault `stop` at `pc`.
+SignalInfo fault_info(const cpu::Stop& stop, GuestAddr pc, const memory::AddressSpace& space) {
+  SignalInfo info;
+  info.fault = true;
+  info.signo = signal_for(stop.cause);
+  info.address = stop.tval;
+  switch (info.signo) {
+    case SIGILL:
+      info.code = kIllIllopc;
+      info.address = pc;
+      break;
+    case SIGTRAP:
+      info.code = kTrapBrkpt;
+      info.address = pc;
+      break;
+    case SIGBUS:
+      info.code = kBusAdraln;
+      break;
+    default:
+      info.code = space.page_map().perm_at(stop.tval) != 0 ? kSegvAccerr : kSegvMaperr;
+      break;
+  }
+  return info;
+}
+
 int signal_for(cpu::Cause cause) {
   switch (cause) {
     case cpu::Cause::kIllegalInsn:
@@ -102,8 +129,8 @@ bool ignored_by_default(int sig) {
   return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
 }
 
-/// Whether a system call's outcome ends the process: exit, or a signal it
-/// raised whose default action terminates (handlers are not delivered).
+/// Whether a system call's outcome ends the process: exit, or a signal left
+/// after deliver() (no handler) whose default action terminates.
 bool ends_run(const Syscalls::Outcome& outcome) {
   return outcome.exited || (outcome.signal != 0 && !ignored_by_default(outcome.signal));
 }
@@ -112,10 +139,25 @@ bool ends_run(const Syscalls::Outcome& outcome) {
 std::optional<system::RunResult> end_of_run(const Syscalls::Outcome& outcome, GuestAddr ecall_pc) {
   if (outcome.exited) return system::RunResult{system::RunResult::Kind::kExited, outcome.exit_code, {}, 0};
   if (!ends_run(outcome)) return std::nullopt;
-  const char* how = outcome.timer ? "its interval timer expired" : "raised by the guest";
+  const char* how = outcome.bad_frame ? "a signal frame did not fit on its stack"
+                    : outcome.timer   ? "its interval timer expired"
+                                      : "raised by the guest";
   return system::RunResult{
       system::RunResult::Kind::kSignaled, 128 + outcome.signal,
       fmt::format("guest {}: {} at pc={:#x}", signal_name(outcome.signal), how, ecall_pc), 0};
+}
+
+/// The system call of the ecall at the hart's pc, which it leaves past the
+/// ecall, or at a signal handler (`redirected` set), or where rt_sigreturn
+/// restored it.
+Syscalls::Outcome run_system_call(Syscalls& syscalls, cpu::HartState& hart, bool& redirected) {
+  const GuestAddr ecall_pc = hart.pc;
+  Syscalls::Outcome outcome = syscalls.handle(hart);
+  if (!outcome.restored) hart.pc = ecall_pc + 4;
+  const int raised = outcome.signal;
+  syscalls.deliver(hart, outcome);
+  if (outcome.restored || (raised != 0 && outcome.signal == 0)) redirected = true;
+  return outcome;
 }
 
 }  // namespace
@@ -220,6 +262,14 @@ Result<void> Process::load(elf::ByteSource elf_source, const std::string& name, 
 
   // Stack.
   VMM_TRY(m_space.map(m_layout.stack_top - m_layout.stack_size, m_layout.stack_size, memory::kPermRW));
+  // The page above it holds the code signal handlers return to, which Linux
+  // keeps in the vDSO: li a7, 139 (rt_sigreturn); ecall.
+  VMM_TRY(m_space.map(m_layout.stack_top, kPageSize, memory::kPermRead | memory::kPermExec));
+  constexpr std::uint32_t kSigreturnCode[] = {0x08b00893, 0x00000073};
+  if (!m_memory->poke_bytes(m_layout.stack_top, kSigreturnCode, sizeof kSigreturnCode)) {
+    return make_error(ErrorKind::kNoMemory, "cannot write the signal return code");
+  }
+  m_layout.sigreturn = m_layout.stack_top;
   m_layout.brk_start = highest;
 
   StackImage image;
@@ -300,33 +350,42 @@ system::RunResult Process::fault_result(const cpu::Stop& stop) {
 
 std::optional<system::RunResult> Process::handle_stop(const cpu::Stop& stop) {
   if (stop.reason == cpu::StopReason::kHalt) return std::nullopt;
-  if (stop.reason == cpu::StopReason::kException) return fault_result(stop);
+  if (stop.reason == cpu::StopReason::kException) {
+    if (m_syscalls->deliver_fault(m_hart, fault_info(stop, m_hart.pc, m_space))) {
+      m_redirected = true;
+      return std::nullopt;
+    }
+    return fault_result(stop);
+  }
   if (m_ecall_ran) {  // the engine's ecall handler ran it, and counted it retired
     m_ecall_ran = false;
     return std::exchange(m_ecall_end, std::nullopt);
   }
   // ecall: the system call retires the instruction.
-  const Syscalls::Outcome outcome = m_syscalls->handle(m_hart);
-  m_hart.pc += 4;
+  const GuestAddr ecall_pc = m_hart.pc;
+  Syscalls::Outcome outcome = run_system_call(*m_syscalls, m_hart, m_redirected);
   m_hart.instret += 1;
-  return end_of_run(outcome, m_hart.pc - 4);
+  return end_of_run(outcome, ecall_pc);
 }
 
 std::optional<system::RunResult> Process::poll_timer() {
   Syscalls::Outcome outcome;
   m_syscalls->poll_timer(outcome);
+  const int raised = outcome.signal;
+  m_syscalls->deliver(m_hart, outcome);
+  if (raised != 0 && outcome.signal == 0) m_redirected = true;
   return end_of_run(outcome, m_hart.pc);
 }
 
 cpu::EcallAction Process::ecall_in_engine(const std::atomic<bool>* interrupt) {
-  const Syscalls::Outcome outcome = m_syscalls->handle(m_hart);
-  m_hart.pc += 4;
+  const GuestAddr ecall_pc = m_hart.pc;
+  const Syscalls::Outcome outcome = run_system_call(*m_syscalls, m_hart, m_redirected);
   // The run loop checks for Ctrl-C after every system call, as a blocked
   // read may be what the signal interrupted.
   const bool interrupted = interrupt != nullptr && interrupt->load(std::memory_order_relaxed);
   if (!ends_run(outcome) && !interrupted) return cpu::EcallAction::kContinue;
   m_ecall_ran = true;
-  m_ecall_end = end_of_run(outcome, m_hart.pc - 4);
+  m_ecall_end = end_of_run(outcome, ecall_pc);
   return cpu::EcallAction::kStop;
 }
 
@@ -405,6 +464,9 @@ void Process::mirror_to(Process& other) {
     }
   }
   std::copy(std::begin(m_hart.x), std::end(m_hart.x), std::begin(other.m_hart.x));
+  std::copy(std::begin(m_hart.f), std::end(m_hart.f), std::begin(other.m_hart.f));  // rt_sigreturn
+  other.m_hart.fflags = m_hart.fflags;
+  other.m_hart.frm = m_hart.frm;
   other.m_hart.pc = m_hart.pc;
   other.m_hart.instret = m_hart.instret;
 }
@@ -423,6 +485,7 @@ system::RunResult Process::run_lockstep(Process& shadow, const system::RunOption
       result = std::move(*end);
       break;
     }
+    if (std::exchange(m_redirected, false)) mirror_to(shadow);  // a handler runs now
     if (options.max_insns != 0 && executed >= options.max_insns) {
       result =
           system::RunResult{system::RunResult::Kind::kInstructionLimit, 124,
@@ -452,6 +515,7 @@ system::RunResult Process::run_lockstep(Process& shadow, const system::RunOption
       result = std::move(*end);
       break;
     }
+    m_redirected = false;
     mirror_to(shadow);
   }
   m_syscalls->end_run();

@@ -85,6 +85,7 @@ enum Nr : std::uint64_t {
   kRtSigaction = 134,
   kRtSigprocmask = 135,
   kRtSigpending = 136,
+  kRtSigreturn = 139,
   kTimes = 153,
   kUname = 160,
   kGetrusage = 165,
@@ -215,6 +216,12 @@ Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
   Args a{hart.x[10], hart.x[11], hart.x[12], hart.x[13], hart.x[14], hart.x[15]};
   std::uint64_t number = hart.x[17];
   Outcome outcome;
+  if (number == kRtSigreturn) {
+    // Every register comes back from the frame, a0 and pc included.
+    return_from_handler(hart, outcome);
+    if (!outcome.exited && outcome.signal == 0) poll_timer(outcome);
+    return outcome;
+  }
   std::int64_t ret = dispatch(number, a, outcome);
   // A call that raised a signal returns too (kill of an ignored signal: 0).
   if (!outcome.exited) hart.x[10] = static_cast<std::uint64_t>(ret);
@@ -874,7 +881,14 @@ std::int64_t Syscalls::sys_kill(std::uint64_t number, const Args& a, Outcome& ou
     self = group_ok && tid == ::gettid();
     if (!self) return -ESRCH;
   }
-  if (sig != 0) send_self(static_cast<int>(sig), outcome);
+  if (sig != 0) {
+    SignalInfo info;
+    info.signo = static_cast<int>(sig);
+    info.code = number == kKill ? kSiUser : kSiTkill;
+    info.pid = ::getpid();
+    info.uid = ::getuid();
+    send_self(info, outcome);
+  }
   return 0;
 }
 
@@ -888,10 +902,6 @@ std::int64_t Syscalls::sys_itimer(std::uint64_t number, const Args& a) {
     if (r != 0) return r;
     return put(a[1], current) ? 0 : -EFAULT;
   }
-  // Handlers are not delivered: a guest that would handle the SIGALRM gets
-  // no timer (as before timers existed) rather than one that ends it.
-  constexpr std::uint64_t kSigIgn = 1;
-  if (m_sigactions[SIGALRM][0] > kSigIgn) return -ENOSYS;
   itimerval next{};
   if (a[1] != 0 && !get(a[1], next)) return -EFAULT;
   if (next.it_value.tv_usec < 0 || next.it_value.tv_usec >= 1000000 || next.it_interval.tv_usec < 0 ||
@@ -900,85 +910,6 @@ std::int64_t Syscalls::sys_itimer(std::uint64_t number, const Args& a) {
   const int r = m_timer.set(next, current);
   if (r != 0) return r;
   if (a[2] != 0 && !put(a[2], current)) return -EFAULT;
-  return 0;
-}
-
-void Syscalls::poll_timer(Outcome& outcome) {
-  if (!m_timer.take_expiry()) return;
-  send_self(SIGALRM, outcome);
-  outcome.timer = outcome.signal == SIGALRM;
-}
-
-void Syscalls::send_self(int sig, Outcome& outcome) {
-  constexpr std::uint64_t kSigDfl = 0, kSigIgn = 1;
-  const std::uint64_t bit = std::uint64_t{1} << (sig - 1);
-  const bool unstoppable = sig == SIGKILL || sig == SIGSTOP;
-  if (!unstoppable && (m_signal_mask & bit) != 0) {
-    m_pending |= bit;
-    return;
-  }
-  const std::uint64_t handler = m_sigactions[static_cast<std::size_t>(sig)][0];
-  const bool ignored_by_default = sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
-  if (!unstoppable && (handler == kSigIgn || (handler == kSigDfl && ignored_by_default))) return;
-  outcome.signal = sig;
-}
-
-std::int64_t Syscalls::sys_rt_sigaction(const Args& a) {
-  // Handlers are recorded and reported back, not yet delivered: a guest
-  // fault still ends the process with the signal's default action.
-  std::uint64_t sig = a[0];
-  if (sig == 0 || sig > 64 || sig == 9 || sig == 19) return -EINVAL;  // SIGKILL, SIGSTOP
-  if (a[3] != 8) return -EINVAL;                                      // sigsetsize
-  std::array<std::uint64_t, 4> next{};
-  if (a[1] != 0 && !m_memory.read_bytes(a[1], next.data(), 24)) return -EFAULT;
-  if (a[2] != 0 && !m_memory.write_bytes(a[2], m_sigactions[sig].data(), 24)) return -EFAULT;
-  if (a[1] != 0) m_sigactions[sig] = next;
-  if (a[1] != 0 && next[0] == 1) m_pending &= ~(std::uint64_t{1} << (sig - 1));  // SIG_IGN discards it
-  return 0;
-}
-
-std::int64_t Syscalls::sys_rt_sigprocmask(const Args& a, Outcome& outcome) {
-  if (a[3] != 8) return -EINVAL;
-  std::uint64_t old = m_signal_mask;
-  if (a[1] != 0) {
-    std::uint64_t set = 0;
-    if (!get(a[1], set)) return -EFAULT;
-    switch (a[0]) {
-      case 0:
-        m_signal_mask |= set;
-        break;  // SIG_BLOCK
-      case 1:
-        m_signal_mask &= ~set;
-        break;  // SIG_UNBLOCK
-      case 2:
-        m_signal_mask = set;
-        break;  // SIG_SETMASK
-      default:
-        return -EINVAL;
-    }
-    m_signal_mask &= ~((std::uint64_t{1} << (SIGKILL - 1)) | (std::uint64_t{1} << (SIGSTOP - 1)));
-  }
-  if (a[2] != 0 && !put(a[2], old)) return -EFAULT;
-  // Signals left pending while blocked arrive once unblocked, the lowest
-  // first, until one takes effect.
-  for (std::uint64_t ready = m_pending & ~m_signal_mask; ready != 0 && outcome.signal == 0;
-       ready = m_pending & ~m_signal_mask) {
-    const int sig = std::countr_zero(ready) + 1;
-    m_pending &= ~(std::uint64_t{1} << (sig - 1));
-    send_self(sig, outcome);
-  }
-  return 0;
-}
-
-std::int64_t Syscalls::sys_sigaltstack(const Args& a) {
-  // stack_t: void* ss_sp; int ss_flags; size_t ss_size (24 bytes with padding).
-  std::array<std::uint64_t, 3> old = m_sigaltstack;
-  if (a[0] != 0) {
-    std::array<std::uint64_t, 3> next{};
-    if (!m_memory.read_bytes(a[0], next.data(), 24)) return -EFAULT;
-    m_sigaltstack = next;
-  }
-  if (a[1] != 0 && !m_memory.write_bytes(a[1], old.data(), 24)) return -EFAULT;
   return 0;
 }
 

@@ -16,7 +16,8 @@ namespace vmm::test {
 
 struct SyscallHarness {
   static constexpr std::uint64_t kWindow = std::uint64_t{1} << 32;
-  static constexpr linux_user::Layout kLayout{kWindow, kWindow - kPageSize, 8u << 20, kWindow / 2, 0x100000};
+  static constexpr linux_user::Layout kLayout{kWindow,  kWindow - kPageSize, 8u << 20, kWindow / 2,
+                                              0x100000, kWindow - kPageSize};
 
   /// Adds the window's RAM; false if the host refuses.
   bool add_ram() {

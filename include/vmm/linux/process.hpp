@@ -38,6 +38,7 @@ struct Layout {
   std::uint64_t stack_size = 8u << 20;
   GuestAddr mmap_base = 0;
   GuestAddr brk_start = 0;
+  GuestAddr sigreturn = 0;  ///< code that calls rt_sigreturn: where signal handlers return
 };
 
 class Syscalls;
@@ -98,6 +99,9 @@ class Process {
   /// Set when the engine returns after ecall_in_engine ran a system call:
   /// handle_stop then only reports `m_ecall_end`.
   bool m_ecall_ran = false;
+  /// A signal handler was entered or returned from since the last look
+  /// (a lockstep run then gives the shadow the new state).
+  bool m_redirected = false;
   std::optional<system::RunResult> m_ecall_end;
   Layout m_layout;
   std::vector<std::uint8_t> m_copy;  ///< lockstep: mappings the guest may not read, copied out

@@ -17,6 +17,7 @@
 #include "vmm/linux/file_mappings.hpp"
 #include "vmm/linux/interval_timer.hpp"
 #include "vmm/linux/process.hpp"
+#include "vmm/linux/signal_frame.hpp"
 #include "vmm/memory/guest_memory.hpp"
 
 namespace vmm::linux_user {
@@ -32,8 +33,11 @@ class Syscalls {
   struct Outcome {
     bool exited = false;
     int exit_code = 0;
-    int signal = 0;      ///< non-zero: the guest killed itself with this signal
-    bool timer = false;  ///< the signal is its interval timer's
+    int signal = 0;          ///< non-zero: a signal for the guest, to deliver() or to end it
+    SignalInfo info;         ///< the signal's siginfo
+    bool timer = false;      ///< the signal is its interval timer's
+    bool restored = false;   ///< rt_sigreturn set every register, pc included
+    bool bad_frame = false;  ///< a handler's frame did not fit: the guest dies of SIGSEGV
   };
   /// Runs the system call described by the hart's registers.
   Outcome handle(cpu::HartState& hart);
@@ -52,6 +56,15 @@ class Syscalls {
   /// Between chunks of guest instructions: sends the guest the SIGALRM of
   /// an expired interval timer (in `outcome`, as a system call would).
   void poll_timer(Outcome& outcome);
+  /// Runs the handler of `outcome.signal`, if the guest installed one: the
+  /// hart, as it is, is saved in a frame on the guest's stack and resumed
+  /// when the handler returns (rt_sigreturn); the signal is then cleared
+  /// from `outcome`. A signal without a handler stays: it ends the guest.
+  void deliver(cpu::HartState& hart, Outcome& outcome);
+  /// A fault at the hart's pc: true when a handler will run (the hart now
+  /// points at it); false when the signal's default action ends the guest,
+  /// as it does for a blocked or ignored fault signal (Linux forces it).
+  bool deliver_fault(cpu::HartState& hart, const SignalInfo& info);
 
  private:
   using Args = std::array<std::uint64_t, 6>;
@@ -102,9 +115,15 @@ class Syscalls {
   std::int64_t sys_rt_sigaction(const Args& a);
   std::int64_t sys_rt_sigprocmask(const Args& a, Outcome& outcome);
   /// A signal the guest sent itself: ignored (SIG_IGN), left pending while
-  /// blocked, or raised in `outcome` (handlers are not delivered yet, so a
-  /// raised signal takes its default action).
-  void send_self(int sig, Outcome& outcome);
+  /// blocked, or raised in `outcome` for deliver().
+  void send_self(const SignalInfo& info, Outcome& outcome);
+  /// Signals left pending while blocked arrive once unblocked, the lowest first.
+  void take_unblocked(Outcome& outcome);
+  /// Pushes the frame for `info`'s handler and applies its sigaction
+  /// (mask, SA_RESETHAND); false when the frame does not fit.
+  bool enter_handler(cpu::HartState& hart, const SignalInfo& info);
+  /// rt_sigreturn.
+  void return_from_handler(cpu::HartState& hart, Outcome& outcome);
   std::int64_t sys_sigaltstack(const Args& a);
   std::int64_t sys_prlimit64(const Args& a);
   std::int64_t sys_host_struct(std::uint64_t number, const Args& a);
@@ -125,6 +144,8 @@ class Syscalls {
   GuestAddr m_brk_mapped_end = 0;  ///< end of pages mapped for the heap
   std::uint64_t m_signal_mask = 0;
   std::uint64_t m_pending = 0;  ///< signals sent while blocked, bit sig - 1
+  std::array<SignalInfo, 65> m_pending_info{};
+  /// struct sigaction of riscv64 Linux: handler, flags, mask.
   std::array<std::array<std::uint64_t, 4>, 65> m_sigactions{};
   std::array<std::uint64_t, 3> m_sigaltstack{0, 2, 0};  ///< ss_sp, ss_flags (SS_DISABLE), ss_size
   std::set<std::uint64_t> m_logged_unknown;

@@ -2,7 +2,9 @@
 // signal itself only; a host process, even vm's own child or parent, is
 // never signalled (Linux's answer for a process of another user, EPERM, or
 // ESRCH when there is none). Self-directed ones are ignored, left pending
-// while blocked, or end the run (handlers are not delivered yet).
+// while blocked, delivered to a handler, or end the run. Delivery itself is
+// also diffed against qemu (tests/guest/linux/signal_handlers.c); what qemu
+// gets wrong (sa_mask) is checked here.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -141,11 +143,160 @@ TEST_F(SignalsTest, TheIntervalTimerChecksItsArgumentsAndReportsWhatIsLeft) {
   Syscalls::Outcome outcome;
   harness.syscalls.poll_timer(outcome);
   EXPECT_EQ(outcome.signal, 0);  // not expired; the harness's Syscalls disarms the host timer
-  // A handler for SIGALRM would not run (handlers are not delivered): no timer then.
+  // A handler for SIGALRM runs now: the timer is set as for any guest.
   const std::uint64_t handler[3] = {0x10000, 0, 0};
   ASSERT_TRUE(harness.memory.write_bytes(kScratch + 128, handler, sizeof handler));
   ASSERT_EQ(harness.call(kSysRtSigaction, {SIGALRM, kScratch + 128, 0, 8}), 0u);
-  EXPECT_EQ(harness.call(kSysSetitimer, {kItimerReal, kScratch, 0}), errno_of(ENOSYS));
+  EXPECT_EQ(harness.call(kSysSetitimer, {kItimerReal, kScratch, 0}), 0u);
+  const std::int64_t off[4] = {};
+  ASSERT_TRUE(harness.memory.write_bytes(kScratch, off, sizeof off));
+  EXPECT_EQ(harness.call(kSysSetitimer, {kItimerReal, kScratch, 0}), 0u);
+}
+
+class SignalDeliveryTest : public SignalsTest {
+ protected:
+  static constexpr GuestAddr kHandler = 0x40000;
+  static constexpr GuestAddr kStackTop = kScratch + 0x2000;
+  static constexpr std::uint64_t kSaNoDefer = 0x40000000, kSaResetHand = 0x80000000;
+  static constexpr std::uint64_t kSysRtSigreturn = 139;
+
+  void SetUp() override {
+    SignalsTest::SetUp();
+    ASSERT_TRUE(harness.space.map(kScratch + kPageSize, kPageSize, memory::kPermRW).ok());
+  }
+  void set_handler(int sig, std::uint64_t flags, std::uint64_t mask) {
+    const std::uint64_t action[3] = {kHandler, flags, mask};
+    ASSERT_TRUE(harness.memory.write_bytes(kScratch + 64, action, sizeof action));
+    ASSERT_EQ(harness.call(kSysRtSigaction, {static_cast<std::uint64_t>(sig), kScratch + 64, 0, 8}), 0u);
+  }
+  std::uint64_t mask() {
+    EXPECT_EQ(harness.call(kSysRtSigprocmask, {kSigBlock, 0, kScratch + 32, 8}), 0u);
+    std::uint64_t set = 0;
+    EXPECT_TRUE(harness.memory.load(kScratch + 32, set));
+    return set;
+  }
+  /// A recognisable state: every register, the FP state and pc.
+  void fill_hart() {
+    for (unsigned i = 1; i < 32; ++i) harness.hart.x[i] = 0x1111111111111111 * (i % 15 + 1) + i;
+    for (unsigned i = 0; i < 32; ++i) harness.hart.f[i] = 0xffffffff00000000 | (i * 0x01010101);
+    harness.hart.x[2] = kStackTop - 8;
+    harness.hart.frm = 3;
+    harness.hart.fflags = 0x11;
+    harness.hart.pc = 0x10abc;
+  }
+};
+
+TEST_F(SignalDeliveryTest, AHandlerRunsOnAFrameAndRtSigreturnRestoresEverything) {
+  set_handler(SIGUSR1, 0, bit(SIGUSR2) | bit(SIGKILL));
+  change_mask(kSigBlock, bit(SIGTERM));
+  fill_hart();
+  Syscalls::Outcome outcome = kill_self(SIGUSR1);
+  ASSERT_EQ(outcome.signal, SIGUSR1);
+  const cpu::HartState before = harness.hart;  // after the ecall: a0 holds kill's result
+  harness.syscalls.deliver(harness.hart, outcome);
+  EXPECT_EQ(outcome.signal, 0);
+  const cpu::HartState& in = harness.hart;
+  EXPECT_EQ(in.pc, kHandler);
+  EXPECT_EQ(in.x[1], test::SyscallHarness::kLayout.sigreturn);
+  EXPECT_EQ(in.x[2] % 16, 0u);
+  EXPECT_LE(in.x[2], before.x[2] - kSignalFrameBytes);
+  EXPECT_EQ(in.x[10], static_cast<std::uint64_t>(SIGUSR1));
+  EXPECT_EQ(in.x[11], in.x[2]);        // siginfo
+  EXPECT_EQ(in.x[12], in.x[2] + 128);  // ucontext
+  std::int32_t signo = 0, code = 0;
+  ASSERT_TRUE(harness.memory.load(in.x[11], signo));
+  ASSERT_TRUE(harness.memory.load(in.x[11] + 8, code));
+  EXPECT_EQ(signo, SIGUSR1);
+  EXPECT_EQ(code, kSiUser);
+  // The signal itself and sa_mask are blocked in the handler; SIGKILL never.
+  EXPECT_EQ(mask(), bit(SIGTERM) | bit(SIGUSR1) | bit(SIGUSR2));
+
+  // The handler clobbers everything, then returns through rt_sigreturn.
+  const GuestAddr frame = in.x[2];
+  for (unsigned i = 1; i < 32; ++i) harness.hart.x[i] = 0xdead;
+  for (unsigned i = 0; i < 32; ++i) harness.hart.f[i] = 0xbeef;
+  harness.hart.x[2] = frame;
+  harness.hart.frm = 0;
+  harness.hart.fflags = 0;
+  harness.hart.x[17] = kSysRtSigreturn;
+  const Syscalls::Outcome back = harness.syscalls.handle(harness.hart);
+  EXPECT_TRUE(back.restored);
+  EXPECT_EQ(back.signal, 0);
+  for (unsigned i = 1; i < 32; ++i) EXPECT_EQ(harness.hart.x[i], before.x[i]) << "x" << i;
+  for (unsigned i = 0; i < 32; ++i) EXPECT_EQ(harness.hart.f[i], before.f[i]) << "f" << i;
+  EXPECT_EQ(harness.hart.pc, before.pc);
+  EXPECT_EQ(harness.hart.frm, before.frm);
+  EXPECT_EQ(harness.hart.fflags, before.fflags);
+  EXPECT_EQ(mask(), bit(SIGTERM));
+}
+
+TEST_F(SignalDeliveryTest, NoDeferResetHandAndASignalLeftPendingInTheHandler) {
+  set_handler(SIGUSR1, kSaNoDefer | kSaResetHand, 0);
+  fill_hart();
+  Syscalls::Outcome outcome = kill_self(SIGUSR1);
+  harness.syscalls.deliver(harness.hart, outcome);
+  EXPECT_EQ(outcome.signal, 0);
+  EXPECT_EQ(mask(), 0u);  // SA_NODEFER: not blocked in its handler
+  std::uint64_t action[3] = {1, 1, 1};
+  ASSERT_EQ(harness.call(kSysRtSigaction, {SIGUSR1, 0, kScratch + 64, 8}), 0u);
+  ASSERT_TRUE(harness.memory.read_bytes(kScratch + 64, action, sizeof action));
+  EXPECT_EQ(action[0], 0u);  // SA_RESETHAND: SIG_DFL again
+
+  // A signal blocked by the handler's mask waits for rt_sigreturn.
+  set_handler(SIGUSR2, 0, bit(SIGTERM));
+  fill_hart();
+  outcome = kill_self(SIGUSR2);
+  harness.syscalls.deliver(harness.hart, outcome);
+  EXPECT_EQ(kill_self(SIGTERM).signal, 0);
+  EXPECT_EQ(pending(), bit(SIGTERM));
+  harness.hart.x[17] = kSysRtSigreturn;
+  const Syscalls::Outcome back = harness.syscalls.handle(harness.hart);
+  EXPECT_TRUE(back.restored);
+  EXPECT_EQ(back.signal, SIGTERM);  // unblocked by the return, and it ends the guest
+  EXPECT_EQ(back.info.code, kSiUser);
+}
+
+TEST_F(SignalDeliveryTest, AFrameThatDoesNotFitEndsTheGuestWithSigsegv) {
+  set_handler(SIGUSR1, 0, 0);
+  fill_hart();
+  harness.hart.x[2] = 0x7000;  // nothing mapped below
+  const cpu::HartState before = harness.hart;
+  Syscalls::Outcome outcome = kill_self(SIGUSR1);
+  harness.syscalls.deliver(harness.hart, outcome);
+  EXPECT_EQ(outcome.signal, SIGSEGV);
+  EXPECT_TRUE(outcome.bad_frame);
+  EXPECT_EQ(harness.hart.pc, before.pc);
+  EXPECT_EQ(harness.hart.x[2], before.x[2]);
+  // rt_sigreturn with no frame at sp: SIGSEGV too, registers untouched.
+  harness.hart.x[17] = kSysRtSigreturn;
+  const Syscalls::Outcome back = harness.syscalls.handle(harness.hart);
+  EXPECT_EQ(back.signal, SIGSEGV);
+  EXPECT_FALSE(back.restored);
+  EXPECT_EQ(harness.hart.pc, before.pc);
+}
+
+TEST_F(SignalDeliveryTest, ABlockedOrIgnoredFaultTakesTheDefaultAction) {
+  SignalInfo fault;
+  fault.signo = SIGSEGV;
+  fault.code = kSegvMaperr;
+  fault.fault = true;
+  fault.address = 0x10;
+  set_handler(SIGSEGV, 0, 0);
+  fill_hart();
+  EXPECT_TRUE(harness.syscalls.deliver_fault(harness.hart, fault));
+  EXPECT_EQ(harness.hart.pc, kHandler);
+  std::uint64_t address = 0;
+  ASSERT_TRUE(harness.memory.load(harness.hart.x[11] + 16, address));
+  EXPECT_EQ(address, 0x10u);
+  // In its own handler SIGSEGV is blocked: a second fault cannot be handled.
+  EXPECT_FALSE(harness.syscalls.deliver_fault(harness.hart, fault));
+  std::uint64_t action[3] = {1, 1, 1};
+  ASSERT_EQ(harness.call(kSysRtSigaction, {SIGSEGV, 0, kScratch + 64, 8}), 0u);
+  ASSERT_TRUE(harness.memory.read_bytes(kScratch + 64, action, sizeof action));
+  EXPECT_EQ(action[0], 0u);  // reset to SIG_DFL, as Linux forces it
+  set_ignored(SIGILL);
+  fault.signo = SIGILL;
+  EXPECT_FALSE(harness.syscalls.deliver_fault(harness.hart, fault));
 }
 
 }  // namespace

@@ -1,0 +1,171 @@
+// The guest's signals: sigaction, masks, pending signals, and delivery to
+// handlers through a frame on the guest's stack (signal_frame.cpp), as
+// Linux does for one thread.
+#include <bit>
+#include <csignal>
+
+#include "vmm/linux/syscalls.hpp"
+
+namespace vmm::linux_user {
+namespace {
+
+constexpr std::uint64_t kSigDfl = 0;
+constexpr std::uint64_t kSigIgn = 1;
+constexpr std::uint64_t kSaOnStack = 0x08000000;
+constexpr std::uint64_t kSaResetHand = 0x80000000;
+constexpr std::uint64_t kSaNoDefer = 0x40000000;
+constexpr std::uint64_t kSsDisable = 2;
+constexpr std::uint64_t kUnblockable =
+    (std::uint64_t{1} << (SIGKILL - 1)) | (std::uint64_t{1} << (SIGSTOP - 1));
+
+constexpr std::uint64_t bit_of(int sig) { return std::uint64_t{1} << (sig - 1); }
+
+bool ignored_by_default(int sig) {
+  return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+}  // namespace
+
+void Syscalls::poll_timer(Outcome& outcome) {
+  if (!m_timer.take_expiry()) return;
+  SignalInfo info;
+  info.signo = SIGALRM;
+  info.code = kSiKernel;
+  send_self(info, outcome);
+  outcome.timer = outcome.signal == SIGALRM;
+}
+
+void Syscalls::send_self(const SignalInfo& info, Outcome& outcome) {
+  const int sig = info.signo;
+  const bool unstoppable = sig == SIGKILL || sig == SIGSTOP;
+  if (!unstoppable && (m_signal_mask & bit_of(sig)) != 0) {
+    // One of each standard signal waits; the first one's siginfo is kept.
+    if ((m_pending & bit_of(sig)) == 0) m_pending_info[static_cast<std::size_t>(sig)] = info;
+    m_pending |= bit_of(sig);
+    return;
+  }
+  const std::uint64_t handler = m_sigactions[static_cast<std::size_t>(sig)][0];
+  if (!unstoppable && (handler == kSigIgn || (handler == kSigDfl && ignored_by_default(sig)))) return;
+  outcome.signal = sig;
+  outcome.info = info;
+}
+
+void Syscalls::take_unblocked(Outcome& outcome) {
+  for (std::uint64_t ready = m_pending & ~m_signal_mask; ready != 0 && outcome.signal == 0;
+       ready = m_pending & ~m_signal_mask) {
+    const int sig = std::countr_zero(ready) + 1;
+    m_pending &= ~bit_of(sig);
+    send_self(m_pending_info[static_cast<std::size_t>(sig)], outcome);
+  }
+}
+
+bool Syscalls::enter_handler(cpu::HartState& hart, const SignalInfo& info) {
+  auto& action = m_sigactions[static_cast<std::size_t>(info.signo)];
+  const std::uint64_t handler = action[0];
+  const std::uint64_t flags = action[1];
+  const std::uint64_t sp = hart.x[2];
+  const GuestAddr alt_base = m_sigaltstack[0];
+  const std::uint64_t alt_size = m_sigaltstack[2];
+  const bool alt_enabled = (m_sigaltstack[1] & kSsDisable) == 0 && alt_size != 0;
+  const bool on_alt = alt_enabled && sp > alt_base && sp - alt_base <= alt_size;
+  AltStack reported = m_sigaltstack;
+  reported[1] = !alt_enabled ? kSsDisable : on_alt ? SS_ONSTACK : 0;
+  const GuestAddr stack = (flags & kSaOnStack) != 0 && alt_enabled && !on_alt ? alt_base + alt_size : sp;
+  if (!push_signal_frame(m_memory, hart, stack, info, m_signal_mask, reported, handler, m_layout.sigreturn)) {
+    return false;
+  }
+  if ((flags & kSaNoDefer) == 0) m_signal_mask |= bit_of(info.signo);
+  m_signal_mask = (m_signal_mask | action[2]) & ~kUnblockable;
+  if ((flags & kSaResetHand) != 0) action = {};
+  return true;
+}
+
+void Syscalls::deliver(cpu::HartState& hart, Outcome& outcome) {
+  if (outcome.exited || outcome.signal == 0) return;
+  if (m_sigactions[static_cast<std::size_t>(outcome.signal)][0] <= kSigIgn) return;  // default action
+  if (!enter_handler(hart, outcome.info)) {
+    // As Linux does when the frame cannot be written: SIGSEGV, unhandled.
+    outcome.signal = SIGSEGV;
+    outcome.bad_frame = true;
+    return;
+  }
+  outcome.signal = 0;
+  outcome.timer = false;
+}
+
+bool Syscalls::deliver_fault(cpu::HartState& hart, const SignalInfo& info) {
+  auto& action = m_sigactions[static_cast<std::size_t>(info.signo)];
+  // A fault that is blocked or ignored cannot be retried forever: Linux
+  // resets it to the default action, which ends the process.
+  if ((m_signal_mask & bit_of(info.signo)) != 0 || action[0] == kSigIgn) action = {};
+  if (action[0] == kSigDfl) return false;
+  return enter_handler(hart, info);
+}
+
+void Syscalls::return_from_handler(cpu::HartState& hart, Outcome& outcome) {
+  std::optional<std::uint64_t> mask = pop_signal_frame(m_memory, hart);
+  if (!mask) {
+    outcome.signal = SIGSEGV;
+    outcome.bad_frame = true;
+    return;
+  }
+  outcome.restored = true;
+  m_signal_mask = *mask & ~kUnblockable;
+  take_unblocked(outcome);
+}
+
+std::int64_t Syscalls::sys_rt_sigaction(const Args& a) {
+  std::uint64_t sig = a[0];
+  if (sig == 0 || sig > 64 || sig == SIGKILL || sig == SIGSTOP) return -EINVAL;
+  if (a[3] != 8) return -EINVAL;  // sigsetsize
+  std::array<std::uint64_t, 4> next{};
+  if (a[1] != 0 && !m_memory.read_bytes(a[1], next.data(), 24)) return -EFAULT;
+  if (a[2] != 0 && !m_memory.write_bytes(a[2], m_sigactions[sig].data(), 24)) return -EFAULT;
+  if (a[1] != 0) m_sigactions[sig] = next;
+  // SIG_IGN, or SIG_DFL of a signal ignored by default, discards it.
+  const bool discards =
+      next[0] == kSigIgn || (next[0] == kSigDfl && ignored_by_default(static_cast<int>(sig)));
+  if (a[1] != 0 && discards) m_pending &= ~bit_of(static_cast<int>(sig));
+  return 0;
+}
+
+std::int64_t Syscalls::sys_rt_sigprocmask(const Args& a, Outcome& outcome) {
+  if (a[3] != 8) return -EINVAL;
+  std::uint64_t old = m_signal_mask;
+  if (a[1] != 0) {
+    std::uint64_t set = 0;
+    if (!get(a[1], set)) return -EFAULT;
+    switch (a[0]) {
+      case SIG_BLOCK:
+        m_signal_mask |= set;
+        break;
+      case SIG_UNBLOCK:
+        m_signal_mask &= ~set;
+        break;
+      case SIG_SETMASK:
+        m_signal_mask = set;
+        break;
+      default:
+        return -EINVAL;
+    }
+    m_signal_mask &= ~kUnblockable;
+  }
+  if (a[2] != 0 && !put(a[2], old)) return -EFAULT;
+  take_unblocked(outcome);
+  return 0;
+}
+
+std::int64_t Syscalls::sys_sigaltstack(const Args& a) {
+  // stack_t: void* ss_sp; int ss_flags; size_t ss_size (24 bytes with padding).
+  std::array<std::uint64_t, 3> old = m_sigaltstack;
+  if (a[0] != 0) {
+    std::array<std::uint64_t, 3> next{};
+    if (!m_memory.read_bytes(a[0], next.data(), 24)) return -EFAULT;
+    next[1] &= 0xffffffff;  // an int, then padding
+    m_sigaltstack = next;
+  }
+  if (a[1] != 0 && !m_memory.write_bytes(a[1], old.data(), 24)) return -EFAULT;
+  return 0;
+}
+
+}  // namespace vmm::linux_user
