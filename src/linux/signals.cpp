@@ -12,6 +12,7 @@ namespace {
 constexpr std::uint64_t kSigDfl = 0;
 constexpr std::uint64_t kSigIgn = 1;
 constexpr std::uint64_t kSaOnStack = 0x08000000;
+constexpr std::uint64_t kSaRestart = 0x10000000;
 constexpr std::uint64_t kSaResetHand = 0x80000000;
 constexpr std::uint64_t kSaNoDefer = 0x40000000;
 constexpr std::uint64_t kSsDisable = 2;
@@ -82,8 +83,16 @@ bool Syscalls::enter_handler(cpu::HartState& hart, const SignalInfo& info) {
 
 void Syscalls::deliver(cpu::HartState& hart, Outcome& outcome) {
   if (outcome.exited || outcome.signal == 0) return;
-  if (m_sigactions[static_cast<std::size_t>(outcome.signal)][0] <= kSigIgn) return;  // default action
+  const auto& action = m_sigactions[static_cast<std::size_t>(outcome.signal)];
+  if (action[0] <= kSigIgn) return;  // default action
+  const cpu::HartState before = hart;
+  if (outcome.restart_a0 && (action[1] & kSaRestart) != 0) {
+    // The handler returns to the ecall, which runs again.
+    hart.x[10] = *outcome.restart_a0;
+    hart.pc -= 4;
+  }
   if (!enter_handler(hart, outcome.info)) {
+    hart = before;
     // As Linux does when the frame cannot be written: SIGSEGV, unhandled.
     outcome.signal = SIGSEGV;
     outcome.bad_frame = true;

@@ -225,6 +225,11 @@ Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
   std::int64_t ret = dispatch(number, a, outcome);
   // A call that raised a signal returns too (kill of an ignored signal: 0).
   if (!outcome.exited) hart.x[10] = static_cast<std::uint64_t>(ret);
+  // What Linux restarts after a handler with SA_RESTART: calls that wait
+  // for a file or terminal. Sleeps and polls return EINTR whatever the flag.
+  const bool restartable = number == kRead || number == kWrite || number == kReadv || number == kWritev ||
+                           number == kPread64 || number == kPwrite64 || number == kOpenat || number == kIoctl;
+  if (ret == -EINTR && restartable) outcome.restart_a0 = a[0];
   // A timer that expired meanwhile (perhaps what cut a blocking call short).
   if (!outcome.exited && outcome.signal == 0) poll_timer(outcome);
   return outcome;

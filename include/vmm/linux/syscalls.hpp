@@ -38,6 +38,9 @@ class Syscalls {
     bool timer = false;      ///< the signal is its interval timer's
     bool restored = false;   ///< rt_sigreturn set every register, pc included
     bool bad_frame = false;  ///< a handler's frame did not fit: the guest dies of SIGSEGV
+    /// The call was cut short by a signal (EINTR) and is one Linux restarts
+    /// after a handler with SA_RESTART (its -ERESTARTSYS): with its a0.
+    std::optional<std::uint64_t> restart_a0;
   };
   /// Runs the system call described by the hart's registers.
   Outcome handle(cpu::HartState& hart);
@@ -57,9 +60,10 @@ class Syscalls {
   /// an expired interval timer (in `outcome`, as a system call would).
   void poll_timer(Outcome& outcome);
   /// Runs the handler of `outcome.signal`, if the guest installed one: the
-  /// hart, as it is, is saved in a frame on the guest's stack and resumed
-  /// when the handler returns (rt_sigreturn); the signal is then cleared
-  /// from `outcome`. A signal without a handler stays: it ends the guest.
+  /// hart, as it is (past the ecall), is saved in a frame on the guest's
+  /// stack and resumed when the handler returns (rt_sigreturn), at the
+  /// ecall again for a restartable call and SA_RESTART; the signal is then
+  /// cleared from `outcome`. A signal without a handler stays: it ends the guest.
   void deliver(cpu::HartState& hart, Outcome& outcome);
   /// A fault at the hart's pc: true when a handler will run (the hart now
   /// points at it); false when the signal's default action ends the guest,

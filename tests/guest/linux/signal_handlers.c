@@ -1,9 +1,10 @@
 /* Signal handlers: delivery and return (rt_sigreturn) for signals the
  * program raises, sends, blocks and unblocks, for its faults (SIGSEGV with
  * siglongjmp or a fix-up and retry, SIGILL skipped through the ucontext's
- * pc), on an alternate stack, with SA_NODEFER, SA_RESETHAND and sa_mask,
- * and for an interval timer. Registers and the FP state must survive a
- * handler. Diffed against qemu-riscv64. */
+ * pc), on an alternate stack, with SA_NODEFER and SA_RESETHAND, for an
+ * interval timer, and around a blocking read (SA_RESTART). Registers and
+ * the FP state must survive a handler. Diffed against qemu-riscv64. */
+#include <errno.h>
 #include <fenv.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -84,6 +85,12 @@ static void on_alt_stack(int sig) {
 static void on_alarm(int sig) {
     (void)sig;
     alarms++;
+}
+
+static int pipe_fds[2];
+static void on_alarm_write(int sig) {
+    (void)sig;
+    if (write(pipe_fds[1], "x", 1) != 1) _exit(3);
 }
 
 static void on_fp(int sig) {
@@ -214,6 +221,21 @@ int main(void) {
     struct itimerval off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_REAL, &off, NULL);
     printf("alarms: at least 3\n");
+
+    /* A read cut short by a handler: restarted with SA_RESTART (it then
+     * reads what the handler wrote), EINTR without. */
+    if (pipe(pipe_fds) != 0) return 2;
+    for (int restart = 1; restart >= 0; restart--) {
+        set_handler(SIGALRM, on_alarm_write, restart ? SA_RESTART : 0, 0);
+        struct itimerval once = {{0, 0}, {0, 20000}};
+        setitimer(ITIMER_REAL, &once, NULL);
+        char c = 0;
+        errno = 0;
+        ssize_t n = read(pipe_fds[0], &c, 1);
+        printf("read with%s SA_RESTART: %zd %c %s\n", restart ? "" : "out", n, n > 0 ? c : '-',
+               n < 0 ? strerror(errno) : "");
+        if (n < 0 && read(pipe_fds[0], &c, 1) != 1) return 2; /* the handler's byte */
+    }
 
     printf("done\n");
     return 0;

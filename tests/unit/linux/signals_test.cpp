@@ -256,6 +256,29 @@ TEST_F(SignalDeliveryTest, NoDeferResetHandAndASignalLeftPendingInTheHandler) {
   EXPECT_EQ(back.info.code, kSiUser);
 }
 
+TEST_F(SignalDeliveryTest, ARestartableCallRunsAgainAfterAHandlerWithSaRestart) {
+  constexpr std::uint64_t kSaRestart = 0x10000000;
+  for (const bool restart : {true, false}) {
+    set_handler(SIGALRM, restart ? kSaRestart : 0, 0);
+    fill_hart();
+    const GuestAddr ecall = harness.hart.pc;
+    harness.hart.pc = ecall + 4;  // as after the ecall
+    harness.hart.x[10] = static_cast<std::uint64_t>(-EINTR);
+    Syscalls::Outcome outcome;
+    outcome.signal = SIGALRM;
+    outcome.info.signo = SIGALRM;
+    outcome.restart_a0 = 7;  // the read's fd
+    harness.syscalls.deliver(harness.hart, outcome);
+    ASSERT_EQ(outcome.signal, 0);
+    std::uint64_t saved_pc = 0, saved_a0 = 0;
+    ASSERT_TRUE(harness.memory.load(harness.hart.x[12] + 176, saved_pc));       // uc_mcontext pc
+    ASSERT_TRUE(harness.memory.load(harness.hart.x[12] + 176 + 80, saved_a0));  // a0 = x10
+    EXPECT_EQ(saved_pc, restart ? ecall : ecall + 4);
+    EXPECT_EQ(saved_a0, restart ? 7u : static_cast<std::uint64_t>(-EINTR));
+    change_mask(kSigUnblock, bit(SIGALRM));
+  }
+}
+
 TEST_F(SignalDeliveryTest, AFrameThatDoesNotFitEndsTheGuestWithSigsegv) {
   set_handler(SIGUSR1, 0, 0);
   fill_hart();
