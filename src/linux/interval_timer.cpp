@@ -1,5 +1,7 @@
 #include "vmm/linux/interval_timer.hpp"
 
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 
 #include <atomic>
@@ -47,6 +49,24 @@ int IntervalTimer::set(const itimerval& next, itimerval& previous) {
 
 int IntervalTimer::get(itimerval& current) const {
   return ::getitimer(ITIMER_REAL, &current) == 0 ? 0 : -errno;
+}
+
+int IntervalTimer::wait(pollfd* fds, nfds_t count, const timespec* timeout) {
+  // SIGALRM is blocked from the check until ppoll unblocks it atomically:
+  // an expiry in between would otherwise go unseen until the next one.
+  sigset_t alarm_only, before;
+  sigemptyset(&alarm_only);
+  sigaddset(&alarm_only, SIGALRM);
+  if (::pthread_sigmask(SIG_BLOCK, &alarm_only, &before) != 0) return -EINVAL;
+  int result = -EINTR;
+  if (!(m_armed_once && g_expired.load(std::memory_order_relaxed))) {
+    sigset_t during = before;
+    sigdelset(&during, SIGALRM);
+    result = ::ppoll(fds, count, timeout, &during);
+    if (result < 0) result = -errno;
+  }
+  ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
+  return result;
 }
 
 bool IntervalTimer::take_expiry() {

@@ -1,8 +1,13 @@
 // The guest's signals: sigaction, masks, pending signals, and delivery to
 // handlers through a frame on the guest's stack (signal_frame.cpp), as
 // Linux does for one thread.
+#include <time.h>
+
+#include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <csignal>
+#include <limits>
 
 #include "vmm/linux/syscalls.hpp"
 
@@ -28,12 +33,85 @@ bool ignored_by_default(int sig) {
 }  // namespace
 
 void Syscalls::poll_timer(Outcome& outcome) {
-  if (!m_timer.take_expiry()) return;
+  if (m_timer.take_expiry()) timer_expired(outcome);
+}
+
+void Syscalls::timer_expired(Outcome& outcome) {
   SignalInfo info;
   info.signo = SIGALRM;
   info.code = kSiKernel;
   send_self(info, outcome);
   outcome.timer = outcome.signal == SIGALRM;
+}
+
+void Syscalls::set_temporary_mask(std::uint64_t mask) {
+  if (!m_saved_mask) m_saved_mask = m_signal_mask;
+  m_signal_mask = mask & ~kUnblockable;
+}
+
+std::int64_t Syscalls::wait_for_signal(pollfd* fds, nfds_t count, const std::optional<timespec>& deadline,
+                                       Outcome& outcome) {
+  for (;;) {
+    take_unblocked(outcome);
+    if (outcome.signal != 0) return -EINTR;
+    std::optional<timespec> left;
+    if (deadline) {
+      timespec now{};
+      ::clock_gettime(CLOCK_MONOTONIC, &now);
+      std::int64_t ns = (deadline->tv_sec - now.tv_sec) * 1000000000 + (deadline->tv_nsec - now.tv_nsec);
+      if (ns <= 0) return 0;
+      left = timespec{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+    }
+    const int r = m_timer.wait(fds, count, left ? &*left : nullptr);
+    if (r != -EINTR) return r;
+    // Not the timer: Ctrl-C, which the run loop takes after the call.
+    if (!m_timer.take_expiry()) return -EINTR;
+    timer_expired(outcome);
+    if (outcome.signal != 0) return -EINTR;
+  }
+}
+
+std::int64_t Syscalls::sys_rt_sigsuspend(const Args& a, Outcome& outcome) {
+  if (a[1] != 8) return -EINVAL;
+  std::uint64_t mask = 0;
+  if (!get(a[0], mask)) return -EFAULT;
+  set_temporary_mask(mask);
+  // Only a signal ends it (with EINTR, once its handler returns).
+  return wait_for_signal(nullptr, 0, std::nullopt, outcome);
+}
+
+std::int64_t Syscalls::sys_ppoll(const Args& a, Outcome& outcome) {
+  // struct pollfd and struct timespec have the same layout on both sides;
+  // the host's ppoll reads and writes the guest's array where it lies.
+  constexpr std::uint64_t kMaxFds = 1 << 20;
+  if (a[1] > kMaxFds) return -EINVAL;
+  pollfd* fds = nullptr;
+  if (a[1] != 0) {
+    std::uint8_t* array = guest_range(a[0], a[1] * sizeof(pollfd), true);
+    if (array == nullptr) return -EFAULT;
+    fds = reinterpret_cast<pollfd*>(array);  // SAFETY: checked range; only the host kernel reads it
+  }
+  std::optional<timespec> deadline;
+  if (a[2] != 0) {
+    timespec timeout{};
+    if (!get(a[2], timeout)) return -EFAULT;
+    if (timeout.tv_sec < 0 || timeout.tv_nsec < 0 || timeout.tv_nsec >= 1000000000) return -EINVAL;
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    const time_t max_seconds = std::numeric_limits<time_t>::max() / 2;
+    deadline = timespec{now.tv_sec + std::min(timeout.tv_sec, max_seconds), now.tv_nsec + timeout.tv_nsec};
+    if (deadline->tv_nsec >= 1000000000) {
+      deadline->tv_sec += 1;
+      deadline->tv_nsec -= 1000000000;
+    }
+  }
+  if (a[3] != 0) {
+    if (a[4] != 8) return -EINVAL;
+    std::uint64_t mask = 0;
+    if (!get(a[3], mask)) return -EFAULT;
+    set_temporary_mask(mask);
+  }
+  return wait_for_signal(fds, static_cast<nfds_t>(a[1]), deadline, outcome);
 }
 
 void Syscalls::send_self(const SignalInfo& info, Outcome& outcome) {
@@ -72,9 +150,12 @@ bool Syscalls::enter_handler(cpu::HartState& hart, const SignalInfo& info) {
   AltStack reported = m_sigaltstack;
   reported[1] = !alt_enabled ? kSsDisable : on_alt ? SS_ONSTACK : 0;
   const GuestAddr stack = (flags & kSaOnStack) != 0 && alt_enabled && !on_alt ? alt_base + alt_size : sp;
-  if (!push_signal_frame(m_memory, hart, stack, info, m_signal_mask, reported, handler, m_layout.sigreturn)) {
+  // After ppoll or sigsuspend the frame restores the mask they replaced.
+  const std::uint64_t restore = m_saved_mask.value_or(m_signal_mask);
+  if (!push_signal_frame(m_memory, hart, stack, info, restore, reported, handler, m_layout.sigreturn)) {
     return false;
   }
+  m_saved_mask.reset();
   if ((flags & kSaNoDefer) == 0) m_signal_mask |= bit_of(info.signo);
   m_signal_mask = (m_signal_mask | action[2]) & ~kUnblockable;
   if ((flags & kSaResetHand) != 0) action = {};

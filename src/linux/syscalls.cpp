@@ -27,6 +27,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 namespace vmm::linux_user {
@@ -84,6 +85,7 @@ enum Nr : std::uint64_t {
   kSigaltstack = 132,
   kRtSigaction = 134,
   kRtSigprocmask = 135,
+  kRtSigsuspend = 133,
   kRtSigpending = 136,
   kRtSigreturn = 139,
   kTimes = 153,
@@ -232,6 +234,9 @@ Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
   if (ret == -EINTR && restartable) outcome.restart_a0 = a[0];
   // A timer that expired meanwhile (perhaps what cut a blocking call short).
   if (!outcome.exited && outcome.signal == 0) poll_timer(outcome);
+  // ppoll's or sigsuspend's mask ends with the call unless a handler runs
+  // (deliver() then puts the guest's own in its frame).
+  if (outcome.signal == 0 && m_saved_mask) m_signal_mask = *std::exchange(m_saved_mask, std::nullopt);
   return outcome;
 }
 
@@ -410,7 +415,9 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
     case kPrctl:
       return -EINVAL;
     case kPpoll:
-      return -ENOSYS;
+      return sys_ppoll(a, outcome);
+    case kRtSigsuspend:
+      return sys_rt_sigsuspend(a, outcome);
     case kRiscvFlushIcache:
       // Decoded code is kept coherent with every write, so there is nothing to flush.
       return 0;
@@ -844,13 +851,19 @@ std::int64_t Syscalls::sys_clock(std::uint64_t number, const Args& a) {
     case kNanosleep: {
       timespec req{}, rem{};
       if (!get(a[0], req)) return -EFAULT;
-      if (::nanosleep(&req, &rem) != 0) return -errno;
+      if (::nanosleep(&req, &rem) != 0) {
+        const int error = errno;
+        // Cut short by a signal: what is left, for glibc's sleep() to return.
+        if (error == EINTR && a[1] != 0 && !put(a[1], rem)) return -EFAULT;
+        return -error;
+      }
       return 0;
     }
     default: {  // clock_nanosleep(clock, flags, req, rem)
       timespec req{}, rem{};
       if (!get(a[2], req)) return -EFAULT;
       int r = ::clock_nanosleep(static_cast<clockid_t>(a[0]), static_cast<int>(a[1]), &req, &rem);
+      if (r == EINTR && (a[1] & TIMER_ABSTIME) == 0 && a[3] != 0 && !put(a[3], rem)) return -EFAULT;
       return -r;
     }
   }

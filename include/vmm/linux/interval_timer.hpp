@@ -4,6 +4,7 @@
 // marks an expiry. The run loop takes expiries between chunks of guest
 // instructions and after each system call (a blocking one returns early,
 // interrupted), and Syscalls sends the guest its SIGALRM.
+#include <poll.h>
 #include <sys/time.h>
 
 namespace vmm::linux_user {
@@ -21,6 +22,10 @@ class IntervalTimer {
   int get(itimerval& current) const;
   /// Whether the timer expired since the last call (each expiry once).
   [[nodiscard]] bool take_expiry();
+  /// Waits in the host's ppoll for `fds` (none: for nothing) until one is
+  /// ready, `timeout` passes, or a signal (an expiry, Ctrl-C) arrives; an
+  /// expiry not yet taken returns at once. ppoll's result or a negative errno.
+  int wait(pollfd* fds, nfds_t count, const timespec* timeout);
 
  private:
   bool m_armed_once = false;

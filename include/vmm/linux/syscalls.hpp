@@ -3,7 +3,9 @@
 // Arguments come from a0..a5 and the number from a7; results go to a0 as
 // Linux returns them (negative errno on failure). Files, pipes and the
 // terminal go through to the host, as qemu-user does.
+#include <poll.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <array>
 #include <cstdint>
@@ -128,6 +130,18 @@ class Syscalls {
   bool enter_handler(cpu::HartState& hart, const SignalInfo& info);
   /// rt_sigreturn.
   void return_from_handler(cpu::HartState& hart, Outcome& outcome);
+  /// The guest's SIGALRM for an expiry of its interval timer.
+  void timer_expired(Outcome& outcome);
+  /// rt_sigsuspend and ppoll: the guest's mask is `mask` while they wait,
+  /// its own again after (in the frame of a handler that interrupts them).
+  void set_temporary_mask(std::uint64_t mask);
+  /// Waits for `fds` (ppoll) until `deadline` or a signal the guest takes
+  /// arrives (raised in `outcome`: -EINTR). Expiries of the interval timer
+  /// whose signal is ignored or blocked do not end the wait.
+  std::int64_t wait_for_signal(pollfd* fds, nfds_t count, const std::optional<timespec>& deadline,
+                               Outcome& outcome);
+  std::int64_t sys_rt_sigsuspend(const Args& a, Outcome& outcome);
+  std::int64_t sys_ppoll(const Args& a, Outcome& outcome);
   std::int64_t sys_sigaltstack(const Args& a);
   std::int64_t sys_prlimit64(const Args& a);
   std::int64_t sys_host_struct(std::uint64_t number, const Args& a);
@@ -147,7 +161,8 @@ class Syscalls {
   GuestAddr m_brk = 0;
   GuestAddr m_brk_mapped_end = 0;  ///< end of pages mapped for the heap
   std::uint64_t m_signal_mask = 0;
-  std::uint64_t m_pending = 0;  ///< signals sent while blocked, bit sig - 1
+  std::uint64_t m_pending = 0;                ///< signals sent while blocked, bit sig - 1
+  std::optional<std::uint64_t> m_saved_mask;  ///< the mask set_temporary_mask() replaced
   std::array<SignalInfo, 65> m_pending_info{};
   /// struct sigaction of riscv64 Linux: handler, flags, mask.
   std::array<std::array<std::uint64_t, 4>, 65> m_sigactions{};

@@ -2,10 +2,12 @@
  * program raises, sends, blocks and unblocks, for its faults (SIGSEGV with
  * siglongjmp or a fix-up and retry, SIGILL skipped through the ucontext's
  * pc), on an alternate stack, with SA_NODEFER and SA_RESETHAND, for an
- * interval timer, and around a blocking read (SA_RESTART). Registers and
- * the FP state must survive a handler. Diffed against qemu-riscv64. */
+ * interval timer, around a blocking read (SA_RESTART), and in pause,
+ * sigsuspend, sleep and poll. Registers and the FP state must survive a
+ * handler. Diffed against qemu-riscv64. */
 #include <errno.h>
 #include <fenv.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -236,6 +238,39 @@ int main(void) {
                n < 0 ? strerror(errno) : "");
         if (n < 0 && read(pipe_fds[0], &c, 1) != 1) return 2; /* the handler's byte */
     }
+
+    /* Waiting for a signal: pause, sigsuspend (with SIGALRM blocked
+     * around it), a sleep cut short, and poll's own timeout. */
+    set_handler(SIGALRM, on_alarm, 0, 0);
+    alarms = 0;
+    struct itimerval soon = {{0, 0}, {0, 10000}};
+    setitimer(ITIMER_REAL, &soon, NULL);
+    errno = 0;
+    int r = pause();
+    printf("pause: %d %s alarms=%d\n", r, strerror(errno), (int)alarms);
+
+    sigset_t alrm, before_suspend, empty, now_mask;
+    sigemptyset(&alrm);
+    sigaddset(&alrm, SIGALRM);
+    sigemptyset(&empty);
+    sigprocmask(SIG_BLOCK, &alrm, &before_suspend);
+    setitimer(ITIMER_REAL, &soon, NULL);
+    errno = 0;
+    r = sigsuspend(&empty);
+    sigprocmask(SIG_BLOCK, NULL, &now_mask);
+    printf("sigsuspend: %d %s alarms=%d alrm_blocked_after=%d\n", r, strerror(errno), (int)alarms,
+           sigismember(&now_mask, SIGALRM));
+    sigprocmask(SIG_SETMASK, &before_suspend, NULL);
+
+    setitimer(ITIMER_REAL, &soon, NULL);
+    unsigned left = sleep(5);
+    printf("sleep cut short: %d alarms=%d\n", left > 0 && left <= 5, (int)alarms);
+
+    struct pollfd waiting = {.fd = pipe_fds[0], .events = POLLIN};
+    printf("poll timeout: %d\n", poll(&waiting, 1, 20));
+    if (write(pipe_fds[1], "y", 1) != 1) return 2;
+    r = poll(&waiting, 1, 1000);
+    printf("poll ready: %d revents=%#x\n", r, waiting.revents);
 
     printf("done\n");
     return 0;

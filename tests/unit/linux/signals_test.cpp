@@ -279,6 +279,41 @@ TEST_F(SignalDeliveryTest, ARestartableCallRunsAgainAfterAHandlerWithSaRestart) 
   }
 }
 
+TEST_F(SignalDeliveryTest, PpollAndSigsuspendCheckTheirArgumentsAndTakePendingSignals) {
+  constexpr std::uint64_t kSysPpoll = 73, kSysRtSigsuspend = 133;
+  const std::int64_t bad_timeout[2] = {0, 1000000000};
+  ASSERT_TRUE(harness.memory.write_bytes(kScratch + 256, bad_timeout, sizeof bad_timeout));
+  EXPECT_EQ(harness.call(kSysPpoll, {0, 0, kScratch + 256, 0, 8}), errno_of(EINVAL));
+  EXPECT_EQ(harness.call(kSysPpoll, {kScratch, (1 << 20) + 1, 0, 0, 8}), errno_of(EINVAL));
+  EXPECT_EQ(harness.call(kSysPpoll, {0x7000, 1, kScratch + 272, 0, 8}), errno_of(EFAULT));
+  const std::int64_t now[2] = {0, 0};
+  ASSERT_TRUE(harness.memory.write_bytes(kScratch + 272, now, sizeof now));
+  EXPECT_EQ(harness.call(kSysPpoll, {0, 0, kScratch + 272, 0, 8}), 0u);  // times out at once
+  EXPECT_EQ(harness.call(kSysPpoll, {0, 0, kScratch + 272, kScratch + 288, 4}), errno_of(EINVAL));
+  EXPECT_EQ(harness.call(kSysRtSigsuspend, {kScratch + 288, 4}), errno_of(EINVAL));
+  EXPECT_EQ(harness.call(kSysRtSigsuspend, {0x7000, 8}), errno_of(EFAULT));
+
+  // A signal pending and unblocked by sigsuspend's mask ends it at once;
+  // the handler's frame restores the mask sigsuspend replaced.
+  set_handler(SIGUSR1, 0, 0);
+  change_mask(kSigBlock, bit(SIGUSR1) | bit(SIGUSR2));
+  EXPECT_EQ(kill_self(SIGUSR1).signal, 0);
+  fill_hart();
+  ASSERT_TRUE(harness.memory.store(kScratch + 288, bit(SIGTERM)));
+  harness.hart.x[17] = kSysRtSigsuspend;
+  harness.hart.x[10] = kScratch + 288;
+  harness.hart.x[11] = 8;
+  Syscalls::Outcome outcome = harness.syscalls.handle(harness.hart);
+  EXPECT_EQ(harness.hart.x[10], errno_of(EINTR));
+  ASSERT_EQ(outcome.signal, SIGUSR1);
+  harness.hart.pc += 4;
+  harness.syscalls.deliver(harness.hart, outcome);
+  std::uint64_t saved = 0;
+  ASSERT_TRUE(harness.memory.load(harness.hart.x[12] + 40, saved));  // uc_sigmask
+  EXPECT_EQ(saved, bit(SIGUSR1) | bit(SIGUSR2));                     // the guest's own, for rt_sigreturn
+  EXPECT_EQ(mask(), bit(SIGTERM) | bit(SIGUSR1));                    // sigsuspend's, and the handler's signal
+}
+
 TEST_F(SignalDeliveryTest, AFrameThatDoesNotFitEndsTheGuestWithSigsegv) {
   set_handler(SIGUSR1, 0, 0);
   fill_hart();
