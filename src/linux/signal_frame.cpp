@@ -31,14 +31,8 @@ T take(const Frame& frame, std::uint64_t at) {
   return value;
 }
 
-}  // namespace
-
-bool push_signal_frame(memory::GuestMemory& memory, cpu::HartState& hart, GuestAddr stack,
-                       const SignalInfo& info, std::uint64_t old_mask, const AltStack& alt, GuestAddr handler,
-                       GuestAddr restorer) {
-  if (stack < kSignalFrameBytes) return false;
-  const GuestAddr at = (stack - kSignalFrameBytes) & ~GuestAddr{15};
-  Frame frame{};  // unused fields and the Q extension's reserved words read as 0
+/// The siginfo_t of `info` at the start of `frame`.
+void put_info(Frame& frame, const SignalInfo& info) {
   put<std::int32_t>(frame, 0, info.signo);
   put<std::int32_t>(frame, kInfoCode, info.code);
   if (info.fault) {
@@ -47,6 +41,23 @@ bool push_signal_frame(memory::GuestMemory& memory, cpu::HartState& hart, GuestA
     put<std::int32_t>(frame, kInfoUnion, info.pid);
     put<std::uint32_t>(frame, kInfoUnion + 4, info.uid);
   }
+}
+
+}  // namespace
+
+bool write_signal_info(memory::GuestMemory& memory, GuestAddr addr, const SignalInfo& info) {
+  Frame frame{};
+  put_info(frame, info);
+  return memory.write_bytes(addr, frame.data(), kSignalInfoBytes);
+}
+
+bool push_signal_frame(memory::GuestMemory& memory, cpu::HartState& hart, GuestAddr stack,
+                       const SignalInfo& info, std::uint64_t old_mask, const AltStack& alt, GuestAddr handler,
+                       GuestAddr restorer) {
+  if (stack < kSignalFrameBytes) return false;
+  const GuestAddr at = (stack - kSignalFrameBytes) & ~GuestAddr{15};
+  Frame frame{};  // unused fields and the Q extension's reserved words read as 0
+  put_info(frame, info);
   put<std::uint64_t>(frame, kStack, alt[0]);
   put<std::uint32_t>(frame, kStack + 8, static_cast<std::uint32_t>(alt[1]));
   put<std::uint64_t>(frame, kStack + 16, alt[2]);

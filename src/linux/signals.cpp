@@ -50,7 +50,7 @@ void Syscalls::set_temporary_mask(std::uint64_t mask) {
 }
 
 std::int64_t Syscalls::wait_for_signal(pollfd* fds, nfds_t count, const std::optional<timespec>& deadline,
-                                       Outcome& outcome) {
+                                       Outcome& outcome, std::uint64_t wake) {
   for (;;) {
     take_unblocked(outcome);
     if (outcome.signal != 0) return -EINTR;
@@ -67,7 +67,7 @@ std::int64_t Syscalls::wait_for_signal(pollfd* fds, nfds_t count, const std::opt
     // Not the timer: Ctrl-C, which the run loop takes after the call.
     if (!m_timer.take_expiry()) return -EINTR;
     timer_expired(outcome);
-    if (outcome.signal != 0) return -EINTR;
+    if (outcome.signal != 0 || (m_pending & wake) != 0) return -EINTR;
   }
 }
 
@@ -78,6 +78,49 @@ std::int64_t Syscalls::sys_rt_sigsuspend(const Args& a, Outcome& outcome) {
   set_temporary_mask(mask);
   // Only a signal ends it (with EINTR, once its handler returns).
   return wait_for_signal(nullptr, 0, std::nullopt, outcome);
+}
+
+std::int64_t Syscalls::read_deadline(GuestAddr addr, std::optional<timespec>& deadline) {
+  if (addr == 0) return 0;
+  timespec timeout{};
+  if (!get(addr, timeout)) return -EFAULT;
+  if (timeout.tv_sec < 0 || timeout.tv_nsec < 0 || timeout.tv_nsec >= 1000000000) return -EINVAL;
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  const time_t max_seconds = std::numeric_limits<time_t>::max() / 2;
+  deadline = timespec{now.tv_sec + std::min(timeout.tv_sec, max_seconds), now.tv_nsec + timeout.tv_nsec};
+  if (deadline->tv_nsec >= 1000000000) {
+    deadline->tv_sec += 1;
+    deadline->tv_nsec -= 1000000000;
+  }
+  return 0;
+}
+
+std::int64_t Syscalls::sys_rt_sigtimedwait(const Args& a, Outcome& outcome) {
+  if (a[3] != 8) return -EINVAL;
+  std::uint64_t set = 0;
+  if (!get(a[0], set)) return -EFAULT;
+  set &= ~kUnblockable;
+  std::optional<timespec> deadline;
+  if (const std::int64_t r = read_deadline(a[2], deadline); r != 0) return r;
+  // The signals waited for are blocked while it waits, as Linux does: they
+  // collect in m_pending instead of going to a handler.
+  set_temporary_mask(m_signal_mask | set);
+  for (;;) {
+    if (const std::uint64_t ready = m_pending & set; ready != 0) {
+      const int sig = std::countr_zero(ready) + 1;
+      m_pending &= ~bit_of(sig);
+      if (a[1] != 0 && !write_signal_info(m_memory, a[1], m_pending_info[static_cast<std::size_t>(sig)])) {
+        return -EFAULT;
+      }
+      return sig;
+    }
+    // Any other signal the guest takes interrupts the wait.
+    const std::int64_t r = wait_for_signal(nullptr, 0, deadline, outcome, set);
+    if (r == 0) return -EAGAIN;  // timed out
+    if (r != -EINTR || outcome.signal != 0) return r;
+    if ((m_pending & set) == 0) return -EINTR;  // Ctrl-C
+  }
 }
 
 std::int64_t Syscalls::sys_ppoll(const Args& a, Outcome& outcome) {
@@ -92,19 +135,7 @@ std::int64_t Syscalls::sys_ppoll(const Args& a, Outcome& outcome) {
     fds = reinterpret_cast<pollfd*>(array);  // SAFETY: checked range; only the host kernel reads it
   }
   std::optional<timespec> deadline;
-  if (a[2] != 0) {
-    timespec timeout{};
-    if (!get(a[2], timeout)) return -EFAULT;
-    if (timeout.tv_sec < 0 || timeout.tv_nsec < 0 || timeout.tv_nsec >= 1000000000) return -EINVAL;
-    timespec now{};
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    const time_t max_seconds = std::numeric_limits<time_t>::max() / 2;
-    deadline = timespec{now.tv_sec + std::min(timeout.tv_sec, max_seconds), now.tv_nsec + timeout.tv_nsec};
-    if (deadline->tv_nsec >= 1000000000) {
-      deadline->tv_sec += 1;
-      deadline->tv_nsec -= 1000000000;
-    }
-  }
+  if (const std::int64_t r = read_deadline(a[2], deadline); r != 0) return r;
   if (a[3] != 0) {
     if (a[4] != 8) return -EINVAL;
     std::uint64_t mask = 0;

@@ -87,6 +87,7 @@ enum Nr : std::uint64_t {
   kRtSigprocmask = 135,
   kRtSigsuspend = 133,
   kRtSigpending = 136,
+  kRtSigtimedwait = 137,
   kRtSigreturn = 139,
   kTimes = 153,
   kUname = 160,
@@ -418,6 +419,8 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
       return sys_ppoll(a, outcome);
     case kRtSigsuspend:
       return sys_rt_sigsuspend(a, outcome);
+    case kRtSigtimedwait:
+      return sys_rt_sigtimedwait(a, outcome);
     case kRiscvFlushIcache:
       // Decoded code is kept coherent with every write, so there is nothing to flush.
       return 0;

@@ -36,6 +36,13 @@ struct SignalInfo {
 /// sigaltstack's stack_t: ss_sp, ss_flags, ss_size.
 using AltStack = std::array<std::uint64_t, 3>;
 
+/// sizeof(siginfo_t).
+inline constexpr std::uint64_t kSignalInfoBytes = 128;
+
+/// Writes `info` as a siginfo_t at `addr` (sigtimedwait's answer); false
+/// when the guest may not write there.
+bool write_signal_info(memory::GuestMemory& memory, GuestAddr addr, const SignalInfo& info);
+
 /// sizeof(struct rt_sigframe): siginfo (128 bytes) and ucontext (960).
 inline constexpr std::uint64_t kSignalFrameBytes = 1088;
 

@@ -136,11 +136,16 @@ class Syscalls {
   /// its own again after (in the frame of a handler that interrupts them).
   void set_temporary_mask(std::uint64_t mask);
   /// Waits for `fds` (ppoll) until `deadline` or a signal the guest takes
-  /// arrives (raised in `outcome`: -EINTR). Expiries of the interval timer
-  /// whose signal is ignored or blocked do not end the wait.
+  /// arrives (raised in `outcome`: -EINTR), or one of `wake` is left
+  /// pending (sigtimedwait). Expiries of the interval timer whose signal is
+  /// ignored or blocked otherwise do not end the wait.
   std::int64_t wait_for_signal(pollfd* fds, nfds_t count, const std::optional<timespec>& deadline,
-                               Outcome& outcome);
+                               Outcome& outcome, std::uint64_t wake = 0);
   std::int64_t sys_rt_sigsuspend(const Args& a, Outcome& outcome);
+  std::int64_t sys_rt_sigtimedwait(const Args& a, Outcome& outcome);
+  /// ppoll's and sigtimedwait's timeout at `addr` (0: none) as a deadline
+  /// on CLOCK_MONOTONIC; 0 or a negative errno.
+  std::int64_t read_deadline(GuestAddr addr, std::optional<timespec>& deadline);
   std::int64_t sys_ppoll(const Args& a, Outcome& outcome);
   std::int64_t sys_sigaltstack(const Args& a);
   std::int64_t sys_prlimit64(const Args& a);

@@ -3,8 +3,9 @@
  * siglongjmp or a fix-up and retry, SIGILL skipped through the ucontext's
  * pc), on an alternate stack, with SA_NODEFER and SA_RESETHAND, for an
  * interval timer, around a blocking read (SA_RESTART), and in pause,
- * sigsuspend, sleep and poll. Registers and the FP state must survive a
- * handler. Diffed against qemu-riscv64. */
+ * sigsuspend, sleep and poll; sigwaitinfo and sigtimedwait take signals
+ * without a handler. Registers and the FP state must survive a handler.
+ * Diffed against qemu-riscv64. */
 #include <errno.h>
 #include <fenv.h>
 #include <poll.h>
@@ -271,6 +272,29 @@ int main(void) {
     if (write(pipe_fds[1], "y", 1) != 1) return 2;
     r = poll(&waiting, 1, 1000);
     printf("poll ready: %d revents=%#x\n", r, waiting.revents);
+
+    /* sigwaitinfo and sigtimedwait take blocked signals, no handler runs. */
+    sigset_t wanted, before_wait;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGUSR1);
+    sigaddset(&wanted, SIGALRM);
+    sigprocmask(SIG_BLOCK, &wanted, &before_wait);
+    usr1_count = 0;
+    set_handler(SIGUSR1, on_usr1, 0, 0);
+    raise(SIGUSR1);
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    r = sigwaitinfo(&wanted, &si);
+    printf("sigwaitinfo: %d code=%d pid_ok=%d handler=%d\n", r, si.si_code, si.si_pid == getpid(),
+           (int)usr1_count);
+    setitimer(ITIMER_REAL, &soon, NULL);
+    r = sigwaitinfo(&wanted, &si);
+    printf("sigwaitinfo: %d code=%#x\n", r, si.si_code);
+    struct timespec brief = {0, 10000000};
+    errno = 0;
+    r = sigtimedwait(&wanted, &si, &brief);
+    printf("sigtimedwait: %d %s\n", r, strerror(errno));
+    sigprocmask(SIG_SETMASK, &before_wait, NULL);
 
     printf("done\n");
     return 0;

@@ -314,6 +314,32 @@ TEST_F(SignalDeliveryTest, PpollAndSigsuspendCheckTheirArgumentsAndTakePendingSi
   EXPECT_EQ(mask(), bit(SIGTERM) | bit(SIGUSR1));                    // sigsuspend's, and the handler's signal
 }
 
+TEST_F(SignalDeliveryTest, SigtimedwaitTakesABlockedSignalWithoutItsHandler) {
+  constexpr std::uint64_t kSysRtSigtimedwait = 137;
+  set_handler(SIGUSR1, 0, 0);
+  ASSERT_TRUE(harness.memory.store(kScratch + 288, bit(SIGUSR1)));
+  const std::int64_t now[2] = {0, 0};
+  ASSERT_TRUE(harness.memory.write_bytes(kScratch + 272, now, sizeof now));
+  EXPECT_EQ(harness.call(kSysRtSigtimedwait, {kScratch + 288, 0, kScratch + 272, 4}), errno_of(EINVAL));
+  EXPECT_EQ(harness.call(kSysRtSigtimedwait, {kScratch + 288, 0, kScratch + 272, 8}), errno_of(EAGAIN));
+  EXPECT_EQ(mask(), 0u);  // its temporary mask ends with it
+  change_mask(kSigBlock, bit(SIGUSR1));
+  EXPECT_EQ(kill_self(SIGUSR1).signal, 0);
+  harness.hart.pc = 0x1234;
+  EXPECT_EQ(harness.call(kSysRtSigtimedwait, {kScratch + 288, kScratch + 512, kScratch + 272, 8}),
+            static_cast<std::uint64_t>(SIGUSR1));
+  EXPECT_EQ(harness.hart.pc, 0x1234u);  // no handler ran
+  EXPECT_EQ(pending(), 0u);
+  std::int32_t signo = 0, code = -1, pid = 0;
+  ASSERT_TRUE(harness.memory.load(kScratch + 512, signo));
+  ASSERT_TRUE(harness.memory.load(kScratch + 512 + 8, code));
+  ASSERT_TRUE(harness.memory.load(kScratch + 512 + 16, pid));
+  EXPECT_EQ(signo, SIGUSR1);
+  EXPECT_EQ(code, kSiUser);
+  EXPECT_EQ(pid, ::getpid());
+  EXPECT_EQ(mask(), bit(SIGUSR1));
+}
+
 TEST_F(SignalDeliveryTest, AFrameThatDoesNotFitEndsTheGuestWithSigsegv) {
   set_handler(SIGUSR1, 0, 0);
   fill_hart();
