@@ -177,7 +177,8 @@ class SignalDeliveryTest : public SignalsTest {
   }
   /// A recognisable state: every register, the FP state and pc.
   void fill_hart() {
-    for (unsigned i = 1; i < 32; ++i) harness.hart.x[i] = 0x1111111111111111 * (i % 15 + 1) + i;
+    for (unsigned i = 1; i < 32; ++i)
+      harness.hart.x[i] = std::uint64_t{0x1111111111111111} * (i % 15 + 1) + i;
     for (unsigned i = 0; i < 32; ++i) harness.hart.f[i] = 0xffffffff00000000 | (i * 0x01010101);
     harness.hart.x[2] = kStackTop - 8;
     harness.hart.frm = 3;
