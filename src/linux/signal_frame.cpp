@@ -40,6 +40,7 @@ void put_info(Frame& frame, const SignalInfo& info) {
   } else {
     put<std::int32_t>(frame, kInfoUnion, info.pid);
     put<std::uint32_t>(frame, kInfoUnion + 4, info.uid);
+    put<std::uint64_t>(frame, kInfoUnion + 8, info.value);
   }
 }
 
@@ -73,20 +74,24 @@ bool push_signal_frame(memory::GuestMemory& memory, cpu::HartState& hart, GuestA
   hart.x[10] = static_cast<std::uint64_t>(info.signo);
   hart.x[11] = at;
   hart.x[12] = at + kContext;
-  hart.pc = handler;
+  hart.pc = handler & ~GuestAddr{1};
   return true;
 }
 
-std::optional<std::uint64_t> pop_signal_frame(memory::GuestMemory& memory, cpu::HartState& hart) {
+std::optional<SavedContext> pop_signal_frame(memory::GuestMemory& memory, cpu::HartState& hart) {
   Frame frame{};
   if (!memory.read_bytes(hart.x[2], frame.data(), frame.size())) return std::nullopt;
-  hart.pc = take<std::uint64_t>(frame, kRegisters);
+  hart.pc = take<std::uint64_t>(frame, kRegisters) & ~GuestAddr{1};
   for (unsigned i = 1; i < 32; ++i) hart.x[i] = take<std::uint64_t>(frame, kRegisters + 8 * i);
   for (unsigned i = 0; i < 32; ++i) hart.f[i] = take<std::uint64_t>(frame, kFpRegisters + 8 * i);
   const auto fcsr = take<std::uint32_t>(frame, kFcsr);
   hart.frm = (fcsr >> 5) & 7;
   hart.fflags = fcsr & 0x1f;
-  return take<std::uint64_t>(frame, kMask);
+  SavedContext saved;
+  saved.mask = take<std::uint64_t>(frame, kMask);
+  saved.stack = {take<std::uint64_t>(frame, kStack), take<std::uint32_t>(frame, kStack + 8),
+                 take<std::uint64_t>(frame, kStack + 16)};
+  return saved;
 }
 
 }  // namespace vmm::linux_user

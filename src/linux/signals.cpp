@@ -21,10 +21,22 @@ constexpr std::uint64_t kSaRestart = 0x10000000;
 constexpr std::uint64_t kSaResetHand = 0x80000000;
 constexpr std::uint64_t kSaNoDefer = 0x40000000;
 constexpr std::uint64_t kSsDisable = 2;
+constexpr std::uint64_t kSsAutoDisarm = std::uint64_t{1} << 31;
+constexpr int kFirstRealTime = 32;
+constexpr std::size_t kMaxQueued = 4096;  // queued real-time signals (Linux: RLIMIT_SIGPENDING)
 constexpr std::uint64_t kUnblockable =
     (std::uint64_t{1} << (SIGKILL - 1)) | (std::uint64_t{1} << (SIGSTOP - 1));
 
 constexpr std::uint64_t bit_of(int sig) { return std::uint64_t{1} << (sig - 1); }
+
+/// Which of the `ready` signals Linux takes first: a fault's kind before
+/// the others, then the lowest number.
+int next_signal(std::uint64_t ready) {
+  constexpr std::uint64_t kSynchronous =
+      bit_of(SIGSEGV) | bit_of(SIGBUS) | bit_of(SIGILL) | bit_of(SIGTRAP) | bit_of(SIGFPE) | bit_of(SIGSYS);
+  const std::uint64_t first = (ready & kSynchronous) != 0 ? ready & kSynchronous : ready;
+  return std::countr_zero(first) + 1;
+}
 
 bool ignored_by_default(int sig) {
   return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
@@ -58,17 +70,24 @@ std::int64_t Syscalls::wait_for_signal(pollfd* fds, nfds_t count, const std::opt
     if (deadline) {
       timespec now{};
       ::clock_gettime(CLOCK_MONOTONIC, &now);
-      std::int64_t ns = (deadline->tv_sec - now.tv_sec) * 1000000000 + (deadline->tv_nsec - now.tv_nsec);
-      if (ns <= 0) return 0;
-      left = timespec{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+      left = timespec{deadline->tv_sec - now.tv_sec, deadline->tv_nsec - now.tv_nsec};
+      if (left->tv_nsec < 0) {
+        left->tv_sec -= 1;
+        left->tv_nsec += 1000000000;
+      }
+      if (left->tv_sec < 0 || (left->tv_sec == 0 && left->tv_nsec == 0)) return 0;
     }
     const int r = m_timer.wait(fds, count, left ? &*left : nullptr);
     if (r != -EINTR) return r;
     // Not the timer: Ctrl-C, which the run loop takes after the call.
-    if (!m_timer.take_expiry()) return -EINTR;
-    timer_expired(outcome);
-    if (outcome.signal != 0 || (m_pending & wake) != 0) return -EINTR;
+    if (!resume_after_timer(outcome) || (m_pending & wake) != 0) return -EINTR;
   }
+}
+
+bool Syscalls::resume_after_timer(Outcome& outcome) {
+  if (!m_timer.take_expiry()) return false;
+  timer_expired(outcome);
+  return outcome.signal == 0;
 }
 
 std::int64_t Syscalls::sys_rt_sigsuspend(const Args& a, Outcome& outcome) {
@@ -108,11 +127,9 @@ std::int64_t Syscalls::sys_rt_sigtimedwait(const Args& a, Outcome& outcome) {
   set_temporary_mask(m_signal_mask | set);
   for (;;) {
     if (const std::uint64_t ready = m_pending & set; ready != 0) {
-      const int sig = std::countr_zero(ready) + 1;
-      m_pending &= ~bit_of(sig);
-      if (a[1] != 0 && !write_signal_info(m_memory, a[1], m_pending_info[static_cast<std::size_t>(sig)])) {
-        return -EFAULT;
-      }
+      const int sig = next_signal(ready);
+      const SignalInfo info = take_pending(sig);
+      if (a[1] != 0 && !write_signal_info(m_memory, a[1], info)) return -EFAULT;
       return sig;
     }
     // Any other signal the guest takes interrupts the wait.
@@ -149,8 +166,12 @@ void Syscalls::send_self(const SignalInfo& info, Outcome& outcome) {
   const int sig = info.signo;
   const bool unstoppable = sig == SIGKILL || sig == SIGSTOP;
   if (!unstoppable && (m_signal_mask & bit_of(sig)) != 0) {
-    // One of each standard signal waits; the first one's siginfo is kept.
-    if ((m_pending & bit_of(sig)) == 0) m_pending_info[static_cast<std::size_t>(sig)] = info;
+    // A standard signal waits once, with its first siginfo; real-time ones queue.
+    if ((m_pending & bit_of(sig)) == 0) {
+      m_pending_info[static_cast<std::size_t>(sig)] = info;
+    } else if (sig >= kFirstRealTime && m_queued.size() < kMaxQueued) {
+      m_queued.push_back(info);
+    }
     m_pending |= bit_of(sig);
     return;
   }
@@ -160,13 +181,29 @@ void Syscalls::send_self(const SignalInfo& info, Outcome& outcome) {
   outcome.info = info;
 }
 
+SignalInfo Syscalls::take_pending(int sig) {
+  const SignalInfo info = m_pending_info[static_cast<std::size_t>(sig)];
+  const auto next =
+      std::find_if(m_queued.begin(), m_queued.end(), [sig](const SignalInfo& q) { return q.signo == sig; });
+  if (next == m_queued.end()) {
+    m_pending &= ~bit_of(sig);
+  } else {
+    m_pending_info[static_cast<std::size_t>(sig)] = *next;
+    m_queued.erase(next);
+  }
+  return info;
+}
+
 void Syscalls::take_unblocked(Outcome& outcome) {
   for (std::uint64_t ready = m_pending & ~m_signal_mask; ready != 0 && outcome.signal == 0;
        ready = m_pending & ~m_signal_mask) {
-    const int sig = std::countr_zero(ready) + 1;
-    m_pending &= ~bit_of(sig);
-    send_self(m_pending_info[static_cast<std::size_t>(sig)], outcome);
+    send_self(take_pending(next_signal(ready)), outcome);
   }
+}
+
+bool Syscalls::on_altstack(GuestAddr sp) const {
+  const auto [base, flags, size] = m_sigaltstack;
+  return (flags & kSsAutoDisarm) == 0 && sp > base && sp - base <= size;
 }
 
 bool Syscalls::enter_handler(cpu::HartState& hart, const SignalInfo& info) {
@@ -174,71 +211,119 @@ bool Syscalls::enter_handler(cpu::HartState& hart, const SignalInfo& info) {
   const std::uint64_t handler = action[0];
   const std::uint64_t flags = action[1];
   const std::uint64_t sp = hart.x[2];
-  const GuestAddr alt_base = m_sigaltstack[0];
-  const std::uint64_t alt_size = m_sigaltstack[2];
-  const bool alt_enabled = (m_sigaltstack[1] & kSsDisable) == 0 && alt_size != 0;
-  const bool on_alt = alt_enabled && sp > alt_base && sp - alt_base <= alt_size;
-  AltStack reported = m_sigaltstack;
-  reported[1] = !alt_enabled ? kSsDisable : on_alt ? SS_ONSTACK : 0;
-  const GuestAddr stack = (flags & kSaOnStack) != 0 && alt_enabled && !on_alt ? alt_base + alt_size : sp;
+  // A frame would overflow the alternate stack the guest is on: Linux
+  // gives up (SIGSEGV) rather than write below it.
+  if (on_altstack(sp) && (sp < kSignalFrameBytes || !on_altstack(sp - kSignalFrameBytes))) return false;
+  const bool switch_stack = (flags & kSaOnStack) != 0 && m_sigaltstack[2] != 0 && !on_altstack(sp);
+  const GuestAddr stack = switch_stack ? m_sigaltstack[0] + m_sigaltstack[2] : sp;
   // After ppoll or sigsuspend the frame restores the mask they replaced.
   const std::uint64_t restore = m_saved_mask.value_or(m_signal_mask);
-  if (!push_signal_frame(m_memory, hart, stack, info, restore, reported, handler, m_layout.sigreturn)) {
+  if (!push_signal_frame(m_memory, hart, stack, info, restore, m_sigaltstack, handler, m_layout.sigreturn)) {
     return false;
   }
+  if ((m_sigaltstack[1] & kSsAutoDisarm) != 0) m_sigaltstack = {0, kSsDisable, 0};
   m_saved_mask.reset();
   if ((flags & kSaNoDefer) == 0) m_signal_mask |= bit_of(info.signo);
   m_signal_mask = (m_signal_mask | action[2]) & ~kUnblockable;
-  if ((flags & kSaResetHand) != 0) action = {};
+  if ((flags & kSaResetHand) != 0) action[0] = kSigDfl;
   return true;
 }
 
+void Syscalls::force(int sig) {
+  auto& action = m_sigactions[static_cast<std::size_t>(sig)];
+  if ((m_signal_mask & bit_of(sig)) != 0 || action[0] == kSigIgn) {
+    action[0] = kSigDfl;
+    m_signal_mask &= ~bit_of(sig);
+  }
+}
+
 void Syscalls::deliver(cpu::HartState& hart, Outcome& outcome) {
-  if (outcome.exited || outcome.signal == 0) return;
-  const auto& action = m_sigactions[static_cast<std::size_t>(outcome.signal)];
-  if (action[0] <= kSigIgn) return;  // default action
-  const cpu::HartState before = hart;
-  if (outcome.restart_a0 && (action[1] & kSaRestart) != 0) {
-    // The handler returns to the ecall, which runs again.
-    hart.x[10] = *outcome.restart_a0;
-    hart.pc -= 4;
+  // Every signal the handlers' masks leave unblocked is delivered before
+  // the guest runs on, each frame on the last (the last runs first), as
+  // Linux does on its way back to user mode.
+  while (!outcome.exited && outcome.signal != 0) {
+    const auto& action = m_sigactions[static_cast<std::size_t>(outcome.signal)];
+    if (action[0] <= kSigIgn) return;  // the default action: it ends the guest
+    const cpu::HartState before = hart;
+    if (outcome.restart_a0 && (action[1] & kSaRestart) != 0) {
+      // The handler returns to the ecall, which runs again.
+      hart.x[10] = *outcome.restart_a0;
+      hart.pc -= 4;
+    }
+    outcome.restart_a0.reset();
+    if (!enter_handler(hart, outcome.info)) {
+      // No room for the frame: SIGSEGV (Linux's force_sigsegv), which ends
+      // the guest if its own frame is what did not fit.
+      hart = before;
+      const bool fatal = outcome.signal == SIGSEGV;
+      force(SIGSEGV);
+      if (fatal) m_sigactions[SIGSEGV][0] = kSigDfl;
+      outcome.signal = SIGSEGV;
+      outcome.info = SignalInfo{};
+      outcome.info.signo = SIGSEGV;
+      outcome.info.code = kSiKernel;
+      outcome.bad_frame = true;
+      continue;
+    }
+    outcome.signal = 0;
+    outcome.timer = false;
+    outcome.bad_frame = false;
+    take_unblocked(outcome);
   }
-  if (!enter_handler(hart, outcome.info)) {
-    hart = before;
-    // As Linux does when the frame cannot be written: SIGSEGV, unhandled.
-    outcome.signal = SIGSEGV;
-    outcome.bad_frame = true;
-    return;
-  }
-  outcome.signal = 0;
-  outcome.timer = false;
 }
 
 bool Syscalls::deliver_fault(cpu::HartState& hart, const SignalInfo& info) {
-  auto& action = m_sigactions[static_cast<std::size_t>(info.signo)];
   // A fault that is blocked or ignored cannot be retried forever: Linux
   // resets it to the default action, which ends the process.
-  if ((m_signal_mask & bit_of(info.signo)) != 0 || action[0] == kSigIgn) action = {};
-  if (action[0] == kSigDfl) return false;
-  return enter_handler(hart, info);
+  force(info.signo);
+  if (m_sigactions[static_cast<std::size_t>(info.signo)][0] == kSigDfl) return false;
+  Outcome outcome;
+  outcome.signal = info.signo;
+  outcome.info = info;
+  deliver(hart, outcome);
+  return outcome.signal == 0;
 }
 
 void Syscalls::return_from_handler(cpu::HartState& hart, Outcome& outcome) {
-  std::optional<std::uint64_t> mask = pop_signal_frame(m_memory, hart);
-  if (!mask) {
+  std::optional<SavedContext> saved = pop_signal_frame(m_memory, hart);
+  if (!saved) {
+    // Linux's force_sig(SIGSEGV); the handler, if any, resumes after the ecall.
+    force(SIGSEGV);
     outcome.signal = SIGSEGV;
+    outcome.info.signo = SIGSEGV;
+    outcome.info.code = kSiKernel;
     outcome.bad_frame = true;
     return;
   }
   outcome.restored = true;
-  m_signal_mask = *mask & ~kUnblockable;
+  m_signal_mask = saved->mask & ~kUnblockable;
+  (void)change_altstack(saved->stack, hart.x[2]);  // as Linux, errors are ignored
   take_unblocked(outcome);
+}
+
+std::int64_t Syscalls::sys_rt_sigqueueinfo(const Args& a, Outcome& outcome) {
+  // sigqueue(): to itself only, with the guest's own siginfo (its si_value).
+  const auto pid = static_cast<pid_t>(a[0]);
+  const auto sig = static_cast<std::int64_t>(a[1]);
+  if (sig <= 0 || sig > 64) return -EINVAL;
+  std::int32_t code = 0;
+  SignalInfo info;
+  if (!get(a[2] + 8, code) || !get(a[2] + 16, info.pid) || !get(a[2] + 20, info.uid) ||
+      !get(a[2] + 24, info.value)) {
+    return -EFAULT;
+  }
+  if (pid != ::getpid()) return ::kill(pid, 0) == 0 ? -EPERM : -ESRCH;
+  info.signo = static_cast<int>(sig);
+  info.code = code;
+  send_self(info, outcome);
+  return 0;
 }
 
 std::int64_t Syscalls::sys_rt_sigaction(const Args& a) {
   std::uint64_t sig = a[0];
-  if (sig == 0 || sig > 64 || sig == SIGKILL || sig == SIGSTOP) return -EINVAL;
-  if (a[3] != 8) return -EINVAL;  // sigsetsize
+  if (sig == 0 || sig > 64) return -EINVAL;
+  if ((sig == SIGKILL || sig == SIGSTOP) && a[1] != 0) return -EINVAL;  // may be read, not changed
+  if (a[3] != 8) return -EINVAL;                                        // sigsetsize
   std::array<std::uint64_t, 4> next{};
   if (a[1] != 0 && !m_memory.read_bytes(a[1], next.data(), 24)) return -EFAULT;
   if (a[2] != 0 && !m_memory.write_bytes(a[2], m_sigactions[sig].data(), 24)) return -EFAULT;
@@ -276,14 +361,32 @@ std::int64_t Syscalls::sys_rt_sigprocmask(const Args& a, Outcome& outcome) {
   return 0;
 }
 
+std::int64_t Syscalls::change_altstack(const AltStack& next, GuestAddr sp) {
+  constexpr std::uint64_t kMinSignalStack = 2048;  // MINSIGSTKSZ
+  if (on_altstack(sp)) return -EPERM;
+  const std::uint64_t flags = next[1] & 0xffffffff;  // an int, then padding
+  const std::uint64_t mode = flags & ~kSsAutoDisarm;
+  if (mode != kSsDisable && mode != SS_ONSTACK && mode != 0) return -EINVAL;
+  if (mode == kSsDisable) {
+    m_sigaltstack = {0, flags, 0};
+    return 0;
+  }
+  if (next[2] < kMinSignalStack) return -ENOMEM;
+  m_sigaltstack = {next[0], flags, next[2]};
+  return 0;
+}
+
 std::int64_t Syscalls::sys_sigaltstack(const Args& a) {
   // stack_t: void* ss_sp; int ss_flags; size_t ss_size (24 bytes with padding).
-  std::array<std::uint64_t, 3> old = m_sigaltstack;
+  AltStack old = m_sigaltstack;
+  old[1] = (m_sigaltstack[2] == 0    ? kSsDisable
+            : on_altstack(m_call_sp) ? SS_ONSTACK
+                                     : 0) |
+           (m_sigaltstack[1] & kSsAutoDisarm);
   if (a[0] != 0) {
-    std::array<std::uint64_t, 3> next{};
+    AltStack next{};
     if (!m_memory.read_bytes(a[0], next.data(), 24)) return -EFAULT;
-    next[1] &= 0xffffffff;  // an int, then padding
-    m_sigaltstack = next;
+    if (const std::int64_t r = change_altstack(next, m_call_sp); r != 0) return r;
   }
   if (a[1] != 0 && !m_memory.write_bytes(a[1], old.data(), 24)) return -EFAULT;
   return 0;

@@ -88,6 +88,7 @@ enum Nr : std::uint64_t {
   kRtSigsuspend = 133,
   kRtSigpending = 136,
   kRtSigtimedwait = 137,
+  kRtSigqueueinfo = 138,
   kRtSigreturn = 139,
   kTimes = 153,
   kUname = 160,
@@ -219,25 +220,36 @@ Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
   Args a{hart.x[10], hart.x[11], hart.x[12], hart.x[13], hart.x[14], hart.x[15]};
   std::uint64_t number = hart.x[17];
   Outcome outcome;
+  m_call_sp = hart.x[2];
   if (number == kRtSigreturn) {
     // Every register comes back from the frame, a0 and pc included.
     return_from_handler(hart, outcome);
     if (!outcome.exited && outcome.signal == 0) poll_timer(outcome);
     return outcome;
   }
-  std::int64_t ret = dispatch(number, a, outcome);
-  // A call that raised a signal returns too (kill of an ignored signal: 0).
-  if (!outcome.exited) hart.x[10] = static_cast<std::uint64_t>(ret);
   // What Linux restarts after a handler with SA_RESTART: calls that wait
   // for a file or terminal. Sleeps and polls return EINTR whatever the flag.
   const bool restartable = number == kRead || number == kWrite || number == kReadv || number == kWritev ||
                            number == kPread64 || number == kPwrite64 || number == kOpenat || number == kIoctl;
+  std::int64_t ret = dispatch(number, a, outcome);
+  // The host's timer cut the call short, but the guest does not take its
+  // SIGALRM now (ignored, or blocked and left pending): on Linux the call
+  // would not have noticed.
+  while (ret == -EINTR && restartable && outcome.signal == 0 && resume_after_timer(outcome)) {
+    ret = dispatch(number, a, outcome);
+  }
+  // A call that raised a signal returns too (kill of an ignored signal: 0).
+  if (!outcome.exited) hart.x[10] = static_cast<std::uint64_t>(ret);
   if (ret == -EINTR && restartable) outcome.restart_a0 = a[0];
   // A timer that expired meanwhile (perhaps what cut a blocking call short).
   if (!outcome.exited && outcome.signal == 0) poll_timer(outcome);
   // ppoll's or sigsuspend's mask ends with the call unless a handler runs
-  // (deliver() then puts the guest's own in its frame).
-  if (outcome.signal == 0 && m_saved_mask) m_signal_mask = *std::exchange(m_saved_mask, std::nullopt);
+  // (deliver() then puts the guest's own in its frame); what it kept
+  // blocked may arrive now.
+  if (outcome.signal == 0 && m_saved_mask) {
+    m_signal_mask = *std::exchange(m_saved_mask, std::nullopt);
+    take_unblocked(outcome);
+  }
   return outcome;
 }
 
@@ -343,7 +355,7 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
     case kGettimeofday:
     case kNanosleep:
     case kClockNanosleep:
-      return sys_clock(number, a);
+      return sys_clock(number, a, outcome);
     case kGetrandom: {
       std::uint8_t* buffer = guest_range(a[0], a[1], true);
       if (buffer == nullptr) return -EFAULT;
@@ -376,9 +388,9 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
       return sys_rt_sigaction(a);
     case kRtSigprocmask:
       return sys_rt_sigprocmask(a, outcome);
-    case kRtSigpending:
-      if (a[1] != 8) return -EINVAL;
-      return put(a[0], m_pending) ? 0 : -EFAULT;
+    case kRtSigpending:  // a shorter set gets its first bytes
+      if (a[1] > 8) return -EINVAL;
+      return m_memory.write_bytes(a[0], &m_pending, a[1]) ? 0 : -EFAULT;
     case kSigaltstack:
       return sys_sigaltstack(a);
     case kFutex: {
@@ -421,6 +433,8 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
       return sys_rt_sigsuspend(a, outcome);
     case kRtSigtimedwait:
       return sys_rt_sigtimedwait(a, outcome);
+    case kRtSigqueueinfo:
+      return sys_rt_sigqueueinfo(a, outcome);
     case kRiscvFlushIcache:
       // Decoded code is kept coherent with every write, so there is nothing to flush.
       return 0;
@@ -829,7 +843,7 @@ std::int64_t Syscalls::sys_madvise(const Args& a) {
   return 0;
 }
 
-std::int64_t Syscalls::sys_clock(std::uint64_t number, const Args& a) {
+std::int64_t Syscalls::sys_clock(std::uint64_t number, const Args& a, Outcome& outcome) {
   // struct timespec and struct timeval are two 64-bit fields on both sides.
   switch (number) {
     case kClockGettime:
@@ -851,22 +865,22 @@ std::int64_t Syscalls::sys_clock(std::uint64_t number, const Args& a) {
       }
       return 0;
     }
-    case kNanosleep: {
+    case kNanosleep:
+    default: {  // nanosleep(req, rem), clock_nanosleep(clock, flags, req, rem)
+      const bool plain = number == kNanosleep;
+      const auto clock = plain ? CLOCK_MONOTONIC : static_cast<clockid_t>(a[0]);
+      const int flags = plain ? 0 : static_cast<int>(a[1]);
+      const GuestAddr rem_addr = plain ? a[1] : a[3];
       timespec req{}, rem{};
-      if (!get(a[0], req)) return -EFAULT;
-      if (::nanosleep(&req, &rem) != 0) {
-        const int error = errno;
-        // Cut short by a signal: what is left, for glibc's sleep() to return.
-        if (error == EINTR && a[1] != 0 && !put(a[1], rem)) return -EFAULT;
-        return -error;
+      if (!get(plain ? a[0] : a[2], req)) return -EFAULT;
+      int r = ::clock_nanosleep(clock, flags, &req, &rem);
+      // An expiry of the guest's timer that it does not take goes unnoticed.
+      while (r == EINTR && resume_after_timer(outcome)) {
+        if ((flags & TIMER_ABSTIME) == 0) req = rem;
+        r = ::clock_nanosleep(clock, flags, &req, &rem);
       }
-      return 0;
-    }
-    default: {  // clock_nanosleep(clock, flags, req, rem)
-      timespec req{}, rem{};
-      if (!get(a[2], req)) return -EFAULT;
-      int r = ::clock_nanosleep(static_cast<clockid_t>(a[0]), static_cast<int>(a[1]), &req, &rem);
-      if (r == EINTR && (a[1] & TIMER_ABSTIME) == 0 && a[3] != 0 && !put(a[3], rem)) return -EFAULT;
+      // Cut short by a signal: what is left, for glibc's sleep() to return.
+      if (r == EINTR && (flags & TIMER_ABSTIME) == 0 && rem_addr != 0 && !put(rem_addr, rem)) return -EFAULT;
       return -r;
     }
   }

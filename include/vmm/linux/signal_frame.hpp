@@ -30,7 +30,8 @@ struct SignalInfo {
   std::uint64_t address = 0;  ///< si_addr, for faults
   std::int32_t pid = 0;       ///< si_pid and si_uid, for signals a process sent
   std::uint32_t uid = 0;
-  bool fault = false;  ///< the union holds si_addr, not si_pid/si_uid
+  std::uint64_t value = 0;  ///< si_value, for sigqueue()
+  bool fault = false;       ///< the union holds si_addr, not si_pid/si_uid
 };
 
 /// sigaltstack's stack_t: ss_sp, ss_flags, ss_size.
@@ -47,16 +48,23 @@ bool write_signal_info(memory::GuestMemory& memory, GuestAddr addr, const Signal
 inline constexpr std::uint64_t kSignalFrameBytes = 1088;
 
 /// Pushes a frame below `stack` that resumes `hart` as it is, then points
-/// the hart at `handler` with `restorer` as its return address. `old_mask`
+/// the hart at `handler` (bit 0 dropped) with `restorer` as its return address. `old_mask`
 /// is the mask rt_sigreturn restores; `alt` is reported in uc_stack. False
 /// when the frame does not fit in writable guest memory (hart unchanged).
 bool push_signal_frame(memory::GuestMemory& memory, cpu::HartState& hart, GuestAddr stack,
                        const SignalInfo& info, std::uint64_t old_mask, const AltStack& alt, GuestAddr handler,
                        GuestAddr restorer);
 
+/// What a frame restores besides the registers.
+struct SavedContext {
+  std::uint64_t mask = 0;  ///< uc_sigmask
+  AltStack stack{};        ///< uc_stack
+};
+
 /// rt_sigreturn: restores the registers and FP state from the frame at the
-/// hart's sp and returns the signal mask it holds; nullopt when the frame
-/// cannot be read (hart unchanged).
-std::optional<std::uint64_t> pop_signal_frame(memory::GuestMemory& memory, cpu::HartState& hart);
+/// hart's sp and returns the mask and alternate stack it holds; nullopt
+/// when the frame cannot be read (hart unchanged). A pc's bit 0 is
+/// dropped, as hardware drops it from sepc.
+std::optional<SavedContext> pop_signal_frame(memory::GuestMemory& memory, cpu::HartState& hart);
 
 }  // namespace vmm::linux_user

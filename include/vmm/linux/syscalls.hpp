@@ -114,7 +114,7 @@ class Syscalls {
   std::int64_t sys_mprotect(const Args& a);
   std::int64_t sys_mremap(const Args& a);
   std::int64_t sys_madvise(const Args& a);
-  std::int64_t sys_clock(std::uint64_t number, const Args& a);
+  std::int64_t sys_clock(std::uint64_t number, const Args& a, Outcome& outcome);
   std::int64_t sys_uname(const Args& a);
   std::int64_t sys_kill(std::uint64_t number, const Args& a, Outcome& outcome);
   std::int64_t sys_itimer(std::uint64_t number, const Args& a);
@@ -125,9 +125,25 @@ class Syscalls {
   void send_self(const SignalInfo& info, Outcome& outcome);
   /// Signals left pending while blocked arrive once unblocked, the lowest first.
   void take_unblocked(Outcome& outcome);
+  /// Takes one pending `sig` off the pending set (or its queue) and returns its siginfo.
+  SignalInfo take_pending(int sig);
+  /// After a host call returned EINTR: true when only the guest's interval
+  /// timer cut it short and the guest does not take its SIGALRM now
+  /// (ignored, or blocked and left pending), so the call goes on.
+  bool resume_after_timer(Outcome& outcome);
   /// Pushes the frame for `info`'s handler and applies its sigaction
   /// (mask, SA_RESETHAND); false when the frame does not fit.
   bool enter_handler(cpu::HartState& hart, const SignalInfo& info);
+  /// A fault's signal (Linux's force_sig): one that is blocked or ignored
+  /// gets its default action back and is unblocked, so it ends the guest.
+  void force(int sig);
+  /// sigaltstack's rules (Linux's do_sigaltstack) with the guest at `sp`:
+  /// 0 or a negative errno.
+  std::int64_t change_altstack(const AltStack& next, GuestAddr sp);
+  /// Whether `sp` lies on the alternate stack (and it is not SS_AUTODISARM).
+  [[nodiscard]] bool on_altstack(GuestAddr sp) const;
+  /// The guest's sp at the system call being handled (sigaltstack's EPERM).
+  GuestAddr m_call_sp = 0;
   /// rt_sigreturn.
   void return_from_handler(cpu::HartState& hart, Outcome& outcome);
   /// The guest's SIGALRM for an expiry of its interval timer.
@@ -142,6 +158,7 @@ class Syscalls {
   std::int64_t wait_for_signal(pollfd* fds, nfds_t count, const std::optional<timespec>& deadline,
                                Outcome& outcome, std::uint64_t wake = 0);
   std::int64_t sys_rt_sigsuspend(const Args& a, Outcome& outcome);
+  std::int64_t sys_rt_sigqueueinfo(const Args& a, Outcome& outcome);
   std::int64_t sys_rt_sigtimedwait(const Args& a, Outcome& outcome);
   /// ppoll's and sigtimedwait's timeout at `addr` (0: none) as a deadline
   /// on CLOCK_MONOTONIC; 0 or a negative errno.
@@ -171,7 +188,10 @@ class Syscalls {
   std::array<SignalInfo, 65> m_pending_info{};
   /// struct sigaction of riscv64 Linux: handler, flags, mask.
   std::array<std::array<std::uint64_t, 4>, 65> m_sigactions{};
-  std::array<std::uint64_t, 3> m_sigaltstack{0, 2, 0};  ///< ss_sp, ss_flags (SS_DISABLE), ss_size
+  AltStack m_sigaltstack{0, 2, 0};  ///< ss_sp, ss_flags (as given; SS_DISABLE at first), ss_size (0: none)
+  /// Real-time signals (32 and up) sent while blocked queue, each with its
+  /// siginfo; the first of each is in m_pending_info.
+  std::vector<SignalInfo> m_queued;
   std::set<std::uint64_t> m_logged_unknown;
   FileMappings m_files{m_memory.space()};
   IntervalTimer m_timer;

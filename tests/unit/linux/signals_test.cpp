@@ -113,15 +113,24 @@ TEST_F(SignalsTest, APendingSignalArrivesWhenUnblockedAndIgnoringItDiscardsIt) {
 }
 
 TEST_F(SignalsTest, UnblockedSignalsArriveUntilOneTakesEffect) {
-  // SIGCHLD's default action is to ignore it: SIGSYS, unblocked with it,
-  // must still end the run (Linux: status 159).
-  change_mask(kSigBlock, bit(SIGCHLD) | bit(SIGSYS));
+  // SIGCHLD's default action is to ignore it: SIGXCPU, unblocked with it
+  // and taken after it (the lowest first), must still end the run.
+  change_mask(kSigBlock, bit(SIGCHLD) | bit(SIGXCPU));
   EXPECT_EQ(kill_self(SIGCHLD).signal, 0);
-  EXPECT_EQ(kill_self(SIGSYS).signal, 0);
-  EXPECT_EQ(unblock(bit(SIGCHLD) | bit(SIGSYS)).signal, SIGSYS);
+  EXPECT_EQ(kill_self(SIGXCPU).signal, 0);
+  EXPECT_EQ(unblock(bit(SIGCHLD) | bit(SIGXCPU)).signal, SIGXCPU);
   EXPECT_EQ(pending(), 0u);
   EXPECT_EQ(kill_self(SIGCHLD).signal, 0);  // discarded: ignored by default
   EXPECT_EQ(pending(), 0u);
+}
+
+TEST_F(SignalsTest, AFaultsKindIsTakenBeforeLowerSignals) {
+  // Linux takes SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE and SIGSYS first.
+  change_mask(kSigBlock, bit(SIGHUP) | bit(SIGSYS));
+  EXPECT_EQ(kill_self(SIGHUP).signal, 0);
+  EXPECT_EQ(kill_self(SIGSYS).signal, 0);
+  EXPECT_EQ(unblock(bit(SIGHUP) | bit(SIGSYS)).signal, SIGSYS);
+  EXPECT_EQ(pending(), bit(SIGHUP));
 }
 
 TEST_F(SignalsTest, TheIntervalTimerChecksItsArgumentsAndReportsWhatIsLeft) {
