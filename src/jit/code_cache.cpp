@@ -77,7 +77,11 @@ void CodeCache::publish(Block* block) {
   m_blocks[block->pc] = block;
   const std::uint64_t bit = (block->pc >> 1) & (kStartBits - 1);
   m_starts[bit / 64] |= std::uint64_t{1} << (bit % 64);
-  for (GuestAddr page : block->pages) m_pages[page].push_back(block);
+  for (GuestAddr page : block->pages) {
+    m_pages[page].push_back(block);
+    m_low_page = std::min(m_low_page, page);
+    m_high_page = std::max(m_high_page, page);
+  }
 }
 
 void CodeCache::discard(Block* block) { m_pool.destroy(block); }
@@ -132,6 +136,7 @@ std::size_t CodeCache::invalidate_page(GuestAddr page) {
 }
 
 std::size_t CodeCache::invalidate_range(GuestAddr start, GuestAddr end) {
+  if (end <= m_low_page || start >= m_high_page + kPageSize) return 0;
   std::vector<GuestAddr> pages;
   for (const auto& [page, blocks] : m_pages) {
     if (page + kPageSize > start && page < end) pages.push_back(page);

@@ -150,6 +150,7 @@ void JitEngine::flush_code_range(GuestAddr start, GuestAddr end) {
 }
 
 void JitEngine::forget_heat(GuestAddr start, GuestAddr end) {
+  if (end <= m_heat_low || start > m_heat_high) return;
   // Basic-block lengths there may have changed with the code.
   for (Heat& heat : m_heat) {
     if (heat.pc >= start && heat.pc < end) heat = Heat{};
@@ -252,6 +253,8 @@ bool JitEngine::heat_up(GuestAddr pc, std::uint32_t& block_length) {
     heat = std::min_element(set.begin(), set.end(),
                             [](const Heat& a, const Heat& b) { return a.count < b.count; });
     *heat = Heat{pc, heat->count, basic_block_length(pc)};
+    m_heat_low = std::min(m_heat_low, pc);
+    m_heat_high = std::max(m_heat_high, pc);
   }
   block_length = heat->block_length;
   return ++heat->count > m_options.hot_threshold;

@@ -134,6 +134,10 @@ class CodeCache {
   std::array<std::uint64_t, kStartBits / 64> m_starts{};
   std::unordered_map<GuestAddr, Block*> m_blocks;
   std::unordered_map<GuestAddr, std::vector<Block*>> m_pages;
+  /// Every page m_pages ever held lies in [m_low_page, m_high_page]: an
+  /// invalidation of data pages need not look at the map.
+  GuestAddr m_low_page = ~GuestAddr{0};
+  GuestAddr m_high_page = 0;
   std::vector<Block*> m_dead;
   memory::TypedPool<Block> m_pool{256};
   std::uint64_t m_links_made = 0;

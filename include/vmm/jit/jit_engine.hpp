@@ -194,6 +194,10 @@ class JitEngine final : public cpu::ExecutionEngine {
   cpu::EcallHandler m_ecall_handler;
   Counters m_counters;
   std::vector<Heat> m_heat;
+  /// Every pc m_heat ever held lies in [m_heat_low, m_heat_high]: a flush of
+  /// data pages (mprotect of a heap) need not look at the table.
+  GuestAddr m_heat_low = ~GuestAddr{0};
+  GuestAddr m_heat_high = 0;
   memory::DirectView m_view{};
   std::FILE* m_perf_map = nullptr;  ///< VMM_PERF_MAP=1: /tmp/perf-PID.map for perf report
 };
