@@ -96,7 +96,7 @@ Result<json> parse_json(const std::string& text, const std::string& path) {
 }
 
 /// The fields of a Google Benchmark entry that we read, with their types.
-enum class FieldType { kString, kBoolean, kNumber, kCount };
+enum class FieldType { kString, kBoolean, kNumber, kCount, kIterations };
 struct Field {
   const char* key;
   FieldType type;
@@ -111,7 +111,7 @@ constexpr Field kEntryFields[] = {
     {"error_occurred", FieldType::kBoolean},
     {"real_time", FieldType::kNumber},
     {"cpu_time", FieldType::kNumber},
-    {"iterations", FieldType::kCount},
+    {"iterations", FieldType::kIterations},
     {"repetitions", FieldType::kCount},
 };
 
@@ -127,6 +127,8 @@ bool has_type(const json& value, FieldType type) {
       // An int for Google Benchmark too; a fraction or 1e300 is no count.
       return value.is_number_integer() && value.get<std::int64_t>() >= 0 &&
              value.get<std::int64_t>() <= std::numeric_limits<int>::max();
+    case FieldType::kIterations:  // an int64_t: fast benchmarks pass 2^31
+      return value.is_number_integer() && value.get<std::int64_t>() >= 0;
   }
   return false;
 }
@@ -140,6 +142,7 @@ const char* type_name(FieldType type) {
     case FieldType::kNumber:
       return "a number";
     case FieldType::kCount:
+    case FieldType::kIterations:
       return "a count";
   }
   return "?";

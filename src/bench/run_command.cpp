@@ -258,9 +258,9 @@ Result<void> check_callgrind_run(const fs::path& stdout_json, const std::string&
     ++runs;
     const std::string run_name = canonical_benchmark_name(b.value("run_name", b.value("name", "")));
     if (run_name != name) return make_error(ErrorKind::kBadFormat, "ran {} instead of {}", run_name, name);
-    if (b.value("iterations", 0) != iterations) {
+    if (b.value("iterations", std::int64_t{0}) != iterations) {
       return make_error(ErrorKind::kBadFormat, "ran {} iterations instead of {} ({} ignored?)",
-                        b.value("iterations", 0), iterations, kIterationsVariable);
+                        b.value("iterations", std::int64_t{0}), iterations, kIterationsVariable);
     }
   }
   if (runs != 1) return make_error(ErrorKind::kBadFormat, "the filter selected {} runs instead of 1", runs);

@@ -279,7 +279,16 @@ int guest_command_start(const CLI::App& app, int argc, char** argv) {
 }
 
 std::optional<std::string> take_command(CLI::App& run, RunSettings& settings) {
-  if (!settings.separated) settings.command = run.remaining();
+  if (settings.separated) {
+    // After "--" the program may look like an option; before it, anything
+    // CLI11 left over is an option vm does not know.
+    if (const std::vector<std::string> unknown = run.remaining(); !unknown.empty()) {
+      return fmt::format("unknown option '{}' for vm run", unknown.front());
+    }
+    if (!settings.max_insns_text.empty()) settings.max_insns = std::stoull(settings.max_insns_text);
+    return std::nullopt;
+  }
+  settings.command = run.remaining();
   if (!settings.max_insns_text.empty()) settings.max_insns = std::stoull(settings.max_insns_text);
   if (!settings.command.empty() && settings.command.front().size() > 1 &&
       settings.command.front()[0] == '-') {

@@ -51,16 +51,21 @@ int IntervalTimer::get(itimerval& current) const {
   return ::getitimer(ITIMER_REAL, &current) == 0 ? 0 : -errno;
 }
 
-int IntervalTimer::wait(pollfd* fds, nfds_t count, const timespec* timeout) {
-  // SIGALRM is blocked from the check until ppoll unblocks it atomically:
-  // an expiry in between would otherwise go unseen until the next one.
-  sigset_t alarm_only, before;
-  sigemptyset(&alarm_only);
-  sigaddset(&alarm_only, SIGALRM);
-  if (::pthread_sigmask(SIG_BLOCK, &alarm_only, &before) != 0) return -EINVAL;
+int IntervalTimer::wait(pollfd* fds, nfds_t count, const timespec* timeout,
+                        const std::atomic<bool>* interrupt) {
+  // SIGALRM and SIGINT are blocked from the checks until ppoll unblocks
+  // them atomically: an expiry or a Ctrl-C in between would otherwise go
+  // unseen, and the wait might never end.
+  sigset_t watched, before;
+  sigemptyset(&watched);
+  sigaddset(&watched, SIGALRM);
+  sigaddset(&watched, SIGINT);
+  if (::pthread_sigmask(SIG_BLOCK, &watched, &before) != 0) return -EINVAL;
   int result = -EINTR;
-  if (!(m_armed_once && g_expired.load(std::memory_order_relaxed))) {
-    sigset_t during = before;
+  const bool expired = m_armed_once && g_expired.load(std::memory_order_relaxed);
+  const bool interrupted = interrupt != nullptr && interrupt->load(std::memory_order_relaxed);
+  if (!expired && !interrupted) {
+    sigset_t during = before;  // SIGINT as it was before
     sigdelset(&during, SIGALRM);
     result = ::ppoll(fds, count, timeout, &during);
     if (result < 0) result = -errno;

@@ -351,10 +351,22 @@ system::RunResult Process::fault_result(const cpu::Stop& stop) {
 std::optional<system::RunResult> Process::handle_stop(const cpu::Stop& stop) {
   if (stop.reason == cpu::StopReason::kHalt) return std::nullopt;
   if (stop.reason == cpu::StopReason::kException) {
-    if (m_syscalls->deliver_fault(m_hart, fault_info(stop, m_hart.pc, m_space))) {
+    // Faults that retire nothing between them (a handler whose first
+    // instruction faults, frames that never use up a stack) would keep vm
+    // busy where no instruction budget can stop it; Linux would loop on.
+    constexpr std::uint32_t kMaxFaultsWithoutProgress = 1'000'000;
+    if (m_hart.instret != m_last_fault_instret) {
+      m_last_fault_instret = m_hart.instret;
+      m_faults_without_progress = 0;
+    } else if (++m_faults_without_progress > kMaxFaultsWithoutProgress) {
+      return fault_result(stop);
+    }
+    const Syscalls::Outcome outcome = m_syscalls->deliver_fault(m_hart, fault_info(stop, m_hart.pc, m_space));
+    if (outcome.signal == 0) {
       m_redirected = true;
       return std::nullopt;
     }
+    if (outcome.bad_frame) return end_of_run(outcome, m_hart.pc);
     return fault_result(stop);
   }
   if (m_ecall_ran) {  // the engine's ecall handler ran it, and counted it retired
@@ -395,6 +407,7 @@ system::RunResult Process::run(const system::RunOptions& options) {
     m_engine->set_ecall_handler(
         [this, interrupt = options.interrupt](cpu::HartState&) { return ecall_in_engine(interrupt); });
   }
+  m_syscalls->set_interrupt(options.interrupt);
   system::RunOptions mine = options;
   mine.between_chunks = [this] { return poll_timer(); };
   system::RunResult result =
@@ -473,6 +486,7 @@ void Process::mirror_to(Process& other) {
 
 system::RunResult Process::run_lockstep(Process& shadow, const system::RunOptions& options) {
   jit::Lockstep lockstep(*m_engine, *shadow.m_engine);
+  m_syscalls->set_interrupt(options.interrupt);
   const std::uint64_t start = m_hart.instret;
   system::RunResult result;
   for (;;) {

@@ -75,6 +75,7 @@ bool push_signal_frame(memory::GuestMemory& memory, cpu::HartState& hart, GuestA
   hart.x[11] = at;
   hart.x[12] = at + kContext;
   hart.pc = handler & ~GuestAddr{1};
+  hart.reservation_valid = false;  // as every trap return on Linux
   return true;
 }
 
@@ -87,6 +88,7 @@ std::optional<SavedContext> pop_signal_frame(memory::GuestMemory& memory, cpu::H
   const auto fcsr = take<std::uint32_t>(frame, kFcsr);
   hart.frm = (fcsr >> 5) & 7;
   hart.fflags = fcsr & 0x1f;
+  hart.reservation_valid = false;
   SavedContext saved;
   saved.mask = take<std::uint64_t>(frame, kMask);
   saved.stack = {take<std::uint64_t>(frame, kStack), take<std::uint32_t>(frame, kStack + 8),

@@ -75,9 +75,9 @@ std::int64_t Syscalls::wait_for_signal(pollfd* fds, nfds_t count, const std::opt
         left->tv_sec -= 1;
         left->tv_nsec += 1000000000;
       }
-      if (left->tv_sec < 0 || (left->tv_sec == 0 && left->tv_nsec == 0)) return 0;
+      if (left->tv_sec < 0) left = timespec{0, 0};  // past: the fds are still looked at once
     }
-    const int r = m_timer.wait(fds, count, left ? &*left : nullptr);
+    const int r = m_timer.wait(fds, count, left ? &*left : nullptr, m_interrupt);
     if (r != -EINTR) return r;
     // Not the timer: Ctrl-C, which the run loop takes after the call.
     if (!resume_after_timer(outcome) || (m_pending & wake) != 0) return -EINTR;
@@ -85,7 +85,7 @@ std::int64_t Syscalls::wait_for_signal(pollfd* fds, nfds_t count, const std::opt
 }
 
 bool Syscalls::resume_after_timer(Outcome& outcome) {
-  if (!m_timer.take_expiry()) return false;
+  if (interrupted() || !m_timer.take_expiry()) return false;
   timer_expired(outcome);
   return outcome.signal == 0;
 }
@@ -122,14 +122,23 @@ std::int64_t Syscalls::sys_rt_sigtimedwait(const Args& a, Outcome& outcome) {
   set &= ~kUnblockable;
   std::optional<timespec> deadline;
   if (const std::int64_t r = read_deadline(a[2], deadline); r != 0) return r;
-  // The signals waited for are blocked while it waits, as Linux does: they
-  // collect in m_pending instead of going to a handler.
-  set_temporary_mask(m_signal_mask | set);
+  // The signals waited for collect in m_pending while it waits instead of
+  // going to a handler; any other signal's handler runs with the guest's
+  // own mask, as Linux restores it before delivering.
+  const std::uint64_t own = m_signal_mask;
+  m_signal_mask |= set;
+  const std::int64_t result = take_waited(a[1], set, deadline, outcome);
+  m_signal_mask = own;
+  return result;
+}
+
+std::int64_t Syscalls::take_waited(GuestAddr info_addr, std::uint64_t set,
+                                   const std::optional<timespec>& deadline, Outcome& outcome) {
   for (;;) {
     if (const std::uint64_t ready = m_pending & set; ready != 0) {
       const int sig = next_signal(ready);
       const SignalInfo info = take_pending(sig);
-      if (a[1] != 0 && !write_signal_info(m_memory, a[1], info)) return -EFAULT;
+      if (info_addr != 0 && !write_signal_info(m_memory, info_addr, info)) return -EFAULT;
       return sig;
     }
     // Any other signal the guest takes interrupts the wait.
@@ -162,23 +171,25 @@ std::int64_t Syscalls::sys_ppoll(const Args& a, Outcome& outcome) {
   return wait_for_signal(fds, static_cast<nfds_t>(a[1]), deadline, outcome);
 }
 
-void Syscalls::send_self(const SignalInfo& info, Outcome& outcome) {
+bool Syscalls::send_self(const SignalInfo& info, Outcome& outcome) {
   const int sig = info.signo;
   const bool unstoppable = sig == SIGKILL || sig == SIGSTOP;
   if (!unstoppable && (m_signal_mask & bit_of(sig)) != 0) {
     // A standard signal waits once, with its first siginfo; real-time ones queue.
     if ((m_pending & bit_of(sig)) == 0) {
       m_pending_info[static_cast<std::size_t>(sig)] = info;
-    } else if (sig >= kFirstRealTime && m_queued.size() < kMaxQueued) {
+    } else if (sig >= kFirstRealTime) {
+      if (m_queued.size() >= kMaxQueued) return false;
       m_queued.push_back(info);
     }
     m_pending |= bit_of(sig);
-    return;
+    return true;
   }
   const std::uint64_t handler = m_sigactions[static_cast<std::size_t>(sig)][0];
-  if (!unstoppable && (handler == kSigIgn || (handler == kSigDfl && ignored_by_default(sig)))) return;
+  if (!unstoppable && (handler == kSigIgn || (handler == kSigDfl && ignored_by_default(sig)))) return true;
   outcome.signal = sig;
   outcome.info = info;
+  return true;
 }
 
 SignalInfo Syscalls::take_pending(int sig) {
@@ -244,13 +255,13 @@ void Syscalls::deliver(cpu::HartState& hart, Outcome& outcome) {
   while (!outcome.exited && outcome.signal != 0) {
     const auto& action = m_sigactions[static_cast<std::size_t>(outcome.signal)];
     if (action[0] <= kSigIgn) return;  // the default action: it ends the guest
-    const cpu::HartState before = hart;
     if (outcome.restart_a0 && (action[1] & kSaRestart) != 0) {
       // The handler returns to the ecall, which runs again.
       hart.x[10] = *outcome.restart_a0;
       hart.pc -= 4;
     }
     outcome.restart_a0.reset();
+    const cpu::HartState before = hart;
     if (!enter_handler(hart, outcome.info)) {
       // No room for the frame: SIGSEGV (Linux's force_sigsegv), which ends
       // the guest if its own frame is what did not fit.
@@ -272,16 +283,15 @@ void Syscalls::deliver(cpu::HartState& hart, Outcome& outcome) {
   }
 }
 
-bool Syscalls::deliver_fault(cpu::HartState& hart, const SignalInfo& info) {
+Syscalls::Outcome Syscalls::deliver_fault(cpu::HartState& hart, const SignalInfo& info) {
   // A fault that is blocked or ignored cannot be retried forever: Linux
   // resets it to the default action, which ends the process.
   force(info.signo);
-  if (m_sigactions[static_cast<std::size_t>(info.signo)][0] == kSigDfl) return false;
   Outcome outcome;
   outcome.signal = info.signo;
   outcome.info = info;
   deliver(hart, outcome);
-  return outcome.signal == 0;
+  return outcome;
 }
 
 void Syscalls::return_from_handler(cpu::HartState& hart, Outcome& outcome) {
@@ -305,7 +315,7 @@ std::int64_t Syscalls::sys_rt_sigqueueinfo(const Args& a, Outcome& outcome) {
   // sigqueue(): to itself only, with the guest's own siginfo (its si_value).
   const auto pid = static_cast<pid_t>(a[0]);
   const auto sig = static_cast<std::int64_t>(a[1]);
-  if (sig <= 0 || sig > 64) return -EINVAL;
+  if (sig < 0 || sig > 64) return -EINVAL;
   std::int32_t code = 0;
   SignalInfo info;
   if (!get(a[2] + 8, code) || !get(a[2] + 16, info.pid) || !get(a[2] + 20, info.uid) ||
@@ -313,10 +323,10 @@ std::int64_t Syscalls::sys_rt_sigqueueinfo(const Args& a, Outcome& outcome) {
     return -EFAULT;
   }
   if (pid != ::getpid()) return ::kill(pid, 0) == 0 ? -EPERM : -ESRCH;
+  if (sig == 0) return 0;  // only asks whether it may
   info.signo = static_cast<int>(sig);
   info.code = code;
-  send_self(info, outcome);
-  return 0;
+  return send_self(info, outcome) ? 0 : -EAGAIN;  // queue full, as RLIMIT_SIGPENDING
 }
 
 std::int64_t Syscalls::sys_rt_sigaction(const Args& a) {
@@ -331,7 +341,10 @@ std::int64_t Syscalls::sys_rt_sigaction(const Args& a) {
   // SIG_IGN, or SIG_DFL of a signal ignored by default, discards it.
   const bool discards =
       next[0] == kSigIgn || (next[0] == kSigDfl && ignored_by_default(static_cast<int>(sig)));
-  if (a[1] != 0 && discards) m_pending &= ~bit_of(static_cast<int>(sig));
+  if (a[1] != 0 && discards) {
+    m_pending &= ~bit_of(static_cast<int>(sig));
+    std::erase_if(m_queued, [sig](const SignalInfo& q) { return q.signo == static_cast<int>(sig); });
+  }
   return 0;
 }
 
@@ -356,9 +369,9 @@ std::int64_t Syscalls::sys_rt_sigprocmask(const Args& a, Outcome& outcome) {
     }
     m_signal_mask &= ~kUnblockable;
   }
-  if (a[2] != 0 && !put(a[2], old)) return -EFAULT;
-  take_unblocked(outcome);
-  return 0;
+  const bool written = a[2] == 0 || put(a[2], old);
+  take_unblocked(outcome);  // whatever the answer: the mask changed
+  return written ? 0 : -EFAULT;
 }
 
 std::int64_t Syscalls::change_altstack(const AltStack& next, GuestAddr sp) {
@@ -372,6 +385,9 @@ std::int64_t Syscalls::change_altstack(const AltStack& next, GuestAddr sp) {
     return 0;
   }
   if (next[2] < kMinSignalStack) return -ENOMEM;
+  // A stack that wraps past 2^64 would put every frame at its top again:
+  // faults in a handler could then repeat forever without retiring anything.
+  if (next[0] + next[2] < next[0]) return -ENOMEM;
   m_sigaltstack = {next[0], flags, next[2]};
   return 0;
 }

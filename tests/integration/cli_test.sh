@@ -526,6 +526,17 @@ argv[1]=-x"
     expect_stdout_is "argc=3
 argv[1]=--
 argv[2]=--stats"
+    # A program named like an option.
+    cp "$G/print_argv" "$T/-x"
+    cd "$T" || exit 1
+    run_vm run -- -x y
+    expect_rc 0
+    expect_stdout_is "argc=2
+argv[1]=y"
+    # An unknown option before "--" is still a usage error.
+    run_vm run --bogus -- ./-x
+    expect_rc 2
+    expect_vm_line "unknown option '--bogus'"
 }
 
 case_args_option_like_more() {
@@ -579,6 +590,7 @@ sigint_check() {
 
 case_interrupt_sigint() { sigint_check run "$G/loop"; }
 case_interrupt_sigint_bare() { sigint_check run --bare "$G/bare_loop"; }
+case_interrupt_sigint_pause() { sigint_check run "$G/pause_forever"; }
 
 # A guest blocked reading a pipe that stays open (vm's stdin is its only
 # writer): Ctrl-C ends the run. The read sees EINTR and the run loop the

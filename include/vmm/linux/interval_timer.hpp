@@ -7,6 +7,8 @@
 #include <poll.h>
 #include <sys/time.h>
 
+#include <atomic>
+
 namespace vmm::linux_user {
 
 class IntervalTimer {
@@ -24,8 +26,9 @@ class IntervalTimer {
   [[nodiscard]] bool take_expiry();
   /// Waits in the host's ppoll for `fds` (none: for nothing) until one is
   /// ready, `timeout` passes, or a signal (an expiry, Ctrl-C) arrives; an
-  /// expiry not yet taken returns at once. ppoll's result or a negative errno.
-  int wait(pollfd* fds, nfds_t count, const timespec* timeout);
+  /// expiry not yet taken or `interrupt` set returns -EINTR at once.
+  /// ppoll's result or a negative errno.
+  int wait(pollfd* fds, nfds_t count, const timespec* timeout, const std::atomic<bool>* interrupt);
 
  private:
   bool m_armed_once = false;

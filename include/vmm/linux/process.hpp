@@ -102,6 +102,9 @@ class Process {
   /// A signal handler was entered or returned from since the last look
   /// (a lockstep run then gives the shadow the new state).
   bool m_redirected = false;
+  /// Faults delivered to handlers with no instruction retired in between.
+  std::uint64_t m_last_fault_instret = ~std::uint64_t{0};
+  std::uint32_t m_faults_without_progress = 0;
   std::optional<system::RunResult> m_ecall_end;
   Layout m_layout;
   std::vector<std::uint8_t> m_copy;  ///< lockstep: mappings the guest may not read, copied out

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -67,10 +68,14 @@ class Syscalls {
   /// ecall again for a restartable call and SA_RESTART; the signal is then
   /// cleared from `outcome`. A signal without a handler stays: it ends the guest.
   void deliver(cpu::HartState& hart, Outcome& outcome);
-  /// A fault at the hart's pc: true when a handler will run (the hart now
-  /// points at it); false when the signal's default action ends the guest,
-  /// as it does for a blocked or ignored fault signal (Linux forces it).
-  bool deliver_fault(cpu::HartState& hart, const SignalInfo& info);
+  /// A fault at the hart's pc: a handler will run (the hart now points at
+  /// it), or the signal's default action ends the guest, as it does for a
+  /// blocked or ignored fault signal (Linux forces it), or SIGSEGV does
+  /// when no frame fits.
+  /// (The outcome: signal 0, or the signal that ends the guest.)
+  Outcome deliver_fault(cpu::HartState& hart, const SignalInfo& info);
+  /// Ctrl-C's flag: waits for signals end when it is set.
+  void set_interrupt(const std::atomic<bool>* interrupt) { m_interrupt = interrupt; }
 
  private:
   using Args = std::array<std::uint64_t, 6>;
@@ -122,7 +127,8 @@ class Syscalls {
   std::int64_t sys_rt_sigprocmask(const Args& a, Outcome& outcome);
   /// A signal the guest sent itself: ignored (SIG_IGN), left pending while
   /// blocked, or raised in `outcome` for deliver().
-  void send_self(const SignalInfo& info, Outcome& outcome);
+  /// False when a real-time signal's queue is full (it is dropped).
+  bool send_self(const SignalInfo& info, Outcome& outcome);
   /// Signals left pending while blocked arrive once unblocked, the lowest first.
   void take_unblocked(Outcome& outcome);
   /// Takes one pending `sig` off the pending set (or its queue) and returns its siginfo.
@@ -144,6 +150,7 @@ class Syscalls {
   [[nodiscard]] bool on_altstack(GuestAddr sp) const;
   /// The guest's sp at the system call being handled (sigaltstack's EPERM).
   GuestAddr m_call_sp = 0;
+  const std::atomic<bool>* m_interrupt = nullptr;
   /// rt_sigreturn.
   void return_from_handler(cpu::HartState& hart, Outcome& outcome);
   /// The guest's SIGALRM for an expiry of its interval timer.
@@ -160,6 +167,12 @@ class Syscalls {
   std::int64_t sys_rt_sigsuspend(const Args& a, Outcome& outcome);
   std::int64_t sys_rt_sigqueueinfo(const Args& a, Outcome& outcome);
   std::int64_t sys_rt_sigtimedwait(const Args& a, Outcome& outcome);
+  /// sigtimedwait's wait, with the signals of `set` blocked.
+  std::int64_t take_waited(GuestAddr info_addr, std::uint64_t set, const std::optional<timespec>& deadline,
+                           Outcome& outcome);
+  [[nodiscard]] bool interrupted() const {
+    return m_interrupt != nullptr && m_interrupt->load(std::memory_order_relaxed);
+  }
   /// ppoll's and sigtimedwait's timeout at `addr` (0: none) as a deadline
   /// on CLOCK_MONOTONIC; 0 or a negative errno.
   std::int64_t read_deadline(GuestAddr addr, std::optional<timespec>& deadline);

@@ -164,6 +164,20 @@ int main(void) {
     r = ppoll(NULL, 0, &forever, NULL);
     printf("ppoll for ever: %d %s alarms=%d\n", r, strerror(errno), alarms);
 
+    /* Ignoring a real-time signal drops every queued one. */
+    sigset_t rt;
+    sigemptyset(&rt);
+    sigaddset(&rt, SIGRTMIN + 3);
+    sigprocmask(SIG_BLOCK, &rt, NULL);
+    for (int i = 0; i < 3; i++) raise(SIGRTMIN + 3);
+    signal(SIGRTMIN + 3, SIG_IGN);
+    order_len = 0;
+    order[0] = 0;
+    set(SIGRTMIN + 3, note, NULL, 0);
+    raise(SIGRTMIN + 3);
+    sigprocmask(SIG_UNBLOCK, &rt, NULL);
+    printf("after SIG_IGN, one sent: %s\n", order);
+
     /* sigqueue: the value arrives with SI_QUEUE. */
     set(SIGRTMIN + 2, NULL, on_queue, 0);
     union sigval v = {.sival_int = 4242};

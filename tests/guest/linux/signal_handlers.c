@@ -268,8 +268,11 @@ int main(void) {
     printf("sleep cut short: %d alarms=%d\n", left > 0 && left <= 5, (int)alarms);
 
     struct pollfd waiting = {.fd = pipe_fds[0], .events = POLLIN};
-    printf("poll timeout: %d\n", poll(&waiting, 1, 20));
+    printf("poll timeout: %d, at once: %d\n", poll(&waiting, 1, 20), poll(&waiting, 1, 0));
     if (write(pipe_fds[1], "y", 1) != 1) return 2;
+    r = poll(&waiting, 1, 0);
+    printf("poll at once, ready: %d revents=%#x\n", r, waiting.revents);
+    waiting.revents = 0;
     r = poll(&waiting, 1, 1000);
     printf("poll ready: %d revents=%#x\n", r, waiting.revents);
 

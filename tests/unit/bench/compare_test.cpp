@@ -247,6 +247,11 @@ TEST(BenchResults, FieldsOfTheWrongTypeAreBadInputNotAnInternalError) {
   dir.write("overflow.json", R"({"benchmarks": [{"name": "BM_A", "real_time": 1e309}]})");
   const std::string overflow = load_error((dir.path() / "overflow.json").string());
   EXPECT_NE(overflow.find("overflow.json: invalid JSON: number overflow"), std::string::npos) << overflow;
+  // Google Benchmark counts iterations in an int64_t: fast benchmarks pass 2^31.
+  nlohmann::json many = good;
+  many["benchmarks"][1]["iterations"] = std::int64_t{5000000000};
+  dir.write("many.json", many.dump());
+  EXPECT_EQ(load_error((dir.path() / "many.json").string()), "<ok>");
   nlohmann::json j = good;
   j["benchmarks"][0] = 5;
   dir.write("entry.json", j.dump());

@@ -350,6 +350,45 @@ TEST_F(SignalDeliveryTest, SigtimedwaitTakesABlockedSignalWithoutItsHandler) {
   EXPECT_EQ(mask(), bit(SIGUSR1));
 }
 
+TEST_F(SignalDeliveryTest, EdgesOfMasksStacksAndReservations) {
+  constexpr std::uint64_t kSysSigaltstack = 132;
+  // A signal unblocked by a sigprocmask whose old set cannot be written
+  // still arrives.
+  set_handler(SIGUSR1, 0, 0);
+  change_mask(kSigBlock, bit(SIGUSR1));
+  EXPECT_EQ(kill_self(SIGUSR1).signal, 0);
+  ASSERT_TRUE(harness.memory.store(kScratch, bit(SIGUSR1)));
+  const Syscalls::Outcome unblocked = outcome_of(kSysRtSigprocmask, {kSigUnblock, kScratch, 0x7000, 8});
+  EXPECT_EQ(harness.hart.x[10], errno_of(EFAULT));
+  EXPECT_EQ(unblocked.signal, SIGUSR1);
+  // An alternate stack that wraps past 2^64 is refused.
+  const std::uint64_t wrapping[3] = {kScratch + (std::uint64_t{1} << 63), 0, std::uint64_t{1} << 63};
+  ASSERT_TRUE(harness.memory.write_bytes(kScratch + 64, wrapping, sizeof wrapping));
+  EXPECT_EQ(harness.call(kSysSigaltstack, {kScratch + 64, 0}), errno_of(ENOMEM));
+  // Entering and leaving a handler drops an LR reservation, as any trap return.
+  fill_hart();
+  harness.hart.reservation = kScratch;
+  harness.hart.reservation_valid = true;
+  Syscalls::Outcome outcome = kill_self(SIGUSR1);
+  harness.syscalls.deliver(harness.hart, outcome);
+  EXPECT_FALSE(harness.hart.reservation_valid);
+  harness.hart.reservation_valid = true;
+  harness.hart.x[17] = kSysRtSigreturn;
+  EXPECT_TRUE(harness.syscalls.handle(harness.hart).restored);
+  EXPECT_FALSE(harness.hart.reservation_valid);
+  // A fault whose handler's frame does not fit ends the guest with SIGSEGV.
+  set_handler(SIGILL, 0, 0);
+  fill_hart();
+  harness.hart.x[2] = 0x7000;
+  SignalInfo illegal;
+  illegal.signo = SIGILL;
+  illegal.code = kIllIllopc;
+  illegal.fault = true;
+  const Syscalls::Outcome fatal = harness.syscalls.deliver_fault(harness.hart, illegal);
+  EXPECT_EQ(fatal.signal, SIGSEGV);
+  EXPECT_TRUE(fatal.bad_frame);
+}
+
 TEST_F(SignalDeliveryTest, AFrameThatDoesNotFitEndsTheGuestWithSigsegv) {
   set_handler(SIGUSR1, 0, 0);
   fill_hart();
@@ -377,20 +416,20 @@ TEST_F(SignalDeliveryTest, ABlockedOrIgnoredFaultTakesTheDefaultAction) {
   fault.address = 0x10;
   set_handler(SIGSEGV, 0, 0);
   fill_hart();
-  EXPECT_TRUE(harness.syscalls.deliver_fault(harness.hart, fault));
+  EXPECT_EQ(harness.syscalls.deliver_fault(harness.hart, fault).signal, 0);
   EXPECT_EQ(harness.hart.pc, kHandler);
   std::uint64_t address = 0;
   ASSERT_TRUE(harness.memory.load(harness.hart.x[11] + 16, address));
   EXPECT_EQ(address, 0x10u);
   // In its own handler SIGSEGV is blocked: a second fault cannot be handled.
-  EXPECT_FALSE(harness.syscalls.deliver_fault(harness.hart, fault));
+  EXPECT_EQ(harness.syscalls.deliver_fault(harness.hart, fault).signal, SIGSEGV);
   std::uint64_t action[3] = {1, 1, 1};
   ASSERT_EQ(harness.call(kSysRtSigaction, {SIGSEGV, 0, kScratch + 64, 8}), 0u);
   ASSERT_TRUE(harness.memory.read_bytes(kScratch + 64, action, sizeof action));
   EXPECT_EQ(action[0], 0u);  // reset to SIG_DFL, as Linux forces it
   set_ignored(SIGILL);
   fault.signo = SIGILL;
-  EXPECT_FALSE(harness.syscalls.deliver_fault(harness.hart, fault));
+  EXPECT_EQ(harness.syscalls.deliver_fault(harness.hart, fault).signal, SIGILL);
 }
 
 }  // namespace
