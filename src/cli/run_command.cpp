@@ -279,25 +279,16 @@ int guest_command_start(const CLI::App& app, int argc, char** argv) {
 }
 
 std::optional<std::string> take_command(CLI::App& run, RunSettings& settings) {
-  if (settings.separated) {
-    // After "--" the program may look like an option; before it, anything
-    // CLI11 left over is an option vm does not know.
-    if (const std::vector<std::string> unknown = run.remaining(); !unknown.empty()) {
-      return fmt::format("unknown option '{}' for vm run", unknown.front());
-    }
-    if (!settings.max_insns_text.empty()) settings.max_insns = std::stoull(settings.max_insns_text);
-    return std::nullopt;
-  }
-  settings.command = run.remaining();
   if (!settings.max_insns_text.empty()) settings.max_insns = std::stoull(settings.max_insns_text);
-  if (!settings.command.empty() && settings.command.front().size() > 1 &&
-      settings.command.front()[0] == '-') {
-    if (settings.command.front() == "--") {
-      settings.command.erase(settings.command.begin());
-    } else {
-      return fmt::format("unknown option '{}' for vm run", settings.command.front());
-    }
+  const std::vector<std::string> rest = run.remaining();
+  // Without "--" the first word left is PROGRAM, and one that looks like an
+  // option is an option vm does not know; with it (main cut PROGRAM off
+  // there) any word left is.
+  const bool looks_like_option = !rest.empty() && rest.front().size() > 1 && rest.front()[0] == '-';
+  if (settings.separated ? !rest.empty() : looks_like_option) {
+    return fmt::format("unknown option '{}' for vm run", rest.front());
   }
+  if (!settings.separated) settings.command = rest;
   return std::nullopt;
 }
 

@@ -45,7 +45,20 @@ std::span<const std::uint8_t> mapped_bytes(memory::AddressSpace& space, GuestAdd
   return copy;
 }
 
-int signal_for(cpu::Cause cause);
+int signal_for(cpu::Cause cause) {
+  switch (cause) {
+    case cpu::Cause::kIllegalInsn:
+      return SIGILL;
+    case cpu::Cause::kBreakpoint:
+      return SIGTRAP;
+    case cpu::Cause::kInsnMisaligned:
+    case cpu::Cause::kLoadMisaligned:
+    case cpu::Cause::kStoreMisaligned:
+      return SIGBUS;
+    default:
+      return SIGSEGV;
+  }
+}
 
 /// The siginfo Linux gives a handler of the fault `stop` at `pc`.
 SignalInfo fault_info(const cpu::Stop& stop, GuestAddr pc, const memory::AddressSpace& space) {
@@ -70,21 +83,6 @@ SignalInfo fault_info(const cpu::Stop& stop, GuestAddr pc, const memory::Address
       break;
   }
   return info;
-}
-
-int signal_for(cpu::Cause cause) {
-  switch (cause) {
-    case cpu::Cause::kIllegalInsn:
-      return SIGILL;
-    case cpu::Cause::kBreakpoint:
-      return SIGTRAP;
-    case cpu::Cause::kInsnMisaligned:
-    case cpu::Cause::kLoadMisaligned:
-    case cpu::Cause::kStoreMisaligned:
-      return SIGBUS;
-    default:
-      return SIGSEGV;
-  }
 }
 
 const char* signal_name(int sig) {
@@ -124,16 +122,10 @@ const char* signal_name(int sig) {
   }
 }
 
-/// Signals whose default action is to ignore (or continue), not terminate.
-bool ignored_by_default(int sig) {
-  return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
-}
-
 /// Whether a system call's outcome ends the process: exit, or a signal left
-/// after deliver() (no handler) whose default action terminates.
-bool ends_run(const Syscalls::Outcome& outcome) {
-  return outcome.exited || (outcome.signal != 0 && !ignored_by_default(outcome.signal));
-}
+/// after deliver(), which has no handler (send_self() never raises one whose
+/// default action is to ignore it).
+bool ends_run(const Syscalls::Outcome& outcome) { return outcome.exited || outcome.signal != 0; }
 
 /// How the system call of the ecall at `ecall_pc` ended the run, if it did.
 std::optional<system::RunResult> end_of_run(const Syscalls::Outcome& outcome, GuestAddr ecall_pc) {
