@@ -9,6 +9,7 @@
 #include <csignal>
 #include <limits>
 
+#include "vmm/linux/job_control.hpp"
 #include "vmm/linux/syscalls.hpp"
 
 namespace vmm::linux_user {
@@ -174,6 +175,10 @@ std::int64_t Syscalls::sys_ppoll(const Args& a, Outcome& outcome) {
 bool Syscalls::send_self(const SignalInfo& info, Outcome& outcome) {
   const int sig = info.signo;
   const bool unstoppable = sig == SIGKILL || sig == SIGSTOP;
+  // As Linux when a signal is generated: a stop discards a pending SIGCONT,
+  // SIGCONT discards pending stops.
+  if (stops_by_default(sig)) discard_pending(bit_of(SIGCONT));
+  if (sig == SIGCONT) discard_pending(bit_of(SIGTSTP) | bit_of(SIGTTIN) | bit_of(SIGTTOU));
   if (!unstoppable && (m_signal_mask & bit_of(sig)) != 0) {
     // A standard signal waits once, with its first siginfo; real-time ones queue.
     if ((m_pending & bit_of(sig)) == 0) {
@@ -187,9 +192,18 @@ bool Syscalls::send_self(const SignalInfo& info, Outcome& outcome) {
   }
   const std::uint64_t handler = m_sigactions[static_cast<std::size_t>(sig)][0];
   if (!unstoppable && (handler == kSigIgn || (handler == kSigDfl && ignored_by_default(sig)))) return true;
+  if (handler == kSigDfl && stops_by_default(sig)) {
+    // The guest stops with the vm process; the SIGCONT that resumes it is the guest's.
+    if (const std::optional<SignalInfo> resumed = stop_process(sig)) return send_self(*resumed, outcome);
+    return true;
+  }
   outcome.signal = sig;
   outcome.info = info;
   return true;
+}
+
+void Syscalls::discard_pending(std::uint64_t signals) {
+  m_pending &= ~signals;  // standard signals only: none of them queues
 }
 
 SignalInfo Syscalls::take_pending(int sig) {

@@ -131,6 +131,8 @@ class Syscalls {
   bool send_self(const SignalInfo& info, Outcome& outcome);
   /// Signals left pending while blocked arrive once unblocked, the lowest first.
   void take_unblocked(Outcome& outcome);
+  /// Drops pending standard `signals` (a bit per signal) without delivering them.
+  void discard_pending(std::uint64_t signals);
   /// Takes one pending `sig` off the pending set (or its queue) and returns its siginfo.
   SignalInfo take_pending(int sig);
   /// After a host call returned EINTR: true when only the guest's interval
