@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "validators.hpp"
+#include "vmm/core/host_fds.hpp"
 #include "vmm/elf/elf_file.hpp"
 #include "vmm/isa/disassembler.hpp"
 #include "vmm/linux/process.hpp"
@@ -67,7 +68,7 @@ class OutputFile {
   ~OutputFile() { close(); }
 
   bool open() {
-    m_file = std::fopen(m_path.c_str(), "w");
+    m_file = host_fds::open_for_writing(m_path.c_str());
     if (m_file == nullptr) m_errno = errno;
     return m_file != nullptr;
   }

@@ -1,6 +1,8 @@
 // ELF64 parsing (System V gABI, and the RISC-V ELF psABI for e_machine 243).
 #include "vmm/elf/elf_file.hpp"
 
+#include "vmm/core/host_fds.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -65,8 +67,9 @@ bool ByteSource::read(std::uint64_t offset, std::span<std::uint8_t> out) const {
 Result<OpenFile> OpenFile::open(const std::string& path) {
   // Non-blocking, so a FIFO given as the program is refused below instead
   // of waiting for a writer forever.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return make_error(ErrorKind::kIo, "cannot open '{}': {}", path, std::strerror(errno));
+  const int opened = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (opened < 0) return make_error(ErrorKind::kIo, "cannot open '{}': {}", path, std::strerror(errno));
+  const int fd = host_fds::move_above_guest(opened);  // kept open while the guest runs
   OpenFile file(fd, 0);
   struct stat st {};
   if (::fstat(fd, &st) != 0)

@@ -1,4 +1,5 @@
 #include "vmm/jit/jit_engine.hpp"
+#include "vmm/core/host_fds.hpp"
 #include "vmm/core/log.hpp"
 
 #include <algorithm>
@@ -75,7 +76,7 @@ Result<void> JitEngine::init() {
   m_ctx.engine = this;
   if (const char* want = std::getenv("VMM_PERF_MAP"); want != nullptr && *want == '1') {
     // perf's JIT symbol convention: `perf report` names translated regions by guest pc.
-    m_perf_map = std::fopen(fmt::format("/tmp/perf-{}.map", ::getpid()).c_str(), "w");
+    m_perf_map = host_fds::open_for_writing(fmt::format("/tmp/perf-{}.map", ::getpid()).c_str());
   }
   // Near the engine: translated code then reaches its JitContext (and the
   // HartState, when it is allocated nearby) rip-relative.

@@ -1,7 +1,6 @@
 #include "vmm/linux/file_mappings.hpp"
 
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +8,8 @@
 #include <cstring>
 #include <span>
 #include <string>
+
+#include "vmm/core/host_fds.hpp"
 
 namespace vmm::linux_user {
 
@@ -24,12 +25,8 @@ int reopen_high(int fd, bool writable) {
   int own = ::open(link.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
   if (own < 0) own = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (own < 0) return -1;
-  // 1024 up, or half the soft limit when that is lower (F_DUPFD refuses
-  // a floor at or past the limit).
-  rlim_t floor = 1024;
-  if (rlimit limit{}; ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
-    floor = std::min<rlim_t>(floor, limit.rlim_cur / 2);
-  const int high = ::fcntl(own, F_DUPFD_CLOEXEC, static_cast<int>(floor));
+  // Where the guest cannot close or replace it (host_fds.hpp).
+  const int high = ::fcntl(own, F_DUPFD_CLOEXEC, host_fds::floor());
   ::close(own);
   return high;
 }

@@ -8,7 +8,10 @@
 #include <cerrno>
 #include <csignal>
 #include <limits>
+#include <utility>
+#include <vector>
 
+#include "vmm/core/host_fds.hpp"
 #include "vmm/linux/job_control.hpp"
 #include "vmm/linux/syscalls.hpp"
 
@@ -150,6 +153,30 @@ std::int64_t Syscalls::take_waited(GuestAddr info_addr, std::uint64_t set,
   }
 }
 
+namespace {
+
+/// When `fds` names descriptors of vm's (host_fds.hpp), which are not open
+/// for the guest: they get POLLNVAL, which makes poll return at once, and
+/// the rest are looked at without waiting. The number of ready entries, or
+/// 0 when every descriptor is the guest's.
+std::int64_t poll_past_guest_fds(pollfd* fds, nfds_t count) {
+  std::vector<std::pair<nfds_t, int>> hidden;
+  for (nfds_t i = 0; i < count; ++i) {
+    if (host_fds::guest_may_use(fds[i].fd)) continue;
+    hidden.emplace_back(i, fds[i].fd);
+    fds[i].fd = -1;  // ignored by the host's poll
+  }
+  if (hidden.empty()) return 0;
+  const int ready = ::poll(fds, count, 0);
+  for (const auto& [i, fd] : hidden) {
+    fds[i].fd = fd;
+    fds[i].revents = POLLNVAL;
+  }
+  return ready < 0 ? -errno : ready + static_cast<std::int64_t>(hidden.size());
+}
+
+}  // namespace
+
 std::int64_t Syscalls::sys_ppoll(const Args& a, Outcome& outcome) {
   // struct pollfd and struct timespec have the same layout on both sides;
   // the host's ppoll reads and writes the guest's array where it lies.
@@ -160,6 +187,9 @@ std::int64_t Syscalls::sys_ppoll(const Args& a, Outcome& outcome) {
     std::uint8_t* array = guest_range(a[0], a[1] * sizeof(pollfd), true);
     if (array == nullptr) return -EFAULT;
     fds = reinterpret_cast<pollfd*>(array);  // SAFETY: checked range; only the host kernel reads it
+    if (const std::int64_t invalid = poll_past_guest_fds(fds, static_cast<nfds_t>(a[1])); invalid != 0) {
+      return invalid;
+    }
   }
   std::optional<timespec> deadline;
   if (const std::int64_t r = read_deadline(a[2], deadline); r != 0) return r;

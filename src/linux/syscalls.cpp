@@ -2,6 +2,7 @@
 // Every guest buffer is checked whole through guest_range() or the
 // GuestMemory copy functions before the host touches it.
 #include "vmm/linux/syscalls.hpp"
+#include "vmm/core/host_fds.hpp"
 #include "vmm/core/log.hpp"
 
 #include <dirent.h>
@@ -182,6 +183,61 @@ constexpr std::uint64_t kMapShared = 0x01, kMapPrivate = 0x02, kMapFixed = 0x10,
                         kMapFixedNoreplace = 0x100000;
 constexpr std::uint64_t kMremapMaymove = 1, kMremapFixed = 2;
 
+/// Whether every descriptor the call names is the guest's (host_fds.hpp):
+/// one of vm's is not open as far as the guest can tell (EBADF).
+bool names_guest_fds_only(std::uint64_t number, const std::array<std::uint64_t, 6>& a) {
+  const auto ok = [&](std::size_t i) { return host_fds::guest_may_use(static_cast<int>(a[i])); };
+  switch (number) {
+    case kRead:
+    case kWrite:
+    case kReadv:
+    case kWritev:
+    case kPread64:
+    case kPwrite64:
+    case kClose:
+    case kLseek:
+    case kFstat:
+    case kGetdents64:
+    case kIoctl:
+    case kFcntl:
+    case kDup:
+    case kFtruncate:
+    case kFchmod:
+    case kFchdir:
+    case kFsync:
+    case kFdatasync:
+    // A directory descriptor first (AT_FDCWD is negative).
+    case kOpenat:
+    case kNewfstatat:
+    case kStatx:
+    case kReadlinkat:
+    case kFaccessat:
+    case kFaccessat2:
+    case kUnlinkat:
+    case kMkdirat:
+      return ok(0);
+    case kDup3:
+      return ok(0) && ok(1);
+    case kSymlinkat:
+      return ok(1);
+    case kLinkat:
+    case kRenameat2:
+      return ok(0) && ok(2);
+    case kMmap:
+      return (a[3] & kMapAnonymous) != 0 || ok(4);
+    default:
+      return true;
+  }
+}
+
+/// A call's new descriptor `fd` (or error): one past the guest's range is
+/// closed again, as the guest is out of descriptors (EMFILE).
+std::int64_t new_guest_fd(std::int64_t fd) {
+  if (fd < 0 || host_fds::guest_may_use(static_cast<int>(fd))) return fd;
+  ::close(static_cast<int>(fd));
+  return -EMFILE;
+}
+
 }  // namespace
 
 Syscalls::Syscalls(memory::GuestMemory& memory, cpu::ExecutionEngine& engine, const Layout& layout,
@@ -254,6 +310,7 @@ Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
 }
 
 std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& outcome) {
+  if (!names_guest_fds_only(number, a)) return -EBADF;
   auto fd = static_cast<int>(a[0]);
   switch (number) {
     case kRead:
@@ -292,7 +349,7 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
     case kFcntl:
       return sys_fcntl(a);
     case kDup:
-      return result(::dup(fd));
+      return new_guest_fd(result(::dup(fd)));
     case kDup3:
       return result(::dup3(fd, static_cast<int>(a[1]), static_cast<int>(a[2])));
     case kPipe2:
@@ -513,7 +570,7 @@ std::int64_t Syscalls::sys_openat(const Args& a) {
     ::close(fd);
     return -EACCES;
   }
-  return fd;
+  return new_guest_fd(fd);
 }
 
 std::int64_t Syscalls::sys_fstat(const Args& a) {
@@ -597,6 +654,9 @@ std::int64_t Syscalls::sys_fcntl(const Args& a) {
   switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
+      // Linux refuses a lowest number at or past RLIMIT_NOFILE.
+      if (static_cast<int>(a[2]) >= host_fds::floor()) return -EINVAL;
+      return new_guest_fd(result(::fcntl(fd, cmd, static_cast<int>(a[2]))));
     case F_GETFD:
     case F_SETFD:
       return result(::fcntl(fd, cmd, static_cast<int>(a[2])));
@@ -612,6 +672,11 @@ std::int64_t Syscalls::sys_fcntl(const Args& a) {
 std::int64_t Syscalls::sys_pipe2(const Args& a) {
   int fds[2];
   if (::pipe2(fds, static_cast<int>(a[1])) != 0) return -errno;
+  if (!host_fds::guest_may_use(fds[0]) || !host_fds::guest_may_use(fds[1])) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return -EMFILE;
+  }
   if (!m_memory.write_bytes(a[0], fds, sizeof(fds))) {
     ::close(fds[0]);
     ::close(fds[1]);
@@ -954,6 +1019,12 @@ std::int64_t Syscalls::sys_prlimit64(const Args& a) {
   if (a[3] != 0) {
     struct rlimit64 old {};
     if (::getrlimit64(static_cast<__rlimit_resource_t>(resource), &old) != 0) return -errno;
+    if (resource == RLIMIT_NOFILE) {
+      // The descriptors past the guest's are vm's (host_fds.hpp).
+      const auto limit = static_cast<rlim64_t>(host_fds::floor());
+      old.rlim_cur = std::min(old.rlim_cur, limit);
+      old.rlim_max = std::min(old.rlim_max, limit);
+    }
     if (!put(a[3], old)) return -EFAULT;
   }
   // New limits are accepted but not applied to vm itself.

@@ -3,7 +3,7 @@
  * bytes (a shared mapping's writes included, a private one's dropped), for
  * the program's own segments too; mremap moves or grows a shared mapping
  * with its file; munmap of part of one writes that part and keeps the rest.
- * Each file is read back with pread. Run in a scratch directory (argv[1]). */
+ * Each file is read back with pread. Run in a scratch directory (the last argument). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +32,7 @@ static int twice(int x) { return 2 * x + 3; }
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
-    if (argc > 1 && chdir(argv[1]) != 0) return 1;
+    if (argc > 1 && chdir(argv[argc - 1]) != 0) return 1;
 
     int fd = fresh("over", "ORIGINAL-CONTENT", 4096);
     char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
