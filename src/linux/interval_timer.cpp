@@ -1,5 +1,7 @@
 #include "vmm/linux/interval_timer.hpp"
 
+#include "vmm/linux/host_signals.hpp"
+
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -53,20 +55,23 @@ int IntervalTimer::get(itimerval& current) const {
 
 int IntervalTimer::wait(pollfd* fds, nfds_t count, const timespec* timeout,
                         const std::atomic<bool>* interrupt) {
-  // SIGALRM and SIGINT are blocked from the checks until ppoll unblocks
-  // them atomically: an expiry or a Ctrl-C in between would otherwise go
-  // unseen, and the wait might never end.
-  sigset_t watched, before;
-  sigemptyset(&watched);
+  // SIGALRM, SIGINT and the signals forwarded to the guest are blocked
+  // from the checks until ppoll unblocks them atomically: one arriving in
+  // between would otherwise go unseen, and the wait might never end.
+  sigset_t watched = HostSignals::forwarded();
+  sigset_t before;
   sigaddset(&watched, SIGALRM);
   sigaddset(&watched, SIGINT);
   if (::pthread_sigmask(SIG_BLOCK, &watched, &before) != 0) return -EINVAL;
   int result = -EINTR;
   const bool expired = m_armed_once && g_expired.load(std::memory_order_relaxed);
   const bool interrupted = interrupt != nullptr && interrupt->load(std::memory_order_relaxed);
-  if (!expired && !interrupted) {
+  if (!expired && !interrupted && !HostSignals::pending()) {
     sigset_t during = before;  // SIGINT as it was before
     sigdelset(&during, SIGALRM);
+    for (int sig = 1; sig < NSIG; ++sig) {
+      if (sigismember(&HostSignals::forwarded(), sig) == 1) sigdelset(&during, sig);
+    }
     result = ::ppoll(fds, count, timeout, &during);
     if (result < 0) result = -errno;
   }

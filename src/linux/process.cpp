@@ -15,6 +15,7 @@
 #include "vmm/cpu/trap.hpp"
 #include "vmm/elf/elf_file.hpp"
 #include "vmm/jit/lockstep.hpp"
+#include "vmm/linux/host_signals.hpp"
 #include "vmm/linux/initial_stack.hpp"
 #include "vmm/linux/syscalls.hpp"
 
@@ -131,9 +132,18 @@ bool ends_run(const Syscalls::Outcome& outcome) { return outcome.exited || outco
 std::optional<system::RunResult> end_of_run(const Syscalls::Outcome& outcome, GuestAddr ecall_pc) {
   if (outcome.exited) return system::RunResult{system::RunResult::Kind::kExited, outcome.exit_code, {}, 0};
   if (!ends_run(outcome)) return std::nullopt;
-  const char* how = outcome.bad_frame ? "a signal frame did not fit on its stack"
+  // Ctrl-C, which the guest does not handle, ends the run as it always has.
+  if (outcome.from_host && outcome.signal == SIGINT) {
+    return system::RunResult{system::RunResult::Kind::kInterrupted, 130, "interrupted", 0};
+  }
+  std::string how = outcome.bad_frame ? "a signal frame did not fit on its stack"
                     : outcome.timer   ? "its interval timer expired"
                                       : "raised by the guest";
+  if (outcome.from_host) {
+    // The host raised it for a call made for the guest (SIGPIPE, SIGXFSZ), or another process sent it.
+    how = outcome.info.pid == ::getpid() ? "raised by the host for a system call"
+                                         : fmt::format("sent by process {}", outcome.info.pid);
+  }
   return system::RunResult{
       system::RunResult::Kind::kSignaled, 128 + outcome.signal,
       fmt::format("guest {}: {} at pc={:#x}", signal_name(outcome.signal), how, ecall_pc), 0};
@@ -400,6 +410,7 @@ system::RunResult Process::run(const system::RunOptions& options) {
         [this, interrupt = options.interrupt](cpu::HartState&) { return ecall_in_engine(interrupt); });
   }
   m_syscalls->set_interrupt(options.interrupt);
+  const HostSignals forwarding;  // signals sent to vm while the guest runs are the guest's
   system::RunOptions mine = options;
   mine.between_chunks = [this] { return poll_timer(); };
   system::RunResult result =
@@ -479,6 +490,7 @@ void Process::mirror_to(Process& other) {
 system::RunResult Process::run_lockstep(Process& shadow, const system::RunOptions& options) {
   jit::Lockstep lockstep(*m_engine, *shadow.m_engine);
   m_syscalls->set_interrupt(options.interrupt);
+  const HostSignals forwarding;
   const std::uint64_t start = m_hart.instret;
   system::RunResult result;
   for (;;) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "vmm/core/host_fds.hpp"
+#include "vmm/linux/host_signals.hpp"
 #include "vmm/linux/job_control.hpp"
 #include "vmm/linux/syscalls.hpp"
 
@@ -50,6 +51,20 @@ bool ignored_by_default(int sig) {
 
 void Syscalls::poll_timer(Outcome& outcome) {
   if (m_timer.take_expiry()) timer_expired(outcome);
+  if (HostSignals::pending()) take_host_signals(outcome);
+}
+
+void Syscalls::take_host_signals(Outcome& outcome) {
+  for (const SignalInfo& info : HostSignals::take()) {
+    // One signal at a time in `outcome`: the others wait their turn,
+    // delivered after it as pending ones are.
+    if (outcome.signal != 0) {
+      (void)make_pending(info);
+      continue;
+    }
+    send_self(info, outcome);
+    outcome.from_host = outcome.signal != 0;
+  }
 }
 
 void Syscalls::timer_expired(Outcome& outcome) {
@@ -89,9 +104,17 @@ std::int64_t Syscalls::wait_for_signal(pollfd* fds, nfds_t count, const std::opt
 }
 
 bool Syscalls::resume_after_timer(Outcome& outcome) {
-  if (interrupted() || !m_timer.take_expiry()) return false;
-  timer_expired(outcome);
-  return outcome.signal == 0;
+  if (interrupted()) return false;
+  bool arrived = false;
+  if (m_timer.take_expiry()) {
+    timer_expired(outcome);
+    arrived = true;
+  }
+  if (HostSignals::pending()) {
+    take_host_signals(outcome);
+    arrived = true;
+  }
+  return arrived && outcome.signal == 0;
 }
 
 std::int64_t Syscalls::sys_rt_sigsuspend(const Args& a, Outcome& outcome) {
@@ -209,17 +232,7 @@ bool Syscalls::send_self(const SignalInfo& info, Outcome& outcome) {
   // SIGCONT discards pending stops.
   if (stops_by_default(sig)) discard_pending(bit_of(SIGCONT));
   if (sig == SIGCONT) discard_pending(bit_of(SIGTSTP) | bit_of(SIGTTIN) | bit_of(SIGTTOU));
-  if (!unstoppable && (m_signal_mask & bit_of(sig)) != 0) {
-    // A standard signal waits once, with its first siginfo; real-time ones queue.
-    if ((m_pending & bit_of(sig)) == 0) {
-      m_pending_info[static_cast<std::size_t>(sig)] = info;
-    } else if (sig >= kFirstRealTime) {
-      if (m_queued.size() >= kMaxQueued) return false;
-      m_queued.push_back(info);
-    }
-    m_pending |= bit_of(sig);
-    return true;
-  }
+  if (!unstoppable && (m_signal_mask & bit_of(sig)) != 0) return make_pending(info);
   const std::uint64_t handler = m_sigactions[static_cast<std::size_t>(sig)][0];
   if (!unstoppable && (handler == kSigIgn || (handler == kSigDfl && ignored_by_default(sig)))) return true;
   if (handler == kSigDfl && stops_by_default(sig)) {
@@ -229,6 +242,19 @@ bool Syscalls::send_self(const SignalInfo& info, Outcome& outcome) {
   }
   outcome.signal = sig;
   outcome.info = info;
+  return true;
+}
+
+bool Syscalls::make_pending(const SignalInfo& info) {
+  const int sig = info.signo;
+  // A standard signal waits once, with its first siginfo; real-time ones queue.
+  if ((m_pending & bit_of(sig)) == 0) {
+    m_pending_info[static_cast<std::size_t>(sig)] = info;
+  } else if (sig >= kFirstRealTime) {
+    if (m_queued.size() >= kMaxQueued) return false;
+    m_queued.push_back(info);
+  }
+  m_pending |= bit_of(sig);
   return true;
 }
 
@@ -322,6 +348,7 @@ void Syscalls::deliver(cpu::HartState& hart, Outcome& outcome) {
     }
     outcome.signal = 0;
     outcome.timer = false;
+    outcome.from_host = false;
     outcome.bad_frame = false;
     take_unblocked(outcome);
   }

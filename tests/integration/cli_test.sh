@@ -621,6 +621,48 @@ SIGCONT pending 1, then after SIGTSTP 0
 SIGTSTP pending after SIGCONT 0"
 }
 
+# wait_for_line TEXT : waits up to 10 s for a line TEXT in $T/out.
+wait_for_line() {
+    local tries=0
+    until grep -qx -- "$1" "$T/out" 2> /dev/null; do
+        tries=$((tries + 1))
+        [ "$tries" -lt 200 ] || return 1
+        sleep 0.05
+    done
+}
+
+# Signals sent to the vm process reach the guest's handlers: in pause(),
+# in a blocked read (SA_RESTART: it goes on), in a loop without system
+# calls; SIGWINCH's default action ignores it. vm used to die of them.
+case_signals_from_outside() {
+    mkfifo "$T/fifo"
+    exec 3<> "$T/fifo"
+    LAST_CMD="$VM run $G/host_signals <&3 &, then SIGUSR1, SIGUSR2, SIGWINCH and SIGTERM"
+    "$VM" run "$G/host_signals" <&3 > "$T/out" 2> "$T/err" &
+    local pid=$! step
+    for step in "ready:USR1" "reading:USR2 WINCH" "looping:TERM"; do
+        if ! wait_for_line "${step%%:*}"; then
+            kill -KILL "$pid" 2> /dev/null
+            { wait "$pid"; rc=$?; } 2> /dev/null
+            exec 3>&-
+            fail "no line '${step%%:*}' within 10 s"
+        fi
+        [ "${step%%:*}" != reading ] || sleep 0.2  # into the read
+        for sig in ${step#*:}; do kill -"$sig" "$pid"; done
+        [ "${step%%:*}" != reading ] || echo data >&3
+    done
+    { wait "$pid"; rc=$?; } 2> /dev/null
+    exec 3>&-
+    expect_rc 3
+    expect_stderr_empty
+    expect_stdout_is "ready
+SIGUSR1 1, from the parent 1
+reading
+read 5 bytes after 1 SIGUSR2
+looping
+SIGTERM in a loop without system calls"
+}
+
 # A guest blocked reading a pipe that stays open (vm's stdin is its only
 # writer): Ctrl-C ends the run. The read sees EINTR and the run loop the
 # interrupt, even though the guest retries the read at once.

@@ -25,8 +25,9 @@ class IntervalTimer {
   /// Whether the timer expired since the last call (each expiry once).
   [[nodiscard]] bool take_expiry();
   /// Waits in the host's ppoll for `fds` (none: for nothing) until one is
-  /// ready, `timeout` passes, or a signal (an expiry, Ctrl-C) arrives; an
-  /// expiry not yet taken or `interrupt` set returns -EINTR at once.
+  /// ready, `timeout` passes, or a signal (an expiry, Ctrl-C, one for the
+  /// guest: HostSignals) arrives; an expiry or a signal for the guest not
+  /// yet taken, or `interrupt` set, returns -EINTR at once.
   /// ppoll's result or a negative errno.
   int wait(pollfd* fds, nfds_t count, const timespec* timeout, const std::atomic<bool>* interrupt);
 

@@ -39,6 +39,7 @@ class Syscalls {
     int signal = 0;          ///< non-zero: a signal for the guest, to deliver() or to end it
     SignalInfo info;         ///< the signal's siginfo
     bool timer = false;      ///< the signal is its interval timer's
+    bool from_host = false;  ///< the signal was sent to the vm process (HostSignals)
     bool restored = false;   ///< rt_sigreturn set every register, pc included
     bool bad_frame = false;  ///< a handler's frame did not fit: the guest dies of SIGSEGV
     /// The call was cut short by a signal (EINTR) and is one Linux restarts
@@ -59,8 +60,10 @@ class Syscalls {
   }
   /// The run ended, however it did: shared file mappings go back to their files.
   void end_run() { m_files.write_back_all(); }
-  /// Between chunks of guest instructions: sends the guest the SIGALRM of
-  /// an expired interval timer (in `outcome`, as a system call would).
+  /// Between chunks of guest instructions (and after each system call):
+  /// sends the guest the SIGALRM of an expired interval timer and the
+  /// signals sent to the vm process (HostSignals), in `outcome` as a system
+  /// call would.
   void poll_timer(Outcome& outcome);
   /// Runs the handler of `outcome.signal`, if the guest installed one: the
   /// hart, as it is (past the ecall), is saved in a frame on the guest's
@@ -135,10 +138,16 @@ class Syscalls {
   void discard_pending(std::uint64_t signals);
   /// Takes one pending `sig` off the pending set (or its queue) and returns its siginfo.
   SignalInfo take_pending(int sig);
-  /// After a host call returned EINTR: true when only the guest's interval
-  /// timer cut it short and the guest does not take its SIGALRM now
-  /// (ignored, or blocked and left pending), so the call goes on.
+  /// After a host call returned EINTR: true when the guest's interval timer
+  /// or a signal sent to the vm process cut it short and the guest takes
+  /// none of them now (ignored, blocked and left pending, a stop it has
+  /// been resumed from), so the call goes on.
   bool resume_after_timer(Outcome& outcome);
+  /// The signals sent to the vm process since the last call, to the guest.
+  void take_host_signals(Outcome& outcome);
+  /// Leaves `info` pending, to arrive when it is unblocked or after the
+  /// signal being delivered (false: a real-time queue is full).
+  bool make_pending(const SignalInfo& info);
   /// Pushes the frame for `info`'s handler and applies its sigaction
   /// (mask, SA_RESETHAND); false when the frame does not fit.
   bool enter_handler(cpu::HartState& hart, const SignalInfo& info);
