@@ -294,6 +294,8 @@ std::optional<std::string> take_command(CLI::App& run, RunSettings& settings) {
 }
 
 int execute_run(const RunSettings& settings) {
+  // Before vm opens anything: which descriptors it was given decides where the guest's end.
+  (void)host_fds::floor();
   std::vector<std::string> command = settings.command;
   std::optional<elf::OpenFile> file;
   elf::ByteSource image(std::span<const std::uint8_t>{});

@@ -13,6 +13,7 @@ namespace vmm::host_fds {
 namespace {
 
 int compute_floor() {
+  constexpr int kStandardStreams = 3;  // never hidden, however low the limits
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
   const auto clamp = [](rlim_t n) { return static_cast<int>(std::min<rlim_t>(n, INT_MAX / 2)); };
@@ -21,9 +22,9 @@ int compute_floor() {
   if (limit.rlim_cur < limit.rlim_max) {
     rlimit raised = limit;
     raised.rlim_cur = limit.rlim_max;
-    if (::setrlimit(RLIMIT_NOFILE, &raised) != 0) return std::max(1, std::min(soft, 1024) / 2);
+    if (::setrlimit(RLIMIT_NOFILE, &raised) != 0) return std::max(kStandardStreams, soft / 2);
   }
-  return std::max(1, std::min(soft, hard / 2));
+  return std::max(kStandardStreams, std::min(soft, hard / 2));
 }
 
 }  // namespace
@@ -31,6 +32,12 @@ int compute_floor() {
 int floor() {
   static const int value = compute_floor();
   return value;
+}
+
+int lowest_free() {
+  const int probe = ::open("/", O_PATH | O_CLOEXEC);
+  if (probe >= 0) ::close(probe);
+  return probe;
 }
 
 int move_above_guest(int fd) {

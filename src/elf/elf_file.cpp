@@ -16,7 +16,7 @@ namespace vmm::elf {
 namespace {
 
 constexpr std::uint16_t kEmRiscv = 243;
-constexpr std::uint32_t kPtLoad = 1, kPtInterp = 3;
+constexpr std::uint32_t kPtLoad = 1, kPtInterp = 3, kPtGnuStack = 0x6474e551;
 constexpr std::uint32_t kShtSymtab = 2;
 
 template <typename T>
@@ -145,6 +145,7 @@ Result<ElfFile> ElfFile::parse(ByteSource source, const std::string& name) {
     (void)read_at(headers, at + 32, s.file_size);
     (void)read_at(headers, at + 40, s.mem_size);
     if (type == kPtInterp) elf.m_has_interp = true;
+    if (type == kPtGnuStack) elf.m_executable_stack = (s.flags & kPfX) != 0;
     if (type != kPtLoad) continue;
     if (s.file_offset > file_size || file_size - s.file_offset < s.file_size) {
       return bad(fmt::format("is truncated (segment {} extends past the end of the file)", i));

@@ -34,14 +34,30 @@ int reopen_high(int fd, bool writable) {
 }  // namespace
 
 bool FileMappings::add(GuestAddr addr, std::uint64_t len, int fd, std::uint64_t offset, bool shared) {
-  const int copy = reopen_high(fd, shared);
-  if (copy < 0) return false;
+  std::shared_ptr<const int> owned = descriptor_for(fd, shared);
+  if (!owned) return false;
+  m_mappings.push_back(Mapping{addr, len, std::move(owned), offset, shared});
+  return true;
+}
+
+std::shared_ptr<const int> FileMappings::descriptor_for(int fd, bool writable) {
+  // One descriptor per file (and mode), shared by all its mappings: vm's
+  // descriptors are fewer than the mappings a guest may make.
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return nullptr;
+  const FileKey key{st.st_dev, st.st_ino, writable};
+  if (auto it = m_open.find(key); it != m_open.end()) {
+    if (std::shared_ptr<const int> open = it->second.lock()) return open;
+  }
+  const int copy = reopen_high(fd, writable);
+  if (copy < 0) return nullptr;
   auto owned = std::shared_ptr<const int>(new int(copy), [](const int* p) {
     ::close(*p);
     delete p;
   });
-  m_mappings.push_back(Mapping{addr, len, std::move(owned), offset, shared});
-  return true;
+  std::erase_if(m_open, [](const auto& entry) { return entry.second.expired(); });
+  m_open[key] = owned;
+  return owned;
 }
 
 void FileMappings::write_back(GuestAddr addr, std::uint64_t len) {

@@ -263,7 +263,8 @@ Result<void> Process::load(elf::ByteSource elf_source, const std::string& name, 
   }
 
   // Stack.
-  VMM_TRY(m_space.map(m_layout.stack_top - m_layout.stack_size, m_layout.stack_size, memory::kPermRW));
+  const std::uint8_t stack_perm = elf.executable_stack() ? memory::kPermRWX : memory::kPermRW;
+  VMM_TRY(m_space.map(m_layout.stack_top - m_layout.stack_size, m_layout.stack_size, stack_perm));
   // The page above it holds the code signal handlers return to, which Linux
   // keeps in the vDSO: li a7, 139 (rt_sigreturn); ecall.
   VMM_TRY(m_space.map(m_layout.stack_top, kPageSize, memory::kPermRead | memory::kPermExec));

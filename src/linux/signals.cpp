@@ -180,16 +180,16 @@ namespace {
 
 /// When `fds` names descriptors of vm's (host_fds.hpp), which are not open
 /// for the guest: they get POLLNVAL, which makes poll return at once, and
-/// the rest are looked at without waiting. The number of ready entries, or
-/// 0 when every descriptor is the guest's.
-std::int64_t poll_past_guest_fds(pollfd* fds, nfds_t count) {
+/// the rest are looked at without waiting. The number of ready entries (or
+/// a negative errno); nothing when every descriptor is the guest's.
+std::optional<std::int64_t> poll_past_guest_fds(pollfd* fds, nfds_t count) {
   std::vector<std::pair<nfds_t, int>> hidden;
   for (nfds_t i = 0; i < count; ++i) {
     if (host_fds::guest_may_use(fds[i].fd)) continue;
     hidden.emplace_back(i, fds[i].fd);
     fds[i].fd = -1;  // ignored by the host's poll
   }
-  if (hidden.empty()) return 0;
+  if (hidden.empty()) return std::nullopt;
   const int ready = ::poll(fds, count, 0);
   for (const auto& [i, fd] : hidden) {
     fds[i].fd = fd;
@@ -210,18 +210,14 @@ std::int64_t Syscalls::sys_ppoll(const Args& a, Outcome& outcome) {
     std::uint8_t* array = guest_range(a[0], a[1] * sizeof(pollfd), true);
     if (array == nullptr) return -EFAULT;
     fds = reinterpret_cast<pollfd*>(array);  // SAFETY: checked range; only the host kernel reads it
-    if (const std::int64_t invalid = poll_past_guest_fds(fds, static_cast<nfds_t>(a[1])); invalid != 0) {
-      return invalid;
-    }
   }
   std::optional<timespec> deadline;
   if (const std::int64_t r = read_deadline(a[2], deadline); r != 0) return r;
-  if (a[3] != 0) {
-    if (a[4] != 8) return -EINVAL;
-    std::uint64_t mask = 0;
-    if (!get(a[3], mask)) return -EFAULT;
-    set_temporary_mask(mask);
-  }
+  std::uint64_t mask = 0;
+  if (a[3] != 0 && a[4] != 8) return -EINVAL;
+  if (a[3] != 0 && !get(a[3], mask)) return -EFAULT;
+  if (const auto invalid = poll_past_guest_fds(fds, static_cast<nfds_t>(a[1]))) return *invalid;
+  if (a[3] != 0) set_temporary_mask(mask);
   return wait_for_signal(fds, static_cast<nfds_t>(a[1]), deadline, outcome);
 }
 

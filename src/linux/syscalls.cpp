@@ -13,8 +13,10 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <sys/uio.h>
@@ -119,6 +121,7 @@ enum Nr : std::uint64_t {
   kGetrandom = 278,
   kStatx = 291,
   kRseq = 293,
+  kCloseRange = 436,
   kFaccessat2 = 439,
 };
 
@@ -183,10 +186,40 @@ constexpr std::uint64_t kMapShared = 0x01, kMapPrivate = 0x02, kMapFixed = 0x10,
                         kMapFixedNoreplace = 0x100000;
 constexpr std::uint64_t kMremapMaymove = 1, kMremapFixed = 2;
 
+/// The page permissions of PROT_* bits: riscv64 Linux has no write-only
+/// pages (the page-table encoding is reserved), so PROT_WRITE reads too.
+std::uint8_t guest_protection(std::uint64_t prot) {
+  auto perm = static_cast<std::uint8_t>(prot & memory::kPermRWX);
+  if ((perm & memory::kPermWrite) != 0) perm |= memory::kPermRead;
+  return perm;
+}
+
+enum class FileKind { kRegular, kZero, kNotMappable };
+
+/// What mmap can make of `fd`: Linux maps regular files and /dev/zero, and
+/// refuses (ENODEV) directories, pipes, sockets, most devices and procfs'
+/// generated files.
+FileKind mappable_file(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return FileKind::kNotMappable;
+  if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 5)) return FileKind::kZero;
+  if (!S_ISREG(st.st_mode)) return FileKind::kNotMappable;
+  constexpr long kProcSuperMagic = 0x9fa0;
+  struct statfs fs {};
+  if (::fstatfs(fd, &fs) == 0 && fs.f_type == kProcSuperMagic) return FileKind::kNotMappable;
+  return FileKind::kRegular;
+}
+
 /// Whether every descriptor the call names is the guest's (host_fds.hpp):
-/// one of vm's is not open as far as the guest can tell (EBADF).
-bool names_guest_fds_only(std::uint64_t number, const std::array<std::uint64_t, 6>& a) {
+/// one of vm's is not open as far as the guest can tell (EBADF). A
+/// directory descriptor counts only with a relative path (`absolute(i)`:
+/// argument i is a path starting with '/'), as Linux ignores it otherwise.
+/// mmap's and dup3's are checked with their other arguments (sys_mmap,
+/// sys_dup3), for Linux's order of errors.
+template <typename Absolute>
+bool names_guest_fds_only(std::uint64_t number, const std::array<std::uint64_t, 6>& a, Absolute absolute) {
   const auto ok = [&](std::size_t i) { return host_fds::guest_may_use(static_cast<int>(a[i])); };
+  const auto dir_ok = [&](std::size_t dirfd, std::size_t path) { return ok(dirfd) || absolute(path); };
   switch (number) {
     case kRead:
     case kWrite:
@@ -206,7 +239,8 @@ bool names_guest_fds_only(std::uint64_t number, const std::array<std::uint64_t, 
     case kFchdir:
     case kFsync:
     case kFdatasync:
-    // A directory descriptor first (AT_FDCWD is negative).
+      return ok(0);
+    // A directory descriptor and its path (AT_FDCWD is negative).
     case kOpenat:
     case kNewfstatat:
     case kStatx:
@@ -215,16 +249,12 @@ bool names_guest_fds_only(std::uint64_t number, const std::array<std::uint64_t, 
     case kFaccessat2:
     case kUnlinkat:
     case kMkdirat:
-      return ok(0);
-    case kDup3:
-      return ok(0) && ok(1);
+      return dir_ok(0, 1);
     case kSymlinkat:
-      return ok(1);
+      return dir_ok(1, 2);
     case kLinkat:
     case kRenameat2:
-      return ok(0) && ok(2);
-    case kMmap:
-      return (a[3] & kMapAnonymous) != 0 || ok(4);
+      return dir_ok(0, 1) && dir_ok(2, 3);
     default:
       return true;
   }
@@ -244,6 +274,14 @@ Syscalls::Syscalls(memory::GuestMemory& memory, cpu::ExecutionEngine& engine, co
                    std::string exec_path)
     : m_memory(memory), m_engine(engine), m_layout(layout), m_exec_path(std::move(exec_path)) {
   m_brk = m_brk_mapped_end = layout.brk_start;
+  // Signals vm was started with ignored stay ignored for the guest, as exec
+  // keeps SIG_IGN (a background job's SIGINT, nohup's SIGHUP).
+  for (int sig = 1; sig < static_cast<int>(m_sigactions.size()); ++sig) {
+    struct sigaction host {};
+    if (sig != SIGKILL && sig != SIGSTOP && ::sigaction(sig, nullptr, &host) == 0 &&
+        host.sa_handler == SIG_IGN)
+      m_sigactions[static_cast<std::size_t>(sig)][0] = 1;  // SIG_IGN
+  }
 }
 
 std::uint8_t* Syscalls::guest_range(GuestAddr addr, std::uint64_t len, bool writable) {
@@ -310,7 +348,11 @@ Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
 }
 
 std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& outcome) {
-  if (!names_guest_fds_only(number, a)) return -EBADF;
+  const auto absolute = [this, &a](std::size_t i) {
+    char first = 0;
+    return get(a[i], first) && first == '/';
+  };
+  if (!names_guest_fds_only(number, a, absolute)) return -EBADF;
   auto fd = static_cast<int>(a[0]);
   switch (number) {
     case kRead:
@@ -351,7 +393,12 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
     case kDup:
       return new_guest_fd(result(::dup(fd)));
     case kDup3:
+      // Linux checks the flags and the two numbers before the descriptors.
+      if ((a[2] & ~std::uint64_t{O_CLOEXEC}) != 0 || a[0] == a[1]) return -EINVAL;
+      if (!host_fds::guest_may_use(fd) || !host_fds::guest_may_use(static_cast<int>(a[1]))) return -EBADF;
       return result(::dup3(fd, static_cast<int>(a[1]), static_cast<int>(a[2])));
+    case kCloseRange:
+      return sys_close_range(a);
     case kPipe2:
       return sys_pipe2(a);
     case kFaccessat:
@@ -561,6 +608,9 @@ std::int64_t Syscalls::sys_openat(const Args& a) {
   std::string path;
   if (!read_string(a[1], path)) return -EFAULT;
   if (writes_executable(static_cast<int>(a[0]), path, static_cast<int>(a[2]))) return -ETXTBSY;
+  // No descriptor left for the guest: refused before the file is created,
+  // truncated or waited for (a FIFO), as Linux takes the number first.
+  if (!host_fds::guest_may_use(host_fds::lowest_free())) return -EMFILE;
   int fd = ::openat(static_cast<int>(a[0]), path.c_str(), static_cast<int>(a[2]), static_cast<mode_t>(a[3]));
   if (fd < 0) return -errno;
   if (exposes_host_memory(fd)) {
@@ -685,6 +735,18 @@ std::int64_t Syscalls::sys_pipe2(const Args& a) {
   return 0;
 }
 
+std::int64_t Syscalls::sys_close_range(const Args& a) {
+  // Linux ignores descriptors past its table: here, vm's own are past the guest's.
+  constexpr std::uint64_t kCloseRangeUnshare = 2, kCloseRangeCloexec = 4;
+  if ((a[2] & ~(kCloseRangeUnshare | kCloseRangeCloexec)) != 0) return -EINVAL;
+  const auto first = static_cast<unsigned>(a[0]);
+  const auto last = static_cast<unsigned>(a[1]);
+  if (first > last) return -EINVAL;
+  const auto floor = static_cast<unsigned>(host_fds::floor());
+  if (first >= floor) return 0;
+  return result(::syscall(SYS_close_range, first, std::min(last, floor - 1), static_cast<unsigned>(a[2])));
+}
+
 std::int64_t Syscalls::sys_path_op(std::uint64_t number, const Args& a) {
   std::string path;
   GuestAddr path_arg = number == kChdir ? a[0] : a[1];
@@ -748,7 +810,7 @@ std::int64_t Syscalls::sys_brk(const Args& a) {
 std::int64_t Syscalls::sys_mmap(const Args& a) {
   GuestAddr hint = a[0];
   std::uint64_t len = a[1];
-  auto perm = static_cast<std::uint8_t>(a[2] & memory::kPermRWX);
+  const std::uint8_t perm = guest_protection(a[2]);
   std::uint64_t flags = a[3];
   auto fd = static_cast<int>(a[4]);
   std::uint64_t offset = a[5];
@@ -774,21 +836,33 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
   if (!(flags & kMapAnonymous)) {
     // As Linux: the file must be open for reading, and for writing too when
     // a shared mapping may write it.
+    if (!host_fds::guest_may_use(fd)) return -EBADF;
     const int status = ::fcntl(fd, F_GETFL);
     if (status < 0) return -EBADF;
     const int mode = status & O_ACCMODE;
     if (mode == O_WRONLY || ((flags & kMapShared) && (perm & memory::kPermWrite) && mode != O_RDWR))
       return -EACCES;
+    // Checked before anything is unmapped: a failed MAP_FIXED keeps what was there.
+    switch (mappable_file(fd)) {
+      case FileKind::kRegular:
+        break;
+      case FileKind::kZero:
+        flags |= kMapAnonymous;  // /dev/zero: fresh zero pages, as anonymous memory
+        break;
+      case FileKind::kNotMappable:
+        return -ENODEV;
+    }
   }
   bool replaced = !space.page_map().is_free(addr, addr + len);
   if (replaced) m_files.release(addr, len);
   space.unmap(addr, len);  // fresh pages read as zero
   if (replaced) mappings_changed(addr, len);
   if (!space.map(addr, len, memory::kPermRW)) return -ENOMEM;
-  if (!(flags & kMapAnonymous)) {
-    // File mappings are copies read at map time (FileMappings): never
-    // mapping host files into the guest window keeps a truncated file from
-    // raising SIGBUS in vm itself.
+  // A private mapping's pages are the file's, read when touched (a huge
+  // file costs nothing until read); a shared one is a copy read now, which
+  // FileMappings writes back (file_mappings.hpp).
+  const bool lazy = (flags & (kMapAnonymous | kMapShared)) == 0 && space.map_file(addr, len, fd, offset);
+  if ((flags & kMapAnonymous) == 0 && !lazy) {
     auto host = space.host_range(addr, len, memory::kPermWrite);
     std::uint64_t done = 0;
     while (done < len) {
@@ -837,8 +911,9 @@ std::int64_t Syscalls::sys_mprotect(const Args& a) {
   std::uint64_t len = page_ceil(a[1]);
   if (len == 0 && a[1] == 0) return 0;
   if (len == 0 || a[0] + len < a[0]) return -ENOMEM;  // wraps around the address space
-  if (!m_memory.space().protect(a[0], len, static_cast<std::uint8_t>(a[2] & memory::kPermRWX)))
-    return -ENOMEM;
+  // PROT_GROWSDOWN and PROT_GROWSUP are not supported (nor is a stack that grows).
+  if ((a[2] & ~std::uint64_t{memory::kPermRWX}) != 0) return -EINVAL;
+  if (!m_memory.space().protect(a[0], len, guest_protection(a[2]))) return -ENOMEM;
   mappings_changed(a[0], len);
   return 0;
 }

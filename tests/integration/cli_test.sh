@@ -621,6 +621,27 @@ SIGCONT pending 1, then after SIGTSTP 0
 SIGTSTP pending after SIGCONT 0"
 }
 
+# PT_GNU_STACK asks for an executable stack: the nested function's
+# trampoline runs there (vm used to fault fetching it).
+case_exec_stack() {
+    run_vm run "$G/exec_stack"
+    expect_rc 0
+    expect_stderr_empty
+    expect_stdout_is "4 5 6 7"
+}
+
+# Signals vm was started with ignored stay ignored for the guest (a
+# raise(SIGTSTP) used to stop vm then).
+case_signals_inherited_ignores() {
+    LAST_CMD="(trap '' USR1 TSTP; $VM run $G/inherited_ignores)"
+    { (trap '' USR1 TSTP; exec timeout -s KILL "$RUN_TIMEOUT" "$VM" run "$G/inherited_ignores") \
+        < /dev/null > "$T/out" 2> "$T/err"; rc=$?; } 2> /dev/null
+    expect_rc 0
+    expect_stderr_empty
+    expect_stdout_is "SIGUSR1 ignored, SIGTSTP ignored, SIGTERM default
+after raise(SIGTSTP)"
+}
+
 # wait_for_line TEXT : waits up to 10 s for a line TEXT in $T/out.
 wait_for_line() {
     local tries=0

@@ -79,6 +79,9 @@ class ElfFile {
   [[nodiscard]] GuestAddr entry() const { return m_entry; }
   [[nodiscard]] bool is_dynamic_object() const { return m_type == 3; }  ///< ET_DYN
   [[nodiscard]] bool has_interpreter() const { return m_has_interp; }
+  /// PT_GNU_STACK asks for an executable stack (GCC's nested functions put
+  /// trampolines there); without the header, riscv64 Linux gives none.
+  [[nodiscard]] bool executable_stack() const { return m_executable_stack; }
   [[nodiscard]] const std::vector<Segment>& load_segments() const { return m_segments; }
   [[nodiscard]] std::uint64_t phdr_offset() const { return m_phoff; }
   [[nodiscard]] std::uint16_t phdr_count() const { return m_phnum; }
@@ -106,6 +109,7 @@ class ElfFile {
   std::uint16_t m_shnum = 0;
   std::uint16_t m_shentsize = 0;
   bool m_has_interp = false;
+  bool m_executable_stack = false;
   std::vector<Segment> m_segments;
 };
 

@@ -1,12 +1,17 @@
 #pragma once
-// The files a guest maps. Guest mmaps of files are copies read at map time:
-// vm never maps a guest's files into the guest window, so another process
-// shortening one cannot fault vm. What Linux keeps of a file mapping is kept
-// here instead: MAP_SHARED mappings that were writable go back to their file
-// (msync, munmap, a mapping put over them, the end of the run however it
-// ends), and MADV_DONTNEED reads any file mapping from its file again, as
-// Linux reads it from the page cache.
+// The files a guest maps. Private mappings are the file's pages mapped into
+// the guest window as the executable's are (AddressSpace::map_file: read
+// when touched; a file shortened meanwhile reads as zeros, vm unharmed);
+// shared ones are copies read at map time. What Linux keeps of a file
+// mapping is kept here: MAP_SHARED mappings that were writable go back to
+// their file (msync, munmap, a mapping put over them, the end of the run
+// however it ends), and MADV_DONTNEED reads any file mapping from its file
+// again, as Linux reads it from the page cache.
+#include <sys/types.h>
+
+#include <compare>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -54,9 +59,21 @@ class FileMappings {
   void split_at(GuestAddr at);
   /// Reads [lo, hi) of `m` from its file; bytes past the file's end read as zero.
   void read_file(const Mapping& m, GuestAddr lo, GuestAddr hi);
+  /// vm's own descriptor for the file open as `fd` (read-write when
+  /// `writable`), shared with the file's other mappings; null when the
+  /// host refuses one.
+  std::shared_ptr<const int> descriptor_for(int fd, bool writable);
+
+  struct FileKey {
+    dev_t device;
+    ino_t inode;
+    bool writable;
+    auto operator<=>(const FileKey&) const = default;
+  };
 
   memory::AddressSpace& m_space;
   std::vector<Mapping> m_mappings;
+  std::map<FileKey, std::weak_ptr<const int>> m_open;
 };
 
 }  // namespace vmm::linux_user

@@ -115,6 +115,7 @@ class Syscalls {
   std::int64_t sys_ioctl(const Args& a);
   std::int64_t sys_fcntl(const Args& a);
   std::int64_t sys_pipe2(const Args& a);
+  std::int64_t sys_close_range(const Args& a);
   std::int64_t sys_path_op(std::uint64_t number, const Args& a);
   std::int64_t sys_brk(const Args& a);
   std::int64_t sys_mmap(const Args& a);

@@ -47,6 +47,10 @@ int main(int argc, char **argv) {
     show("fstat past the limit", fstat(past, &st));
     show("lseek past the limit", lseek(past, 0, SEEK_SET));
     show("openat past the limit", openat(past, "mapped", O_RDONLY));
+    /* Linux looks at the directory descriptor only for a relative path. */
+    int absolute = openat(past, "/dev/null", O_RDONLY);
+    show("openat past, absolute path", absolute);
+    if (absolute >= 0) close(absolute);
     void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, past, 0);
     show("mmap past the limit", m == MAP_FAILED ? -1 : 0);
     struct pollfd fds[2] = {{.fd = past, .events = POLLIN}, {.fd = 1, .events = POLLOUT}};
@@ -87,6 +91,17 @@ int main(int argc, char **argv) {
             last = next;
         }
         printf("opened up to the limit: %s (%s)\n", last == past - 1 ? "yes" : "no", strerror(errno));
+        /* Refused before the file is truncated or created. */
+        show("O_TRUNC at the limit", open("mapped", O_WRONLY | O_TRUNC));
+        show("O_CREAT at the limit", open("new", O_WRONLY | O_CREAT, 0644));
+        struct stat after;
+        stat("mapped", &after);
+        printf("the file keeps %ld bytes, \"new\" %s\n", (long)after.st_size,
+               access("new", F_OK) == 0 ? "exists" : "does not exist");
     }
+    /* glibc's closefrom: close_range, or a walk of /proc/self/fd. */
+    closefrom(3);
+    fd = open("mapped", O_RDONLY);
+    printf("after closefrom(3) open returns %d\n", fd);
     return 0;
 }
