@@ -323,8 +323,10 @@ Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
   }
   // What Linux restarts after a handler with SA_RESTART: calls that wait
   // for a file or terminal. Sleeps and polls return EINTR whatever the flag.
+  // So is a futex wait without a timeout (one with a timeout returns EINTR).
   const bool restartable = number == kRead || number == kWrite || number == kReadv || number == kWritev ||
-                           number == kPread64 || number == kPwrite64 || number == kOpenat || number == kIoctl;
+                           number == kPread64 || number == kPwrite64 || number == kOpenat ||
+                           number == kIoctl || (number == kFutex && futex_waits(a) && a[3] == 0);
   std::int64_t ret = dispatch(number, a, outcome);
   // The host's timer cut the call short, but the guest does not take its
   // SIGALRM now (ignored, or blocked and left pending): on Linux the call
@@ -497,18 +499,8 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
       return m_memory.write_bytes(a[0], &m_pending, a[1]) ? 0 : -EFAULT;
     case kSigaltstack:
       return sys_sigaltstack(a);
-    case kFutex: {
-      // One thread: a wait can only be woken by ourselves, so it fails the
-      // way a changed value does; a wake has no one to wake.
-      constexpr std::uint64_t kFutexCmdMask = 0x7f;
-      std::uint64_t cmd = a[1] & kFutexCmdMask;
-      if (cmd == 0 || cmd == 9) {  // FUTEX_WAIT, FUTEX_WAIT_BITSET
-        std::uint32_t value = 0;
-        if (!get(a[0], value)) return -EFAULT;
-        return value != static_cast<std::uint32_t>(a[2]) ? -EAGAIN : -ETIMEDOUT;
-      }
-      return 0;
-    }
+    case kFutex:
+      return sys_futex(a, outcome);
     case kSchedGetaffinity: {
       std::uint64_t size = std::min<std::uint64_t>(a[1], 128);
       std::uint8_t* mask = guest_range(a[2], size, true);

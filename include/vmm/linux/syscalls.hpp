@@ -116,6 +116,11 @@ class Syscalls {
   std::int64_t sys_fcntl(const Args& a);
   std::int64_t sys_pipe2(const Args& a);
   std::int64_t sys_close_range(const Args& a);
+  /// futex.cpp.
+  std::int64_t sys_futex(const Args& a, Outcome& outcome);
+  [[nodiscard]] static bool futex_waits(const Args& a);
+  /// A futex wait's timeout as a deadline on CLOCK_MONOTONIC; 0 or a negative errno.
+  std::int64_t futex_deadline(const Args& a, std::optional<timespec>& deadline);
   std::int64_t sys_path_op(std::uint64_t number, const Args& a);
   std::int64_t sys_brk(const Args& a);
   std::int64_t sys_mmap(const Args& a);
