@@ -194,6 +194,11 @@ std::uint8_t guest_protection(std::uint64_t prot) {
   return perm;
 }
 
+/// Linux's default vm.max_map_count: a guest's mappings (its intervals of
+/// one protection, which Linux would count at least as often) stay below
+/// it, each costing vm memory and its map operations time.
+constexpr std::size_t kMaxMapCount = 65530;
+
 enum class FileKind { kRegular, kZero, kNotMappable };
 
 /// What mmap can make of `fd`: Linux maps regular files and /dev/zero, and
@@ -810,6 +815,7 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
   len = page_ceil(len);
   if (len == 0 || len >= m_layout.window_size) return -ENOMEM;
   auto& space = m_memory.space();
+  if (space.page_map().intervals().size() + 2 > kMaxMapCount) return -ENOMEM;  // a split adds two
   GuestAddr addr;
   if (flags & (kMapFixed | kMapFixedNoreplace)) {
     if (hint & kPageOffsetMask) return -EINVAL;
@@ -891,7 +897,9 @@ void Syscalls::advise_huge_pages(GuestAddr addr, std::uint64_t len, std::uint8_t
 std::int64_t Syscalls::sys_munmap(const Args& a) {
   if ((a[0] & kPageOffsetMask) || a[1] == 0) return -EINVAL;
   std::uint64_t len = page_ceil(a[1]);
-  if (a[0] + len < a[0] || a[0] + len > m_layout.window_size) return -EINVAL;
+  // (The window is riscv64 Sv39 Linux's user address space: past it, EINVAL.)
+  if (len == 0 || a[0] + len < a[0] || a[0] + len > m_layout.window_size) return -EINVAL;
+  if (m_memory.space().page_map().intervals().size() + 2 > kMaxMapCount) return -ENOMEM;  // a split
   m_files.release(a[0], len);
   m_memory.space().unmap(a[0], len);
   mappings_changed(a[0], len);
@@ -905,6 +913,7 @@ std::int64_t Syscalls::sys_mprotect(const Args& a) {
   if (len == 0 || a[0] + len < a[0]) return -ENOMEM;  // wraps around the address space
   // PROT_GROWSDOWN and PROT_GROWSUP are not supported (nor is a stack that grows).
   if ((a[2] & ~std::uint64_t{memory::kPermRWX}) != 0) return -EINVAL;
+  if (m_memory.space().page_map().intervals().size() + 2 > kMaxMapCount) return -ENOMEM;
   if (!m_memory.space().protect(a[0], len, guest_protection(a[2]))) return -ENOMEM;
   mappings_changed(a[0], len);
   return 0;
@@ -961,8 +970,14 @@ std::int64_t Syscalls::sys_madvise(const Args& a) {
   // Anonymous private pages read back as zero after MADV_DONTNEED, file
   // pages as their file (a shared one's written back first); the mapping stays.
   m_files.write_back(a[0], len);
-  for (auto& [start, interval] :
-       std::map<GuestAddr, memory::PageMap::Interval>(space.page_map().intervals())) {
+  // The intervals the range covers, copied: unmapping and mapping again
+  // changes the map (only them, however many others there are).
+  std::vector<std::pair<GuestAddr, memory::PageMap::Interval>> covered;
+  const auto& intervals = space.page_map().intervals();
+  auto it = intervals.upper_bound(a[0]);
+  if (it != intervals.begin()) --it;
+  for (; it != intervals.end() && it->first < a[0] + len; ++it) covered.emplace_back(*it);
+  for (const auto& [start, interval] : covered) {
     GuestAddr lo = std::max(start, a[0]);
     GuestAddr hi = std::min(interval.end, a[0] + len);
     if (lo >= hi) continue;

@@ -642,6 +642,16 @@ case_signals_inherited_ignores() {
 after raise(SIGTSTP)"
 }
 
+# A guest's mappings are bounded as Linux bounds them, and MADV_DONTNEED
+# costs what its range holds, not what the guest has mapped.
+case_wild_many_mappings() {
+    run_vm run "$G/many_mappings"
+    expect_rc 0
+    expect_stderr_empty
+    expect_stdout_is "mprotect stopped: Cannot allocate memory, after more than 30000 splits: yes
+1000 madvise calls done"
+}
+
 # wait_for_line TEXT : waits up to 10 s for a line TEXT in $T/out.
 wait_for_line() {
     local tries=0
