@@ -468,9 +468,9 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
     case kClockNanosleep:
       return sys_clock(number, a, outcome);
     case kGetrandom: {
-      std::uint8_t* buffer = guest_range(a[0], a[1], true);
-      if (buffer == nullptr) return -EFAULT;
-      return result(::getrandom(buffer, a[1], static_cast<unsigned>(a[2])));
+      const std::uint64_t len = usable_length(a[0], a[1], true);
+      if (len == 0 && a[1] != 0) return -EFAULT;
+      return result(::getrandom(guest_range(a[0], len, true), len, static_cast<unsigned>(a[2])));
     }
     case kUname:
       return sys_uname(a);
@@ -551,28 +551,61 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
   return -ENOSYS;
 }
 
+bool Syscalls::writes_partly(int fd, std::uint64_t usable) {
+  // Linux writes a regular file up to the fault; a pipe or socket write
+  // that faults fails whole.
+  struct stat st {};
+  return usable != 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::uint64_t Syscalls::usable_length(GuestAddr addr, std::uint64_t len, bool writable) {
+  if (guest_range(addr, len, writable) != nullptr) return len;
+  // Linux's access_ok: a range past the user address space fails whole.
+  if (addr + len < addr || addr + len > m_layout.window_size) return 0;
+  // Up to the first page the guest may not use: Linux copies up to the
+  // fault and reports what it moved (EFAULT only for nothing).
+  const std::uint8_t need = writable ? memory::kPermWrite : memory::kPermRead;
+  const auto& intervals = m_memory.space().page_map().intervals();
+  auto it = intervals.upper_bound(addr);
+  if (it == intervals.begin()) return 0;
+  --it;
+  GuestAddr end = addr;
+  for (; it != intervals.end() && it->first <= end && end < addr + len && (it->second.perm & need) == need;
+       ++it) {
+    end = std::max(end, it->second.end);
+  }
+  std::uint64_t usable = std::min(end - addr, len);
+  // The run may still cross what the host cannot hand over in one piece.
+  while (usable != 0 && guest_range(addr, usable, writable) == nullptr) {
+    const GuestAddr last_page = page_floor(addr + usable - 1);
+    usable = last_page > addr ? last_page - addr : 0;
+  }
+  return usable;
+}
+
 std::int64_t Syscalls::sys_read(const Args& a) {
-  std::uint8_t* buffer = guest_range(a[1], a[2], true);
-  if (buffer == nullptr) return -EFAULT;
-  return result(::read(static_cast<int>(a[0]), buffer, a[2]));
+  const std::uint64_t len = usable_length(a[1], a[2], true);
+  if (len == 0 && a[2] != 0) return -EFAULT;
+  return result(::read(static_cast<int>(a[0]), guest_range(a[1], len, true), len));
 }
 
 std::int64_t Syscalls::sys_write(const Args& a) {
-  std::uint8_t* buffer = guest_range(a[1], a[2], false);
-  if (buffer == nullptr) return -EFAULT;
-  return result(::write(static_cast<int>(a[0]), buffer, a[2]));
+  const std::uint64_t len = usable_length(a[1], a[2], false);
+  if (len != a[2] && !writes_partly(static_cast<int>(a[0]), len)) return -EFAULT;
+  return result(::write(static_cast<int>(a[0]), guest_range(a[1], len, false), len));
 }
 
 std::int64_t Syscalls::sys_pread(const Args& a) {
-  std::uint8_t* buffer = guest_range(a[1], a[2], true);
-  if (buffer == nullptr) return -EFAULT;
-  return result(::pread(static_cast<int>(a[0]), buffer, a[2], static_cast<off_t>(a[3])));
+  const std::uint64_t len = usable_length(a[1], a[2], true);
+  if (len == 0 && a[2] != 0) return -EFAULT;
+  return result(::pread(static_cast<int>(a[0]), guest_range(a[1], len, true), len, static_cast<off_t>(a[3])));
 }
 
 std::int64_t Syscalls::sys_pwrite(const Args& a) {
-  std::uint8_t* buffer = guest_range(a[1], a[2], false);
-  if (buffer == nullptr) return -EFAULT;
-  return result(::pwrite(static_cast<int>(a[0]), buffer, a[2], static_cast<off_t>(a[3])));
+  const std::uint64_t len = usable_length(a[1], a[2], false);
+  if (len != a[2] && !writes_partly(static_cast<int>(a[0]), len)) return -EFAULT;
+  return result(
+      ::pwrite(static_cast<int>(a[0]), guest_range(a[1], len, false), len, static_cast<off_t>(a[3])));
 }
 
 std::int64_t Syscalls::sys_iov(const Args& a, bool write) {
@@ -582,9 +615,17 @@ std::int64_t Syscalls::sys_iov(const Args& a, bool write) {
   for (std::uint64_t i = 0; i < count; ++i) {
     std::uint64_t base = 0, len = 0;
     if (!get(a[1] + i * 16, base) || !get(a[1] + i * 16 + 8, len)) return -EFAULT;
-    std::uint8_t* host = guest_range(base, len, !write);
-    if (host == nullptr) return -EFAULT;
-    iov[i] = iovec{host, len};
+    if (static_cast<std::int64_t>(len) < 0) return -EINVAL;
+    // The vectors up to the first byte the guest may not use (Linux stops there).
+    const std::uint64_t usable = usable_length(base, len, !write);
+    iov[i] = iovec{guest_range(base, usable, !write), usable};
+    if (usable < len) {
+      const std::uint64_t before = i == 0 ? 0 : 1;  // anything usable before this vector
+      if (write ? !writes_partly(static_cast<int>(a[0]), usable + before) : usable + before == 0)
+        return -EFAULT;
+      count = usable == 0 ? i : i + 1;
+      break;
+    }
   }
   int fd = static_cast<int>(a[0]);
   return result(write ? ::writev(fd, iov.data(), static_cast<int>(count))
@@ -647,16 +688,18 @@ std::int64_t Syscalls::sys_statx(const Args& a) {
 std::int64_t Syscalls::sys_readlinkat(const Args& a) {
   std::string path;
   if (!read_string(a[1], path)) return -EFAULT;
-  if (static_cast<std::int64_t>(a[3]) <= 0) return -EINVAL;
-  std::uint8_t* buffer = guest_range(a[2], a[3], true);
-  if (buffer == nullptr) return -EFAULT;
+  const int size = static_cast<int>(a[3]);  // an int in Linux
+  if (size <= 0) return -EINVAL;
+  const std::uint64_t len = usable_length(a[2], static_cast<std::uint64_t>(size), true);
+  std::uint8_t* buffer = guest_range(a[2], len, true);
+  if (len == 0) return -EFAULT;
   if (path == "/proc/self/exe") {
     // The guest's own program, not vm.
-    std::size_t n = std::min<std::size_t>(m_exec_path.size(), a[3]);
+    std::size_t n = std::min<std::size_t>(m_exec_path.size(), len);
     std::memcpy(buffer, m_exec_path.data(), n);
     return static_cast<std::int64_t>(n);
   }
-  return result(::readlinkat(static_cast<int>(a[0]), path.c_str(), reinterpret_cast<char*>(buffer), a[3]));
+  return result(::readlinkat(static_cast<int>(a[0]), path.c_str(), reinterpret_cast<char*>(buffer), len));
 }
 
 std::int64_t Syscalls::sys_getcwd(const Args& a) {
@@ -669,16 +712,29 @@ std::int64_t Syscalls::sys_getcwd(const Args& a) {
 
 std::int64_t Syscalls::sys_getdents64(const Args& a) {
   // struct linux_dirent64 has one layout on every architecture.
-  std::uint8_t* buffer = guest_range(a[1], a[2], true);
-  if (buffer == nullptr) return -EFAULT;
-  return result(::syscall(SYS_getdents64, static_cast<int>(a[0]), buffer, static_cast<unsigned>(a[2])));
+  const auto count = static_cast<unsigned>(a[2]);  // an unsigned int in Linux
+  const std::uint64_t len = usable_length(a[1], count, true);
+  if (len == 0 && count != 0) return -EFAULT;
+  return result(::syscall(SYS_getdents64, static_cast<int>(a[0]), guest_range(a[1], len, true),
+                          static_cast<unsigned>(len)));
 }
 
 std::int64_t Syscalls::sys_ioctl(const Args& a) {
   // Ask the host first, into a local buffer: a file that is not a terminal
   // answers ENOTTY whatever the guest pointer is, as on Linux.
   int fd = static_cast<int>(a[0]);
+  if (::fcntl(fd, F_GETFD) < 0) return -EBADF;
   switch (a[1]) {
+    case FIONREAD: {
+      int available = 0;
+      if (::ioctl(fd, FIONREAD, &available) != 0) return -errno;
+      return put(a[2], available) ? 0 : -EFAULT;
+    }
+    case FIONBIO: {
+      int on = 0;
+      if (!get(a[2], on)) return -EFAULT;
+      return result(::ioctl(fd, FIONBIO, &on));
+    }
     case TCGETS: {
       // The kernel's struct termios (not glibc's) is the same on x86-64 and riscv64: 36 bytes.
       std::array<std::uint8_t, 64> buffer{};
@@ -1020,6 +1076,7 @@ std::int64_t Syscalls::sys_clock(std::uint64_t number, const Args& a, Outcome& o
       const GuestAddr rem_addr = plain ? a[1] : a[3];
       timespec req{}, rem{};
       if (!get(plain ? a[0] : a[2], req)) return -EFAULT;
+      if (clock == CLOCK_THREAD_CPUTIME_ID) return -EOPNOTSUPP;  // the kernel's answer (glibc says EINVAL)
       int r = ::clock_nanosleep(clock, flags, &req, &rem);
       // An expiry of the guest's timer that it does not take goes unnoticed.
       while (r == EINTR && resume_after_timer(outcome)) {
@@ -1051,10 +1108,11 @@ std::int64_t Syscalls::sys_kill(std::uint64_t number, const Args& a, Outcome& ou
   if (number == kKill) {
     const auto pid = static_cast<pid_t>(a[0]);
     self = pid == ::getpid() || pid == 0 || pid == -::getpgrp();
-    if (!self && pid > 0) {
-      const long exists = ::kill(pid, 0);
-      return exists != 0 || sig == 0 ? result(exists) : -EPERM;
-    }
+    if (!self && pid == INT_MIN) return -ESRCH;  // as Linux: -INT_MIN names no group
+    // Signal 0 sends nothing: the host answers whether the pid, group or
+    // (for -1) anyone may be signalled.
+    if (!self && sig == 0) return result(::kill(pid, 0));
+    if (!self && pid > 0) return ::kill(pid, 0) != 0 ? -errno : -EPERM;
     if (!self) return -EPERM;
   } else {
     const auto tid = static_cast<pid_t>(number == kTgkill ? a[1] : a[0]);
@@ -1096,8 +1154,23 @@ std::int64_t Syscalls::sys_itimer(std::uint64_t number, const Args& a) {
 }
 
 std::int64_t Syscalls::sys_prlimit64(const Args& a) {
-  if (a[0] != 0 && static_cast<pid_t>(a[0]) != ::getpid()) return -EPERM;
+  const auto pid = static_cast<pid_t>(a[0]);
+  const bool self = pid == 0 || pid == ::getpid();
   auto resource = static_cast<int>(a[1]);
+  if (resource < 0 || resource >= RLIM_NLIMITS) return -EINVAL;
+  if (a[2] != 0) {
+    struct rlimit64 next {};
+    if (!get(a[2], next)) return -EFAULT;
+    if (next.rlim_cur > next.rlim_max) return -EINVAL;
+    if (!self)
+      return ::kill(pid, 0) == 0 ? -EPERM : -ESRCH;  // another process's limits are not the guest's to set
+  }
+  if (!self) {
+    // Another process's limits may be read, as the same user may on Linux.
+    struct rlimit64 theirs {};
+    if (::prlimit64(pid, static_cast<__rlimit_resource>(resource), nullptr, &theirs) != 0) return -errno;
+    return a[3] == 0 || put(a[3], theirs) ? 0 : -EFAULT;
+  }
   if (a[3] != 0) {
     struct rlimit64 old {};
     if (::getrlimit64(static_cast<__rlimit_resource_t>(resource), &old) != 0) return -errno;

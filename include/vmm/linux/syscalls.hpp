@@ -86,6 +86,12 @@ class Syscalls {
 
   // Guest memory helpers: the only places syscalls touch guest memory.
   std::uint8_t* guest_range(GuestAddr addr, std::uint64_t len, bool writable);
+  /// How much of [addr, addr+len), from its start, the guest may read (or
+  /// write): a buffer running into a hole is used up to it, as Linux does.
+  std::uint64_t usable_length(GuestAddr addr, std::uint64_t len, bool writable);
+  /// Whether a write of `usable` bytes of a buffer that runs into a hole
+  /// goes ahead with them (a regular file), or fails (EFAULT).
+  [[nodiscard]] static bool writes_partly(int fd, std::uint64_t usable);
   bool read_string(GuestAddr addr, std::string& out);
   template <typename T>
   bool put(GuestAddr addr, const T& value) {
