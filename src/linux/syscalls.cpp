@@ -868,6 +868,14 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
   auto fd = static_cast<int>(a[4]);
   std::uint64_t offset = a[5];
   if (len == 0 || (offset & kPageOffsetMask) || ((flags & (kMapShared | kMapPrivate)) == 0)) return -EINVAL;
+  // MAP_SHARED_VALIDATE (both type bits): a file's flags it does not know
+  // are refused; Linux has no such type for anonymous memory.
+  constexpr std::uint64_t kKnownFlags = 0x3 | 0x10 | 0x20 | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x4000 |
+                                        0x8000 | 0x10000 | 0x20000 | 0x40000 | 0x100000 | 0x4000000;
+  if ((flags & (kMapShared | kMapPrivate)) == (kMapShared | kMapPrivate)) {
+    if ((flags & kMapAnonymous) != 0) return -EINVAL;
+    if ((flags & ~kKnownFlags) != 0) return -EOPNOTSUPP;
+  }
   len = page_ceil(len);
   if (len == 0 || len >= m_layout.window_size) return -ENOMEM;
   auto& space = m_memory.space();
@@ -984,7 +992,16 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
   if ((old_addr & kPageOffsetMask) || new_len == 0 || (flags & ~(kMremapMaymove | kMremapFixed)))
     return -EINVAL;
   if (flags & kMremapFixed) return -EINVAL;  // not needed by glibc's allocator
-  if (old_len == 0 || !space.page_map().fully_mapped(old_addr, old_addr + old_len)) return -EFAULT;
+  // A length of 0 duplicates shared memory in Linux, which a private mapping is not.
+  if (old_len == 0 || new_len > m_layout.window_size) return -EINVAL;
+  if (!space.page_map().fully_mapped(old_addr, old_addr + old_len)) return -EFAULT;
+  // Linux moves one mapping: the range may not span two protections.
+  if (const auto& intervals = space.page_map().intervals(); [&] {
+        auto it = intervals.upper_bound(old_addr);
+        return it == intervals.begin() || std::prev(it)->second.end < old_addr + old_len;
+      }()) {
+    return -EFAULT;
+  }
   std::uint8_t perm = space.page_map().perm_at(old_addr) & memory::kPermRWX;
   if (new_len <= old_len) {
     m_files.release(old_addr + new_len, old_len - new_len);
@@ -1018,11 +1035,16 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
 }
 
 std::int64_t Syscalls::sys_madvise(const Args& a) {
-  constexpr std::uint64_t kMadvDontneed = 4;
+  constexpr std::uint64_t kMadvDontneed = 4, kMadvDontneedLocked = 24, kMadvLastKnown = 25;
   if (a[0] & kPageOffsetMask) return -EINVAL;
-  if (a[2] != kMadvDontneed) return 0;  // advice only
   std::uint64_t len = page_ceil(a[1]);
+  if (a[0] + len < a[0] || (len == 0 && a[1] != 0)) return -EINVAL;
+  // Unknown advice, and memory-failure injection (a kernel built without it).
+  if (a[2] > kMadvLastKnown || (a[2] >= 5 && a[2] <= 7)) return -EINVAL;
   auto& space = m_memory.space();
+  // As Linux: advice for a range with holes applies where it can, then ENOMEM.
+  const std::int64_t done = space.page_map().fully_mapped(a[0], a[0] + len) ? 0 : -ENOMEM;
+  if (a[2] != kMadvDontneed && a[2] != kMadvDontneedLocked) return done;  // advice only
   // Anonymous private pages read back as zero after MADV_DONTNEED, file
   // pages as their file (a shared one's written back first); the mapping stays.
   m_files.write_back(a[0], len);
@@ -1043,7 +1065,7 @@ std::int64_t Syscalls::sys_madvise(const Args& a) {
     mappings_changed(lo, hi - lo);
   }
   m_files.reread(a[0], len);
-  return 0;
+  return done;
 }
 
 std::int64_t Syscalls::sys_clock(std::uint64_t number, const Args& a, Outcome& outcome) {

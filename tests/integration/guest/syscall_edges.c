@@ -99,5 +99,18 @@ int main(int argc, char **argv){
   T(syscall(SYS_futex, (void*)0x10, FUTEX_WAKE, 1, 0));
   T(syscall(SYS_futex, big+1, FUTEX_WAIT, 0, 0));
   T(syscall(SYS_futex, big, 99, 0, 0));
+  /* Memory requests (not the address-space limits: those differ between
+   * x86-64's and riscv64's). */
+  char *pair = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  mprotect(pair + 4096, 4096, PROT_READ);
+  T(madvise(pair, 4096, 77));
+  T(madvise(pair, 4096, MADV_WILLNEED));
+  T(madvise(two, 8192, MADV_WILLNEED));
+  T(madvise(two, 8192, MADV_DONTNEED));
+  T(mmap(0, 4096, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 0);
+  T(mremap(pair, 0, 4096, 0) == MAP_FAILED ? -1 : 0);
+  T(mremap(pair, 8192, 16384, MREMAP_MAYMOVE) == MAP_FAILED ? -1 : 0);
+  T(munmap(pair, -1UL));
+  T(mprotect(pair, 4096, PROT_READ | PROT_GROWSDOWN));
   return 0;
 }
