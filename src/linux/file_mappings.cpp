@@ -120,7 +120,11 @@ void FileMappings::reread(GuestAddr addr, std::uint64_t len) {
   for (const Mapping& m : m_mappings) {
     const GuestAddr lo = std::max(addr, m.addr);
     const GuestAddr hi = std::min(addr + len, m.end());
-    if (lo < hi) read_file(m, lo, hi);
+    if (lo >= hi) continue;
+    // A private mapping's pages become the file's again, read when touched
+    // (not the whole range now), as the program's segments are.
+    if (!m.shared && m_space.map_file(lo, hi - lo, *m.fd, m.offset + (lo - m.addr))) continue;
+    read_file(m, lo, hi);
   }
 }
 

@@ -33,6 +33,8 @@ bool Syscalls::futex_waits(const Args& a) {
 
 std::int64_t Syscalls::sys_futex(const Args& a, Outcome& outcome) {
   const std::uint64_t command = a[1] & kCommandMask;
+  // FUTEX_CLOCK_REALTIME goes with FUTEX_WAIT_BITSET only (of what we know).
+  if ((a[1] & FUTEX_CLOCK_REALTIME) != 0 && command != FUTEX_WAIT_BITSET) return -ENOSYS;
   if ((a[0] & 3) != 0) return -EINVAL;  // the word is 32-bit aligned
   std::uint32_t word = 0;
   switch (command) {
@@ -46,17 +48,19 @@ std::int64_t Syscalls::sys_futex(const Args& a, Outcome& outcome) {
     case FUTEX_WAKE_OP:
       // No other thread waits: none is woken, once the word is known to be there.
       if (command == FUTEX_WAKE_BITSET && static_cast<std::uint32_t>(a[5]) == 0) return -EINVAL;
-      return get(a[0], word) ? 0 : -EFAULT;
+      if (!get(a[0], word)) return -EFAULT;
+      return command == FUTEX_CMP_REQUEUE && word != static_cast<std::uint32_t>(a[5]) ? -EAGAIN : 0;
     default:
       return -ENOSYS;
   }
   if (command == FUTEX_WAIT_BITSET && static_cast<std::uint32_t>(a[5]) == 0) return -EINVAL;
-  if (!get(a[0], word)) return -EFAULT;
-  if (word != static_cast<std::uint32_t>(a[2])) return -EAGAIN;
+  // The timeout is read before the word, as Linux does.
   std::optional<timespec> deadline;
   if (a[3] != 0) {
     if (const std::int64_t r = futex_deadline(a, deadline); r != 0) return r;
   }
+  if (!get(a[0], word)) return -EFAULT;
+  if (word != static_cast<std::uint32_t>(a[2])) return -EAGAIN;
   const std::int64_t r = wait_for_signal(nullptr, 0, deadline, outcome);
   return r == 0 ? -ETIMEDOUT : r;
 }

@@ -4,6 +4,7 @@
 #include "vmm/linux/syscalls.hpp"
 #include "vmm/core/host_fds.hpp"
 #include "vmm/core/log.hpp"
+#include "vmm/linux/host_signals.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -332,7 +333,12 @@ Syscalls::Outcome Syscalls::handle(cpu::HartState& hart) {
   const bool restartable = number == kRead || number == kWrite || number == kReadv || number == kWritev ||
                            number == kPread64 || number == kPwrite64 || number == kOpenat ||
                            number == kIoctl || (number == kFutex && futex_waits(a) && a[3] == 0);
-  std::int64_t ret = dispatch(number, a, outcome);
+  // A signal sent to vm while the guest computed is taken before the call,
+  // so that a call that would wait does not (Linux delivers it at once):
+  // restartable ones return EINTR (restarted after a SA_RESTART handler),
+  // waits for signals, futexes and sleeps see it raised and return EINTR.
+  if (HostSignals::pending()) take_host_signals(outcome);
+  std::int64_t ret = outcome.signal != 0 && restartable ? -EINTR : dispatch(number, a, outcome);
   // The host's timer cut the call short, but the guest does not take its
   // SIGALRM now (ignored, or blocked and left pending): on Linux the call
   // would not have noticed.
@@ -551,11 +557,12 @@ std::int64_t Syscalls::dispatch(std::uint64_t number, const Args& a, Outcome& ou
   return -ENOSYS;
 }
 
-bool Syscalls::writes_partly(int fd, std::uint64_t usable) {
-  // Linux writes a regular file up to the fault; a pipe or socket write
-  // that faults fails whole.
+std::uint64_t Syscalls::partial_write_length(int fd, std::uint64_t usable) {
+  // Linux writes a regular file up to the fault; a pipe copies whole pages
+  // of the buffer, and one that faults ends the write (EFAULT if first).
   struct stat st {};
-  return usable != 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return usable;
+  return usable - usable % kPageSize;
 }
 
 std::uint64_t Syscalls::usable_length(GuestAddr addr, std::uint64_t len, bool writable) {
@@ -590,8 +597,9 @@ std::int64_t Syscalls::sys_read(const Args& a) {
 }
 
 std::int64_t Syscalls::sys_write(const Args& a) {
-  const std::uint64_t len = usable_length(a[1], a[2], false);
-  if (len != a[2] && !writes_partly(static_cast<int>(a[0]), len)) return -EFAULT;
+  std::uint64_t len = usable_length(a[1], a[2], false);
+  if (len != a[2]) len = partial_write_length(static_cast<int>(a[0]), len);
+  if (len == 0 && a[2] != 0) return -EFAULT;
   return result(::write(static_cast<int>(a[0]), guest_range(a[1], len, false), len));
 }
 
@@ -602,8 +610,9 @@ std::int64_t Syscalls::sys_pread(const Args& a) {
 }
 
 std::int64_t Syscalls::sys_pwrite(const Args& a) {
-  const std::uint64_t len = usable_length(a[1], a[2], false);
-  if (len != a[2] && !writes_partly(static_cast<int>(a[0]), len)) return -EFAULT;
+  std::uint64_t len = usable_length(a[1], a[2], false);
+  if (len != a[2]) len = partial_write_length(static_cast<int>(a[0]), len);
+  if (len == 0 && a[2] != 0) return -EFAULT;
   return result(
       ::pwrite(static_cast<int>(a[0]), guest_range(a[1], len, false), len, static_cast<off_t>(a[3])));
 }
@@ -611,25 +620,34 @@ std::int64_t Syscalls::sys_pwrite(const Args& a) {
 std::int64_t Syscalls::sys_iov(const Args& a, bool write) {
   std::uint64_t count = a[2];
   if (count > 1024) return -EINVAL;  // IOV_MAX
-  std::vector<iovec> iov(count);
+  // As Linux: the whole array is read and checked first.
+  std::vector<std::pair<GuestAddr, std::uint64_t>> vectors(count);
+  std::uint64_t total = 0;
   for (std::uint64_t i = 0; i < count; ++i) {
-    std::uint64_t base = 0, len = 0;
+    auto& [base, len] = vectors[i];
     if (!get(a[1] + i * 16, base) || !get(a[1] + i * 16 + 8, len)) return -EFAULT;
-    if (static_cast<std::int64_t>(len) < 0) return -EINVAL;
-    // The vectors up to the first byte the guest may not use (Linux stops there).
+    if (len > static_cast<std::uint64_t>(INT64_MAX) - total) return -EINVAL;
+    total += len;
+  }
+  // Then the vectors up to the first byte the guest may not use (Linux stops there).
+  std::vector<iovec> iov;
+  std::uint64_t before = 0;  // usable bytes in the vectors before
+  for (const auto& [base, len] : vectors) {
     const std::uint64_t usable = usable_length(base, len, !write);
-    iov[i] = iovec{guest_range(base, usable, !write), usable};
+    iov.push_back(iovec{guest_range(base, usable, !write), usable});
     if (usable < len) {
-      const std::uint64_t before = i == 0 ? 0 : 1;  // anything usable before this vector
-      if (write ? !writes_partly(static_cast<int>(a[0]), usable + before) : usable + before == 0)
-        return -EFAULT;
-      count = usable == 0 ? i : i + 1;
+      const std::uint64_t moved =
+          write ? partial_write_length(static_cast<int>(a[0]), before + usable) : before + usable;
+      // (A pipe's last whole page ending in an earlier vector is not modelled: EFAULT.)
+      if (moved == 0 || moved < before) return -EFAULT;
+      iov.back().iov_len = moved - before;
       break;
     }
+    before += usable;
   }
   int fd = static_cast<int>(a[0]);
-  return result(write ? ::writev(fd, iov.data(), static_cast<int>(count))
-                      : ::readv(fd, iov.data(), static_cast<int>(count)));
+  return result(write ? ::writev(fd, iov.data(), static_cast<int>(iov.size()))
+                      : ::readv(fd, iov.data(), static_cast<int>(iov.size())));
 }
 
 bool Syscalls::writes_executable(int dirfd, const std::string& path, int flags) const {
@@ -878,8 +896,9 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
   }
   len = page_ceil(len);
   if (len == 0 || len >= m_layout.window_size) return -ENOMEM;
+  // The file's pages must be numbers the host can map (before anything is unmapped).
+  if ((flags & kMapAnonymous) == 0 && offset > static_cast<std::uint64_t>(INT64_MAX) - len) return -EOVERFLOW;
   auto& space = m_memory.space();
-  if (space.page_map().intervals().size() + 2 > kMaxMapCount) return -ENOMEM;  // a split adds two
   GuestAddr addr;
   if (flags & (kMapFixed | kMapFixedNoreplace)) {
     if (hint & kPageOffsetMask) return -EINVAL;
@@ -895,6 +914,7 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
     if (!found) return kMapFailedErrno;
     addr = *found;
   }
+  if (past_map_limit(addr, len, 1)) return -ENOMEM;
   if (!(flags & kMapAnonymous)) {
     // As Linux: the file must be open for reading, and for writing too when
     // a shared mapping may write it.
@@ -923,7 +943,10 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
   // A private mapping's pages are the file's, read when touched (a huge
   // file costs nothing until read); a shared one is a copy read now, which
   // FileMappings writes back (file_mappings.hpp).
-  const bool lazy = (flags & (kMapAnonymous | kMapShared)) == 0 && space.map_file(addr, len, fd, offset);
+  // (Small ones are copied: they would cost host mappings for little.)
+  constexpr std::uint64_t kLazyFrom = 16 * kPageSize;
+  const bool lazy = (flags & (kMapAnonymous | kMapShared)) == 0 && len >= kLazyFrom &&
+                    space.map_file(addr, len, fd, offset);
   if ((flags & kMapAnonymous) == 0 && !lazy) {
     auto host = space.host_range(addr, len, memory::kPermWrite);
     std::uint64_t done = 0;
@@ -942,10 +965,11 @@ std::int64_t Syscalls::sys_mmap(const Args& a) {
   // Sparse memory stays in small pages: reservations, stacks.
   if ((flags & (kMapNoreserve | kMapStack | kMapGrowsdown)) == 0) advise_huge_pages(addr, len, perm);
   if (!(flags & kMapAnonymous)) {
-    // Writable shared mappings go back to their file; none is left without
-    // (the host is out of fds): the guest's writes would be lost.
+    // Writable shared mappings go back to their file, and MADV_DONTNEED
+    // reads any from it again: none is left without its file (the host is
+    // out of descriptors), the guest's writes or pages would be lost.
     const bool writes_back = (flags & kMapShared) != 0 && (perm & memory::kPermWrite) != 0;
-    if (!m_files.add(addr, len, fd, offset, writes_back) && writes_back) {
+    if (!m_files.add(addr, len, fd, offset, writes_back)) {
       space.unmap(addr, len);
       return -ENFILE;
     }
@@ -958,12 +982,24 @@ void Syscalls::advise_huge_pages(GuestAddr addr, std::uint64_t len, std::uint8_t
     (void)m_memory.space().advise_huge_pages(addr, len);
 }
 
+bool Syscalls::past_map_limit(GuestAddr addr, std::uint64_t len, std::size_t added) const {
+  // Linux refuses what would split a mapping or add one at the limit;
+  // calls that only remove or merge go ahead.
+  const auto& intervals = m_memory.space().page_map().intervals();
+  const auto splits_at = [&](GuestAddr at) {
+    auto it = intervals.upper_bound(at);
+    return it != intervals.begin() && std::prev(it)->first < at && at < std::prev(it)->second.end;
+  };
+  const std::size_t pieces = added + (splits_at(addr) ? 1 : 0) + (splits_at(addr + len) ? 1 : 0);
+  return pieces != 0 && intervals.size() + pieces > kMaxMapCount;
+}
+
 std::int64_t Syscalls::sys_munmap(const Args& a) {
   if ((a[0] & kPageOffsetMask) || a[1] == 0) return -EINVAL;
   std::uint64_t len = page_ceil(a[1]);
   // (The window is riscv64 Sv39 Linux's user address space: past it, EINVAL.)
   if (len == 0 || a[0] + len < a[0] || a[0] + len > m_layout.window_size) return -EINVAL;
-  if (m_memory.space().page_map().intervals().size() + 2 > kMaxMapCount) return -ENOMEM;  // a split
+  if (past_map_limit(a[0], len, 0)) return -ENOMEM;
   m_files.release(a[0], len);
   m_memory.space().unmap(a[0], len);
   mappings_changed(a[0], len);
@@ -977,7 +1013,7 @@ std::int64_t Syscalls::sys_mprotect(const Args& a) {
   if (len == 0 || a[0] + len < a[0]) return -ENOMEM;  // wraps around the address space
   // PROT_GROWSDOWN and PROT_GROWSUP are not supported (nor is a stack that grows).
   if ((a[2] & ~std::uint64_t{memory::kPermRWX}) != 0) return -EINVAL;
-  if (m_memory.space().page_map().intervals().size() + 2 > kMaxMapCount) return -ENOMEM;
+  if (past_map_limit(a[0], len, 0)) return -ENOMEM;
   if (!m_memory.space().protect(a[0], len, guest_protection(a[2]))) return -ENOMEM;
   mappings_changed(a[0], len);
   return 0;
@@ -1099,7 +1135,8 @@ std::int64_t Syscalls::sys_clock(std::uint64_t number, const Args& a, Outcome& o
       timespec req{}, rem{};
       if (!get(plain ? a[0] : a[2], req)) return -EFAULT;
       if (clock == CLOCK_THREAD_CPUTIME_ID) return -EOPNOTSUPP;  // the kernel's answer (glibc says EINVAL)
-      int r = ::clock_nanosleep(clock, flags, &req, &rem);
+      // A signal already raised cuts the sleep short before it starts.
+      int r = outcome.signal != 0 ? (rem = req, EINTR) : ::clock_nanosleep(clock, flags, &req, &rem);
       // An expiry of the guest's timer that it does not take goes unnoticed.
       while (r == EINTR && resume_after_timer(outcome)) {
         if ((flags & TIMER_ABSTIME) == 0) req = rem;

@@ -280,6 +280,11 @@ bool AddressSpace::absorb_bus_error(const void* at) {
 
 bool AddressSpace::map_file(GuestAddr addr, std::uint64_t len, int fd, std::uint64_t offset) {
   if (((addr | len | offset) & kPageOffsetMask) != 0 || len == 0 || addr + len < addr) return false;
+  // Each range is a host mapping or more: a guest mapping many files must
+  // not take vm to the host's limit (vm.max_map_count), where restoring
+  // RAM after a failed mapping would fail too. Callers copy instead.
+  constexpr std::size_t kMaxFileRanges = 4096;
+  if (m_file_pages.size() >= kMaxFileRanges) return false;
   const Region* region = find_region(addr);
   if (region == nullptr || region->host == nullptr || addr + len - region->base > region->size ||
       !m_page_map.fully_mapped(addr, addr + len))

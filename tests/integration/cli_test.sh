@@ -694,6 +694,28 @@ looping
 SIGTERM in a loop without system calls"
 }
 
+# A signal that arrives while the guest computes is taken before its next
+# system call: the read that follows does not wait (it waited for ever).
+case_signals_during_compute() {
+    mkfifo "$T/fifo"
+    exec 3<> "$T/fifo"
+    LAST_CMD="$VM run $G/host_signals compute_then_read <&3 &, then SIGTERM"
+    "$VM" run "$G/host_signals" compute_then_read <&3 > "$T/out" 2> "$T/err" &
+    local pid=$!
+    wait_for_line computing || { kill -KILL "$pid"; fail "no line 'computing'"; }
+    kill -TERM "$pid"
+    local tries=0
+    while kill -0 "$pid" 2> /dev/null && [ "$tries" -lt 100 ]; do
+        sleep 0.05
+        tries=$((tries + 1))
+    done
+    kill -KILL "$pid" 2> /dev/null
+    { wait "$pid"; rc=$?; } 2> /dev/null
+    exec 3>&-
+    expect_rc 143
+    expect_vm_line "guest SIGTERM: sent by process"
+}
+
 # A guest blocked reading a pipe that stays open (vm's stdin is its only
 # writer): Ctrl-C ends the run. The read sees EINTR and the run loop the
 # interrupt, even though the guest retries the read at once.

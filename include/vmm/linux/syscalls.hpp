@@ -89,9 +89,9 @@ class Syscalls {
   /// How much of [addr, addr+len), from its start, the guest may read (or
   /// write): a buffer running into a hole is used up to it, as Linux does.
   std::uint64_t usable_length(GuestAddr addr, std::uint64_t len, bool writable);
-  /// Whether a write of `usable` bytes of a buffer that runs into a hole
-  /// goes ahead with them (a regular file), or fails (EFAULT).
-  [[nodiscard]] static bool writes_partly(int fd, std::uint64_t usable);
+  /// How much of a buffer that runs into a hole after `usable` bytes a
+  /// write to `fd` moves (0: EFAULT).
+  [[nodiscard]] static std::uint64_t partial_write_length(int fd, std::uint64_t usable);
   bool read_string(GuestAddr addr, std::string& out);
   template <typename T>
   bool put(GuestAddr addr, const T& value) {
@@ -131,6 +131,9 @@ class Syscalls {
   std::int64_t sys_brk(const Args& a);
   std::int64_t sys_mmap(const Args& a);
   std::int64_t sys_munmap(const Args& a);
+  /// Whether changing [addr, addr+len) (and adding `added` new mappings)
+  /// would take the guest past Linux's limit on mappings (kMaxMapCount).
+  [[nodiscard]] bool past_map_limit(GuestAddr addr, std::uint64_t len, std::size_t added) const;
   std::int64_t sys_mprotect(const Args& a);
   std::int64_t sys_mremap(const Args& a);
   std::int64_t sys_madvise(const Args& a);

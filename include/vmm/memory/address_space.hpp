@@ -109,9 +109,9 @@ class AddressSpace {
   /// and are copied on their first write, as Linux maps an executable's
   /// segments. For loaders, in place of copying the bytes; the file must not
   /// shrink meanwhile (a touched page past its end would be a host SIGBUS).
-  /// False when the range is not such pages (nothing changed), or when the
-  /// host refuses (the pages then read as zero: fresh ones replace whatever
-  /// the failed mapping took away).
+  /// False when the range is not such pages or 4,096 ranges are file-backed
+  /// already (nothing changed), or when the host refuses (the pages then
+  /// read as zero: fresh ones replace whatever the failed mapping took away).
   bool map_file(GuestAddr addr, std::uint64_t len, int fd, std::uint64_t offset);
   /// For the process's SIGBUS handler: when `host` lies in file-backed pages
   /// (the file shrank under them, by another process), replaces that page

@@ -32,7 +32,16 @@ static void say(const char *line) {
     fflush(stdout);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "compute_then_read") == 0) {
+        /* SIGTERM (default action) arrives while this computes, before the
+         * read that would wait for ever: it must end the program at once. */
+        say("computing");
+        for (volatile long i = 0; i < 300000000; i++) {
+        }
+        char byte;
+        return (int)read(0, &byte, 1);
+    }
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_sigaction = on_usr1;

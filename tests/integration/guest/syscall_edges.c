@@ -112,5 +112,13 @@ int main(int argc, char **argv){
   T(mremap(pair, 8192, 16384, MREMAP_MAYMOVE) == MAP_FAILED ? -1 : 0);
   T(munmap(pair, -1UL));
   T(mprotect(pair, 4096, PROT_READ | PROT_GROWSDOWN));
+  char drain[65536];
+  /* Whole pages of a pipe write, up to the one that faults. */
+  T(read(pf[0], drain, sizeof drain));
+  char *three = mmap(0, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  munmap(three + 2 * 4096, 4096);
+  T(write(pf[1], three + 4096, 2 * 4096));
+  T(write(pf[1], three, 3 * 4096));
+  T(read(pf[0], drain, sizeof drain));
   return 0;
 }
