@@ -56,14 +56,9 @@ void Syscalls::poll_timer(Outcome& outcome) {
 
 void Syscalls::take_host_signals(Outcome& outcome) {
   for (const SignalInfo& info : HostSignals::take()) {
-    // One signal at a time in `outcome`: the others wait their turn,
-    // delivered after it as pending ones are.
-    if (outcome.signal != 0) {
-      (void)make_pending(info);
-      continue;
-    }
-    send_self(info, outcome);
-    outcome.from_host = outcome.signal != 0;
+    const bool first = outcome.signal == 0;
+    (void)send_self(info, outcome);  // (the others wait their turn, delivered after it)
+    if (first) outcome.from_host = outcome.signal != 0;
   }
 }
 
@@ -236,6 +231,9 @@ bool Syscalls::send_self(const SignalInfo& info, Outcome& outcome) {
     if (const std::optional<SignalInfo> resumed = stop_process(sig)) return send_self(*resumed, outcome);
     return true;
   }
+  // One signal at a time in `outcome` (one sent to vm may be there already,
+  // taken before the call): another waits its turn, as pending ones do.
+  if (outcome.signal != 0) return make_pending(info);
   outcome.signal = sig;
   outcome.info = info;
   return true;

@@ -15,13 +15,14 @@
 #include <cstdint>
 
 #include "support/syscall_harness.hpp"
+#include "vmm/linux/host_signals.hpp"
 #include "vmm/linux/syscalls.hpp"
 
 namespace vmm::linux_user {
 namespace {
 
 constexpr std::uint64_t kSysKill = 129, kSysTkill = 130, kSysTgkill = 131, kSysRtSigaction = 134,
-                        kSysRtSigprocmask = 135, kSysRtSigpending = 136;
+                        kSysRtSigprocmask = 135, kSysRtSigpending = 136, kSysRead = 63;
 constexpr GuestAddr kScratch = 0x20000;
 constexpr std::uint64_t kSigBlock = 0, kSigUnblock = 1;
 
@@ -430,6 +431,32 @@ TEST_F(SignalDeliveryTest, ABlockedOrIgnoredFaultTakesTheDefaultAction) {
   set_ignored(SIGILL);
   fault.signo = SIGILL;
   EXPECT_EQ(harness.syscalls.deliver_fault(harness.hart, fault).signal, SIGILL);
+}
+
+// A signal sent to vm (HostSignals) is taken before the guest's next call;
+// one the call then raises itself waits its turn instead of replacing it,
+// and a read that would wait returns EINTR at once.
+TEST_F(SignalDeliveryTest, ASignalSentToVmComesFirstAndTheCallsOwnWaits) {
+  set_handler(SIGUSR1, 0, 0);
+  set_handler(SIGUSR2, 0, 0);
+  {
+    const HostSignals forwarding;
+    ASSERT_EQ(::raise(SIGUSR2), 0);  // recorded, as if another process sent it
+    const Syscalls::Outcome outcome = kill_self(SIGUSR1);
+    EXPECT_EQ(outcome.signal, SIGUSR2);
+    EXPECT_TRUE(outcome.from_host);
+    EXPECT_EQ(outcome.info.pid, ::getpid());
+    EXPECT_EQ(pending(), bit(SIGUSR1));
+
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);  // empty, its writer open: a read would wait for ever
+    ASSERT_EQ(::raise(SIGUSR2), 0);
+    const Syscalls::Outcome read = outcome_of(kSysRead, {static_cast<std::uint64_t>(fds[0]), kScratch, 1});
+    EXPECT_EQ(read.signal, SIGUSR2);
+    EXPECT_EQ(harness.hart.x[10], errno_of(EINTR));
+    ::close(fds[0]);
+    ::close(fds[1]);
+  }
 }
 
 }  // namespace
