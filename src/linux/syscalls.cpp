@@ -572,14 +572,10 @@ std::uint64_t Syscalls::usable_length(GuestAddr addr, std::uint64_t len, bool wr
   // Up to the first page the guest may not use: Linux copies up to the
   // fault and reports what it moved (EFAULT only for nothing).
   const std::uint8_t need = writable ? memory::kPermWrite : memory::kPermRead;
-  const auto& intervals = m_memory.space().page_map().intervals();
-  auto it = intervals.upper_bound(addr);
-  if (it == intervals.begin()) return 0;
-  --it;
   GuestAddr end = addr;
-  for (; it != intervals.end() && it->first <= end && end < addr + len && (it->second.perm & need) == need;
-       ++it) {
-    end = std::max(end, it->second.end);
+  for (const auto& [start, interval] : m_memory.space().page_map().overlapping(addr, addr + len)) {
+    if (start > end || (interval.perm & need) != need) break;
+    end = interval.end;
   }
   std::uint64_t usable = std::min(end - addr, len);
   // The run may still cross what the host cannot hand over in one piece.
@@ -985,13 +981,13 @@ void Syscalls::advise_huge_pages(GuestAddr addr, std::uint64_t len, std::uint8_t
 bool Syscalls::past_map_limit(GuestAddr addr, std::uint64_t len, std::size_t added) const {
   // Linux refuses what would split a mapping or add one at the limit;
   // calls that only remove or merge go ahead.
-  const auto& intervals = m_memory.space().page_map().intervals();
+  const memory::PageMap& map = m_memory.space().page_map();
   const auto splits_at = [&](GuestAddr at) {
-    auto it = intervals.upper_bound(at);
-    return it != intervals.begin() && std::prev(it)->first < at && at < std::prev(it)->second.end;
+    const auto* holding = map.containing(at);
+    return holding != nullptr && holding->first < at;
   };
   const std::size_t pieces = added + (splits_at(addr) ? 1 : 0) + (splits_at(addr + len) ? 1 : 0);
-  return pieces != 0 && intervals.size() + pieces > kMaxMapCount;
+  return pieces != 0 && map.intervals().size() + pieces > kMaxMapCount;
 }
 
 std::int64_t Syscalls::sys_munmap(const Args& a) {
@@ -1032,12 +1028,7 @@ std::int64_t Syscalls::sys_mremap(const Args& a) {
   if (old_len == 0 || new_len > m_layout.window_size) return -EINVAL;
   if (!space.page_map().fully_mapped(old_addr, old_addr + old_len)) return -EFAULT;
   // Linux moves one mapping: the range may not span two protections.
-  if (const auto& intervals = space.page_map().intervals(); [&] {
-        auto it = intervals.upper_bound(old_addr);
-        return it == intervals.begin() || std::prev(it)->second.end < old_addr + old_len;
-      }()) {
-    return -EFAULT;
-  }
+  if (space.page_map().containing(old_addr)->second.end < old_addr + old_len) return -EFAULT;
   std::uint8_t perm = space.page_map().perm_at(old_addr) & memory::kPermRWX;
   if (new_len <= old_len) {
     m_files.release(old_addr + new_len, old_len - new_len);
@@ -1084,14 +1075,8 @@ std::int64_t Syscalls::sys_madvise(const Args& a) {
   // Anonymous private pages read back as zero after MADV_DONTNEED, file
   // pages as their file (a shared one's written back first); the mapping stays.
   m_files.write_back(a[0], len);
-  // The intervals the range covers, copied: unmapping and mapping again
-  // changes the map (only them, however many others there are).
-  std::vector<std::pair<GuestAddr, memory::PageMap::Interval>> covered;
-  const auto& intervals = space.page_map().intervals();
-  auto it = intervals.upper_bound(a[0]);
-  if (it != intervals.begin()) --it;
-  for (; it != intervals.end() && it->first < a[0] + len; ++it) covered.emplace_back(*it);
-  for (const auto& [start, interval] : covered) {
+  // Only the intervals the range covers (copies: the loop changes the map).
+  for (const auto& [start, interval] : space.page_map().overlapping(a[0], a[0] + len)) {
     GuestAddr lo = std::max(start, a[0]);
     GuestAddr hi = std::min(interval.end, a[0] + len);
     if (lo >= hi) continue;

@@ -4,6 +4,22 @@
 
 namespace vmm::memory {
 
+const std::pair<const GuestAddr, PageMap::Interval>* PageMap::containing(GuestAddr addr) const {
+  auto it = m_intervals.upper_bound(addr);
+  if (it == m_intervals.begin()) return nullptr;
+  --it;
+  return addr < it->second.end ? &*it : nullptr;
+}
+
+std::vector<std::pair<GuestAddr, PageMap::Interval>> PageMap::overlapping(GuestAddr start,
+                                                                          GuestAddr end) const {
+  std::vector<std::pair<GuestAddr, Interval>> found;
+  auto it = m_intervals.upper_bound(start);
+  if (it != m_intervals.begin() && std::prev(it)->second.end > start) --it;
+  for (; it != m_intervals.end() && it->first < end; ++it) found.emplace_back(*it);
+  return found;
+}
+
 void PageMap::split_at(GuestAddr addr) {
   auto it = m_intervals.upper_bound(addr);
   if (it == m_intervals.begin()) return;

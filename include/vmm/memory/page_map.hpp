@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "vmm/core/types.hpp"
 
@@ -43,6 +45,11 @@ class PageMap {
   [[nodiscard]] std::optional<GuestAddr> find_free(std::uint64_t size, GuestAddr low, GuestAddr high) const;
 
   [[nodiscard]] const std::map<GuestAddr, Interval>& intervals() const { return m_intervals; }
+  /// The interval holding `addr` (its start and Interval), or null for a hole.
+  [[nodiscard]] const std::pair<const GuestAddr, Interval>* containing(GuestAddr addr) const;
+  /// Copies of the intervals overlapping [start, end), lowest first (a
+  /// caller may then change the map as it goes through them).
+  [[nodiscard]] std::vector<std::pair<GuestAddr, Interval>> overlapping(GuestAddr start, GuestAddr end) const;
 
  private:
   void split_at(GuestAddr addr);
